@@ -1,0 +1,73 @@
+from django.db import models
+from django.db.models import Q
+from django.templatetags.static import static
+from django.utils.translation import gettext_lazy as _
+
+from pactportal.models import TimeStampedModel
+
+
+class EcosystemQuerySet(models.QuerySet):
+    """Ecosystems have no drafts: all 14 are always public."""
+
+    def published(self):
+        return self.all()
+
+
+class Ecosystem(TimeStampedModel):
+    """One of the 14 industrial ecosystems the Pact for Skills is organised around.
+
+    The rows are created by a data migration; curators edit their texts, not their number.
+    """
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    display_order = models.PositiveSmallIntegerField(_("display order"), unique=True)
+    includes = models.TextField(
+        _("what it includes"),
+        blank=True,
+        help_text=_("The sub-sectors the Pact lists for this ecosystem, one per line."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    labour_market_size = models.CharField(
+        _("size of the workforce"),
+        max_length=300,
+        blank=True,
+        help_text=_("A dated or sourced figure, e.g. “About 600,000 employees in the EU”."),
+    )
+    icon = models.CharField(
+        _("icon"),
+        max_length=120,
+        help_text=_("Path of the SVG icon under static/, e.g. ecosystems/icons/digital.svg."),
+    )
+    pact_page_url = models.URLField(_("Pact for Skills page"), blank=True)
+    source_url = models.URLField(_("source"), blank=True)
+
+    objects = EcosystemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order"]
+        verbose_name = _("ecosystem")
+        verbose_name_plural = _("ecosystems")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name="") & ~Q(slug=""),
+                name="%(app_label)s_%(class)s_name_slug_not_empty",
+                violation_error_message=_("An ecosystem needs a name and a slug."),
+            ),
+            models.CheckConstraint(
+                condition=Q(icon__endswith=".svg"),
+                name="%(app_label)s_%(class)s_icon_is_svg",
+                violation_error_message=_("The icon must be an SVG file."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def included_sectors(self) -> list[str]:
+        return [line.strip() for line in self.includes.splitlines() if line.strip()]
+
+    @property
+    def icon_url(self) -> str:
+        return static(self.icon)

@@ -1,0 +1,81 @@
+"""Abstract building blocks shared by the portal's content models (no tables of their own)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class PublishableQuerySet(models.QuerySet):
+    """The one query path to what the public may see.
+
+    Every public face (pages, search, API, feeds, sitemaps, exports) starts from
+    ``published()``; staff previews start from ``visible_to(user)``.
+    """
+
+    def published(self):
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
+    def visible_to(self, user):
+        return self if user.is_active and user.is_staff else self.published()
+
+
+class Publishable(models.Model):
+    """Content that moves through draft → published → archived."""
+
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=PublicationStatus,
+        default=PublicationStatus.DRAFT,
+        db_index=True,
+    )
+    published_at = models.DateTimeField(
+        _("first published"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when the record is first published; feeds order by it."),
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=PublicationStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+                violation_error_message=_("Status must be draft, published or archived."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PublicationStatus.PUBLISHED) | Q(published_at__isnull=False),
+                name="%(app_label)s_%(class)s_published_has_date",
+                violation_error_message=_("A published record must have a publication time."),
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        # The first publication time is part of the record's state, like auto_now fields;
+        # keeping it here means no write path can publish without it.
+        if self.status == PublicationStatus.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PublicationStatus.PUBLISHED

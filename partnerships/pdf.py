@@ -1,0 +1,70 @@
+"""What the portal knows about an uploaded PDF, and the checks an upload must pass."""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from pypdf import PdfReader
+
+PDF_SIGNATURE = b"%PDF-"
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class PdfFacts:
+    size_bytes: int
+    page_count: int
+    sha256: str
+
+
+def inspect_pdf(fileobj) -> PdfFacts:
+    """Measure a PDF, refusing anything that is not a readable, unencrypted PDF.
+
+    Neither the file name nor the declared content type is trusted: the bytes decide.
+    """
+    limit = settings.DOCUMENT_MAX_UPLOAD_BYTES
+    fileobj.seek(0)
+    head = fileobj.read(1024)
+    # The PDF specification lets the header start anywhere in the first 1,024 bytes.
+    if PDF_SIGNATURE not in head:
+        raise ValidationError(_("This file is not a PDF."), code="not_pdf")
+
+    digest = hashlib.sha256(head)
+    size = len(head)
+    while chunk := fileobj.read(_CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise ValidationError(
+                _("The file is larger than %(limit)s."),
+                params={"limit": filesizeformat(limit)},
+                code="too_large",
+            )
+
+    fileobj.seek(0)
+    try:
+        reader = PdfReader(fileobj)
+        encrypted = reader.is_encrypted
+        page_count = 0 if encrypted else len(reader.pages)
+    except Exception as exc:  # pypdf raises many exception types on damaged or hostile input
+        raise ValidationError(
+            _("The PDF could not be read; it may be damaged."), code="unreadable"
+        ) from exc
+    finally:
+        fileobj.seek(0)
+    if encrypted:
+        raise ValidationError(
+            _("The PDF is encrypted or password-protected; upload an unprotected copy."),
+            code="encrypted",
+        )
+    if page_count < 1:
+        raise ValidationError(_("The PDF has no pages."), code="no_pages")
+    return PdfFacts(size_bytes=size, page_count=page_count, sha256=digest.hexdigest())
+
+
+def validate_pdf(fieldfile) -> None:
+    """Form and model validator for a language version's file."""
+    inspect_pdf(fieldfile)
