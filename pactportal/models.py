@@ -68,13 +68,24 @@ class Publishable(models.Model):
         ]
 
     def save(self, *args, **kwargs):
-        # The first publication time is part of the record's state, like auto_now fields;
-        # keeping it here means no write path can publish without it.
+        if self.stamp_publication() and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.stamp_publication()
+
+    def stamp_publication(self) -> bool:
+        """Record the first publication time; say whether it was set just now.
+
+        The time is part of the record's state, like an auto_now field: setting it here rather
+        than in each caller means no write path can publish without it.
+        """
         if self.status == PublicationStatus.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
-        super().save(*args, **kwargs)
+            return True
+        return False
 
     @property
     def is_published(self) -> bool:

@@ -426,6 +426,7 @@ class Partnership(TimeStampedModel, Publishable):
         return self.name
 
     def clean(self):
+        super().clean()
         errors = {
             **Partnership.launched.errors(self),
             **Partnership.agreement_signed.errors(self),
@@ -563,6 +564,7 @@ class Document(TimeStampedModel, Publishable):
         return self.title
 
     def clean(self):
+        super().clean()
         errors = Document.issued.errors(self)
         if errors:
             raise ValidationError(errors)

@@ -8,304 +8,1109 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('ecosystems', '0002_create_the_14_ecosystems'),
+        ("ecosystems", "0002_create_the_14_ecosystems"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Country',
+            name="Country",
             fields=[
-                ('code', models.CharField(max_length=2, primary_key=True, serialize=False, validators=[django.core.validators.RegexValidator('^[A-Z]{2}$', 'Use a two-letter ISO 3166-1 code.')], verbose_name='ISO code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=2,
+                        primary_key=True,
+                        serialize=False,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]{2}$", "Use a two-letter ISO 3166-1 code."
+                            )
+                        ],
+                        verbose_name="ISO code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'country',
-                'verbose_name_plural': 'countries',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('code__regex', '^[A-Z]{2}$')), name='partnerships_country_code_format', violation_error_message='A country code is two capital letters.')],
+                "verbose_name": "country",
+                "verbose_name_plural": "countries",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("code__regex", "^[A-Z]{2}$")),
+                        name="partnerships_country_code_format",
+                        violation_error_message="A country code is two capital letters.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last updated')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], db_index=True, default='draft', max_length=10, verbose_name='status')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published; feeds order by it.', null=True, verbose_name='first published')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('acronym', models.CharField(blank=True, max_length=40, verbose_name='acronym')),
-                ('slug', models.SlugField(max_length=160, unique=True, verbose_name='slug')),
-                ('type', models.CharField(choices=[('hei', 'Higher education institution'), ('vet_provider', 'VET provider'), ('vet_network', 'Network of VET providers'), ('sme', 'Small or medium-sized enterprise'), ('large_enterprise', 'Large enterprise'), ('social_enterprise', 'Social enterprise'), ('chamber', 'Chamber of commerce, industry, labour or crafts'), ('social_partner', 'Social partner (trade union or employers’ body)'), ('sectoral_association', 'Sectoral or professional association'), ('sector_skills_council', 'Sector skills council'), ('research_institute', 'Research institute'), ('ngo', 'Non-governmental organisation'), ('public_body', 'Public body (local, regional or national)'), ('education_authority', 'Authority for education, training or employment'), ('employment_service', 'Employment service'), ('guidance_body', 'Career guidance or counselling body'), ('qualification_body', 'Accreditation, certification or qualification body'), ('care_institution', 'Hospital or care institution'), ('development_agency', 'Economic development agency'), ('statistics_office', 'National statistics office'), ('network', 'European or national network'), ('other', 'Other')], db_index=True, max_length=30, verbose_name='type')),
-                ('pic', models.CharField(blank=True, help_text='The nine-digit Participant Identification Code used in EU funding.', max_length=9, validators=[django.core.validators.RegexValidator('^[0-9]{9}$', 'A PIC is exactly nine digits.')], verbose_name='PIC')),
-                ('eche_holder', models.BooleanField(default=False, help_text='Higher education institutions only: holds a valid Erasmus Charter for Higher Education.', verbose_name='holds an ECHE')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('source_url', models.URLField(blank=True, verbose_name='source')),
-                ('country', models.ForeignKey(blank=True, help_text='Where the organisation is established; empty if no source states it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='partnerships.country', verbose_name='country')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last updated")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published; feeds order by it.",
+                        null=True,
+                        verbose_name="first published",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                ("acronym", models.CharField(blank=True, max_length=40, verbose_name="acronym")),
+                ("slug", models.SlugField(max_length=160, unique=True, verbose_name="slug")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("hei", "Higher education institution"),
+                            ("vet_provider", "VET provider"),
+                            ("vet_network", "Network of VET providers"),
+                            ("sme", "Small or medium-sized enterprise"),
+                            ("large_enterprise", "Large enterprise"),
+                            ("social_enterprise", "Social enterprise"),
+                            ("chamber", "Chamber of commerce, industry, labour or crafts"),
+                            ("social_partner", "Social partner (trade union or employers’ body)"),
+                            ("sectoral_association", "Sectoral or professional association"),
+                            ("sector_skills_council", "Sector skills council"),
+                            ("research_institute", "Research institute"),
+                            ("ngo", "Non-governmental organisation"),
+                            ("public_body", "Public body (local, regional or national)"),
+                            (
+                                "education_authority",
+                                "Authority for education, training or employment",
+                            ),
+                            ("employment_service", "Employment service"),
+                            ("guidance_body", "Career guidance or counselling body"),
+                            (
+                                "qualification_body",
+                                "Accreditation, certification or qualification body",
+                            ),
+                            ("care_institution", "Hospital or care institution"),
+                            ("development_agency", "Economic development agency"),
+                            ("statistics_office", "National statistics office"),
+                            ("network", "European or national network"),
+                            ("other", "Other"),
+                        ],
+                        db_index=True,
+                        max_length=30,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "pic",
+                    models.CharField(
+                        blank=True,
+                        help_text="The nine-digit Participant Identification Code used in EU funding.",
+                        max_length=9,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9]{9}$", "A PIC is exactly nine digits."
+                            )
+                        ],
+                        verbose_name="PIC",
+                    ),
+                ),
+                (
+                    "eche_holder",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Higher education institutions only: holds a valid Erasmus Charter for Higher Education.",
+                        verbose_name="holds an ECHE",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("source_url", models.URLField(blank=True, verbose_name="source")),
+                (
+                    "country",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Where the organisation is established; empty if no source states it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="partnerships.country",
+                        verbose_name="country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name', 'pk'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last updated')),
-                ('role', models.CharField(choices=[('coordinator', 'Coordinator'), ('member', 'Member'), ('supporting-partner', 'Supporting partner')], default='member', max_length=20, verbose_name='role')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='partnerships.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last updated")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("coordinator", "Coordinator"),
+                            ("member", "Member"),
+                            ("supporting-partner", "Supporting partner"),
+                        ],
+                        default="member",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="partnerships.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['partnership_id', 'role', 'organisation_id'],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["partnership_id", "role", "organisation_id"],
             },
         ),
         migrations.CreateModel(
-            name='Partnership',
+            name="Partnership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last updated')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], db_index=True, default='draft', max_length=10, verbose_name='status')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published; feeds order by it.', null=True, verbose_name='first published')),
-                ('kind', models.CharField(choices=[('large-scale', 'Large-scale partnership'), ('regional', 'Regional partnership')], db_index=True, max_length=12, verbose_name='kind')),
-                ('scope', models.CharField(blank=True, choices=[('regional', 'Regional (one region of one Member State)'), ('macro-regional', 'Macro-regional (regions of several Member States)'), ('local', 'Local (a city or group of municipalities)')], help_text='Regional partnerships only.', max_length=15, verbose_name='scope')),
-                ('name', models.CharField(max_length=255, verbose_name='name')),
-                ('acronym', models.CharField(blank=True, max_length=40, verbose_name='acronym')),
-                ('slug', models.SlugField(max_length=160, unique=True, verbose_name='slug')),
-                ('summary', models.CharField(blank=True, max_length=300, verbose_name='summary')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('launched_on', models.DateField(blank=True, null=True, verbose_name='launch date')),
-                ('launched_on_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], max_length=5, verbose_name='launch date precision')),
-                ('launch_note', models.CharField(blank=True, max_length=300, verbose_name='about the launch date')),
-                ('agreement_signed_on', models.DateField(blank=True, null=True, verbose_name='agreement signed')),
-                ('agreement_signed_on_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], max_length=5, verbose_name='agreement date precision')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact email')),
-                ('commitment_people', models.PositiveIntegerField(blank=True, null=True, verbose_name='people to upskill or reskill')),
-                ('commitment_target_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(2020), django.core.validators.MaxValueValidator(2100)], verbose_name='target year')),
-                ('commitment_pledge', models.TextField(blank=True, help_text='One commitment per line.', verbose_name='what is pledged')),
-                ('commitment_source_url', models.URLField(blank=True, verbose_name='source of the commitment')),
-                ('reported_membership', models.CharField(blank=True, help_text='Membership as the partnership reports it, e.g. “118 organisations (as of December 2021)”.', max_length=255, verbose_name='reported membership')),
-                ('source_url', models.URLField(blank=True, verbose_name='source')),
-                ('countries', models.ManyToManyField(blank=True, related_name='partnerships', to='partnerships.country', verbose_name='countries covered')),
-                ('ecosystem', models.ForeignKey(blank=True, help_text='Large-scale partnerships only: the one ecosystem it belongs to.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='large_scale_partnerships', to='ecosystems.ecosystem', verbose_name='ecosystem')),
-                ('linked_ecosystems', models.ManyToManyField(blank=True, help_text='Regional partnerships only: the ecosystems it works on, if any.', related_name='regional_partnerships', to='ecosystems.ecosystem', verbose_name='linked ecosystems')),
-                ('members', models.ManyToManyField(related_name='partnerships', through='partnerships.Membership', to='partnerships.organisation', verbose_name='members')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last updated")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published; feeds order by it.",
+                        null=True,
+                        verbose_name="first published",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("large-scale", "Large-scale partnership"),
+                            ("regional", "Regional partnership"),
+                        ],
+                        db_index=True,
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("regional", "Regional (one region of one Member State)"),
+                            ("macro-regional", "Macro-regional (regions of several Member States)"),
+                            ("local", "Local (a city or group of municipalities)"),
+                        ],
+                        help_text="Regional partnerships only.",
+                        max_length=15,
+                        verbose_name="scope",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="name")),
+                ("acronym", models.CharField(blank=True, max_length=40, verbose_name="acronym")),
+                ("slug", models.SlugField(max_length=160, unique=True, verbose_name="slug")),
+                ("summary", models.CharField(blank=True, max_length=300, verbose_name="summary")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "launched_on",
+                    models.DateField(blank=True, null=True, verbose_name="launch date"),
+                ),
+                (
+                    "launched_on_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        max_length=5,
+                        verbose_name="launch date precision",
+                    ),
+                ),
+                (
+                    "launch_note",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="about the launch date"
+                    ),
+                ),
+                (
+                    "agreement_signed_on",
+                    models.DateField(blank=True, null=True, verbose_name="agreement signed"),
+                ),
+                (
+                    "agreement_signed_on_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        max_length=5,
+                        verbose_name="agreement date precision",
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact email"),
+                ),
+                (
+                    "commitment_people",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="people to upskill or reskill"
+                    ),
+                ),
+                (
+                    "commitment_target_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(2020),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="target year",
+                    ),
+                ),
+                (
+                    "commitment_pledge",
+                    models.TextField(
+                        blank=True,
+                        help_text="One commitment per line.",
+                        verbose_name="what is pledged",
+                    ),
+                ),
+                (
+                    "commitment_source_url",
+                    models.URLField(blank=True, verbose_name="source of the commitment"),
+                ),
+                (
+                    "reported_membership",
+                    models.CharField(
+                        blank=True,
+                        help_text="Membership as the partnership reports it, e.g. “118 organisations (as of December 2021)”.",
+                        max_length=255,
+                        verbose_name="reported membership",
+                    ),
+                ),
+                ("source_url", models.URLField(blank=True, verbose_name="source")),
+                (
+                    "countries",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="partnerships",
+                        to="partnerships.country",
+                        verbose_name="countries covered",
+                    ),
+                ),
+                (
+                    "ecosystem",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Large-scale partnerships only: the one ecosystem it belongs to.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="large_scale_partnerships",
+                        to="ecosystems.ecosystem",
+                        verbose_name="ecosystem",
+                    ),
+                ),
+                (
+                    "linked_ecosystems",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Regional partnerships only: the ecosystems it works on, if any.",
+                        related_name="regional_partnerships",
+                        to="ecosystems.ecosystem",
+                        verbose_name="linked ecosystems",
+                    ),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        related_name="partnerships",
+                        through="partnerships.Membership",
+                        to="partnerships.organisation",
+                        verbose_name="members",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'partnership',
-                'verbose_name_plural': 'partnerships',
-                'ordering': ['name', 'pk'],
+                "verbose_name": "partnership",
+                "verbose_name_plural": "partnerships",
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='membership',
-            name='partnership',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='partnerships.partnership', verbose_name='partnership'),
+            model_name="membership",
+            name="partnership",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="partnerships.partnership",
+                verbose_name="partnership",
+            ),
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last updated')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('archived', 'Archived')], db_index=True, default='draft', max_length=10, verbose_name='status')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, help_text='Set when the record is first published; feeds order by it.', null=True, verbose_name='first published')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('slug', models.SlugField(max_length=160, unique=True, verbose_name='slug')),
-                ('kind', models.CharField(choices=[('agreement', 'Agreement'), ('commitment', 'Commitment'), ('publication', 'Flyer or general publication'), ('report', 'Report')], db_index=True, max_length=12, verbose_name='kind')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='date of the document')),
-                ('issued_on_precision', models.CharField(blank=True, choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], max_length=5, verbose_name='date precision')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='source')),
-                ('ecosystem', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='documents', to='ecosystems.ecosystem', verbose_name='ecosystem')),
-                ('partnership', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='documents', to='partnerships.partnership', verbose_name='partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last updated")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("published", "Published"),
+                            ("archived", "Archived"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when the record is first published; feeds order by it.",
+                        null=True,
+                        verbose_name="first published",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("slug", models.SlugField(max_length=160, unique=True, verbose_name="slug")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("agreement", "Agreement"),
+                            ("commitment", "Commitment"),
+                            ("publication", "Flyer or general publication"),
+                            ("report", "Report"),
+                        ],
+                        db_index=True,
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "issued_on",
+                    models.DateField(blank=True, null=True, verbose_name="date of the document"),
+                ),
+                (
+                    "issued_on_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        max_length=5,
+                        verbose_name="date precision",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("source_url", models.URLField(blank=True, max_length=500, verbose_name="source")),
+                (
+                    "ecosystem",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="documents",
+                        to="ecosystems.ecosystem",
+                        verbose_name="ecosystem",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="documents",
+                        to="partnerships.partnership",
+                        verbose_name="partnership",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document',
-                'verbose_name_plural': 'documents',
-                'ordering': ['-issued_on', 'title', 'pk'],
+                "verbose_name": "document",
+                "verbose_name_plural": "documents",
+                "ordering": ["-issued_on", "title", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last updated')),
-                ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('slug', models.SlugField(max_length=160, unique=True, verbose_name='slug')),
-                ('nuts_code', models.CharField(blank=True, help_text='The Eurostat NUTS 1, 2 or 3 code, where the area is a NUTS region.', max_length=5, validators=[django.core.validators.RegexValidator('^[A-Z]{2}[0-9A-Z]{1,3}$', 'A NUTS code is like ITC4 or EL61.')], verbose_name='NUTS code')),
-                ('country', models.ForeignKey(blank=True, help_text='Leave empty for an area that spans several countries.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='regions', to='partnerships.country', verbose_name='country')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last updated")),
+                ("name", models.CharField(max_length=150, verbose_name="name")),
+                ("slug", models.SlugField(max_length=160, unique=True, verbose_name="slug")),
+                (
+                    "nuts_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="The Eurostat NUTS 1, 2 or 3 code, where the area is a NUTS region.",
+                        max_length=5,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]{2}[0-9A-Z]{1,3}$", "A NUTS code is like ITC4 or EL61."
+                            )
+                        ],
+                        verbose_name="NUTS code",
+                    ),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty for an area that spans several countries.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="regions",
+                        to="partnerships.country",
+                        verbose_name="country",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['name', 'pk'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='partnership',
-            name='regions',
-            field=models.ManyToManyField(blank=True, related_name='partnerships', to='partnerships.region', verbose_name='regions covered'),
+            model_name="partnership",
+            name="regions",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="partnerships",
+                to="partnerships.region",
+                verbose_name="regions covered",
+            ),
         ),
         migrations.CreateModel(
-            name='DocumentFile',
+            name="DocumentFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last updated')),
-                ('language', models.CharField(choices=[('bg', 'Bulgarian'), ('cs', 'Czech'), ('da', 'Danish'), ('de', 'German'), ('el', 'Greek'), ('en', 'English'), ('es', 'Spanish'), ('et', 'Estonian'), ('fi', 'Finnish'), ('fr', 'French'), ('ga', 'Irish'), ('hr', 'Croatian'), ('hu', 'Hungarian'), ('it', 'Italian'), ('lt', 'Lithuanian'), ('lv', 'Latvian'), ('mt', 'Maltese'), ('nl', 'Dutch'), ('pl', 'Polish'), ('pt', 'Portuguese'), ('ro', 'Romanian'), ('sk', 'Slovak'), ('sl', 'Slovenian'), ('sv', 'Swedish')], max_length=2, verbose_name='language')),
-                ('file', models.FileField(blank=True, max_length=255, upload_to=partnerships.models.document_upload_path, validators=[partnerships.pdf.validate_pdf], verbose_name='PDF file')),
-                ('external_url', models.URLField(blank=True, help_text='Where the file is published, when it is not uploaded here.', max_length=500, verbose_name='external link')),
-                ('file_format', models.CharField(blank=True, choices=[('pdf', 'PDF'), ('html', 'Web page')], help_text='Uploaded files are always PDF; say what an external link leads to.', max_length=4, verbose_name='format')),
-                ('size_bytes', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='size in bytes')),
-                ('page_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='pages')),
-                ('sha256', models.CharField(blank=True, editable=False, max_length=64, verbose_name='SHA-256')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='partnerships.document', verbose_name='document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last updated")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("bg", "Bulgarian"),
+                            ("cs", "Czech"),
+                            ("da", "Danish"),
+                            ("de", "German"),
+                            ("el", "Greek"),
+                            ("en", "English"),
+                            ("es", "Spanish"),
+                            ("et", "Estonian"),
+                            ("fi", "Finnish"),
+                            ("fr", "French"),
+                            ("ga", "Irish"),
+                            ("hr", "Croatian"),
+                            ("hu", "Hungarian"),
+                            ("it", "Italian"),
+                            ("lt", "Lithuanian"),
+                            ("lv", "Latvian"),
+                            ("mt", "Maltese"),
+                            ("nl", "Dutch"),
+                            ("pl", "Polish"),
+                            ("pt", "Portuguese"),
+                            ("ro", "Romanian"),
+                            ("sk", "Slovak"),
+                            ("sl", "Slovenian"),
+                            ("sv", "Swedish"),
+                        ],
+                        max_length=2,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        max_length=255,
+                        upload_to=partnerships.models.document_upload_path,
+                        validators=[partnerships.pdf.validate_pdf],
+                        verbose_name="PDF file",
+                    ),
+                ),
+                (
+                    "external_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Where the file is published, when it is not uploaded here.",
+                        max_length=500,
+                        verbose_name="external link",
+                    ),
+                ),
+                (
+                    "file_format",
+                    models.CharField(
+                        blank=True,
+                        choices=[("pdf", "PDF"), ("html", "Web page")],
+                        help_text="Uploaded files are always PDF; say what an external link leads to.",
+                        max_length=4,
+                        verbose_name="format",
+                    ),
+                ),
+                (
+                    "size_bytes",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="size in bytes"
+                    ),
+                ),
+                (
+                    "page_count",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="pages"),
+                ),
+                (
+                    "sha256",
+                    models.CharField(
+                        blank=True, editable=False, max_length=64, verbose_name="SHA-256"
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="partnerships.document",
+                        verbose_name="document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'language version',
-                'verbose_name_plural': 'language versions',
-                'ordering': ['document_id', 'language'],
-                'constraints': [models.UniqueConstraint(fields=('document', 'language'), name='partnerships_documentfile_one_file_per_language', violation_error_message='This document already has a file in this language.'), models.CheckConstraint(condition=models.Q(('language__in', ['bg', 'cs', 'da', 'de', 'el', 'en', 'es', 'et', 'fi', 'fr', 'ga', 'hr', 'hu', 'it', 'lt', 'lv', 'mt', 'nl', 'pl', 'pt', 'ro', 'sk', 'sl', 'sv'])), name='partnerships_documentfile_language_valid', violation_error_message='Not an official EU language.'), models.CheckConstraint(condition=models.Q(models.Q(('file', ''), models.Q(('external_url', ''), _negated=True)), models.Q(models.Q(('file', ''), _negated=True), ('external_url', '')), _connector='OR'), name='partnerships_documentfile_file_or_link', violation_error_message='Upload a PDF or give an external link (not both).'), models.CheckConstraint(condition=models.Q(('file', ''), models.Q(('file_format', 'pdf'), ('page_count__gt', 0), ('sha256__regex', '^[0-9a-f]{64}$'), ('size_bytes__gt', 0)), _connector='OR'), name='partnerships_documentfile_upload_is_measured_pdf', violation_error_message='An uploaded file must be a measured PDF.'), models.CheckConstraint(condition=models.Q(('sha256', ''), ('sha256__regex', '^[0-9a-f]{64}$'), _connector='OR'), name='partnerships_documentfile_sha256_format', violation_error_message='SHA-256 is 64 lower-case hexadecimal digits.')],
+                "verbose_name": "language version",
+                "verbose_name_plural": "language versions",
+                "ordering": ["document_id", "language"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("document", "language"),
+                        name="partnerships_documentfile_one_file_per_language",
+                        violation_error_message="This document already has a file in this language.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "language__in",
+                                [
+                                    "bg",
+                                    "cs",
+                                    "da",
+                                    "de",
+                                    "el",
+                                    "en",
+                                    "es",
+                                    "et",
+                                    "fi",
+                                    "fr",
+                                    "ga",
+                                    "hr",
+                                    "hu",
+                                    "it",
+                                    "lt",
+                                    "lv",
+                                    "mt",
+                                    "nl",
+                                    "pl",
+                                    "pt",
+                                    "ro",
+                                    "sk",
+                                    "sl",
+                                    "sv",
+                                ],
+                            )
+                        ),
+                        name="partnerships_documentfile_language_valid",
+                        violation_error_message="Not an official EU language.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("file", ""), models.Q(("external_url", ""), _negated=True)),
+                            models.Q(models.Q(("file", ""), _negated=True), ("external_url", "")),
+                            _connector="OR",
+                        ),
+                        name="partnerships_documentfile_file_or_link",
+                        violation_error_message="Upload a PDF or give an external link (not both).",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("file", ""),
+                            models.Q(
+                                ("file_format", "pdf"),
+                                ("page_count__gt", 0),
+                                ("sha256__regex", "^[0-9a-f]{64}$"),
+                                ("size_bytes__gt", 0),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="partnerships_documentfile_upload_is_measured_pdf",
+                        violation_error_message="An uploaded file must be a measured PDF.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("sha256", ""), ("sha256__regex", "^[0-9a-f]{64}$"), _connector="OR"
+                        ),
+                        name="partnerships_documentfile_sha256_format",
+                        violation_error_message="SHA-256 is 64 lower-case hexadecimal digits.",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'published', 'archived'])), name='partnerships_organisation_status_valid', violation_error_message='Status must be draft, published or archived.'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "published", "archived"])),
+                name="partnerships_organisation_status_valid",
+                violation_error_message="Status must be draft, published or archived.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='partnerships_organisation_published_has_date', violation_error_message='A published record must have a publication time.'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "published"), _negated=True),
+                    ("published_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="partnerships_organisation_published_has_date",
+                violation_error_message="A published record must have a publication time.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('name', ''), _negated=True), models.Q(('slug', ''), _negated=True)), name='partnerships_organisation_name_slug_not_empty', violation_error_message='An organisation needs a name and a slug.'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("name", ""), _negated=True), models.Q(("slug", ""), _negated=True)
+                ),
+                name="partnerships_organisation_name_slug_not_empty",
+                violation_error_message="An organisation needs a name and a slug.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('type__in', ['hei', 'vet_provider', 'vet_network', 'sme', 'large_enterprise', 'social_enterprise', 'chamber', 'social_partner', 'sectoral_association', 'sector_skills_council', 'research_institute', 'ngo', 'public_body', 'education_authority', 'employment_service', 'guidance_body', 'qualification_body', 'care_institution', 'development_agency', 'statistics_office', 'network', 'other'])), name='partnerships_organisation_type_valid', violation_error_message='Unknown organisation type.'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "type__in",
+                        [
+                            "hei",
+                            "vet_provider",
+                            "vet_network",
+                            "sme",
+                            "large_enterprise",
+                            "social_enterprise",
+                            "chamber",
+                            "social_partner",
+                            "sectoral_association",
+                            "sector_skills_council",
+                            "research_institute",
+                            "ngo",
+                            "public_body",
+                            "education_authority",
+                            "employment_service",
+                            "guidance_body",
+                            "qualification_body",
+                            "care_institution",
+                            "development_agency",
+                            "statistics_office",
+                            "network",
+                            "other",
+                        ],
+                    )
+                ),
+                name="partnerships_organisation_type_valid",
+                violation_error_message="Unknown organisation type.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('pic', ''), ('pic__regex', '^[0-9]{9}$'), _connector='OR'), name='partnerships_organisation_pic_format', violation_error_message='A PIC is exactly nine digits.'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("pic", ""), ("pic__regex", "^[0-9]{9}$"), _connector="OR"),
+                name="partnerships_organisation_pic_format",
+                violation_error_message="A PIC is exactly nine digits.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('pic', ''), _negated=True), fields=('pic',), name='partnerships_organisation_unique_pic', violation_error_message='Another organisation already has this PIC.'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("pic", ""), _negated=True),
+                fields=("pic",),
+                name="partnerships_organisation_unique_pic",
+                violation_error_message="Another organisation already has this PIC.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('eche_holder', False), ('type', 'hei'), _connector='OR'), name='partnerships_organisation_eche_only_for_hei', violation_error_message='Only a higher education institution can hold an ECHE.'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("eche_holder", False), ("type", "hei"), _connector="OR"),
+                name="partnerships_organisation_eche_only_for_hei",
+                violation_error_message="Only a higher education institution can hold an ECHE.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('partnership', 'organisation'), name='partnerships_membership_unique_member', violation_error_message='This organisation is already a member.'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "organisation"),
+                name="partnerships_membership_unique_member",
+                violation_error_message="This organisation is already a member.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['coordinator', 'member', 'supporting-partner'])), name='partnerships_membership_role_valid', violation_error_message='Unknown role.'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["coordinator", "member", "supporting-partner"])),
+                name="partnerships_membership_role_valid",
+                violation_error_message="Unknown role.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'published', 'archived'])), name='partnerships_document_status_valid', violation_error_message='Status must be draft, published or archived.'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "published", "archived"])),
+                name="partnerships_document_status_valid",
+                violation_error_message="Status must be draft, published or archived.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='partnerships_document_published_has_date', violation_error_message='A published record must have a publication time.'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "published"), _negated=True),
+                    ("published_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="partnerships_document_published_has_date",
+                violation_error_message="A published record must have a publication time.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('issued_on__isnull', True), ('issued_on_precision', '')), models.Q(('issued_on__isnull', False), ('issued_on_precision__in', ['day', 'month', 'year'])), _connector='OR'), name='partnerships_document_issued_on_precision_set', violation_error_message='A date needs a precision, and only a date has one.'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("issued_on__isnull", True), ("issued_on_precision", "")),
+                    models.Q(
+                        ("issued_on__isnull", False),
+                        ("issued_on_precision__in", ["day", "month", "year"]),
+                    ),
+                    _connector="OR",
+                ),
+                name="partnerships_document_issued_on_precision_set",
+                violation_error_message="A date needs a precision, and only a date has one.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('issued_on_precision', 'month'), _negated=True), ('issued_on__day', 1), _connector='OR'), name='partnerships_document_issued_on_month_precision', violation_error_message='A date known to the month is stored as its 1st day.'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("issued_on_precision", "month"), _negated=True),
+                    ("issued_on__day", 1),
+                    _connector="OR",
+                ),
+                name="partnerships_document_issued_on_month_precision",
+                violation_error_message="A date known to the month is stored as its 1st day.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('issued_on_precision', 'year'), _negated=True), models.Q(('issued_on__day', 1), ('issued_on__month', 1)), _connector='OR'), name='partnerships_document_issued_on_year_precision', violation_error_message='A date known to the year is stored as 1 January.'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("issued_on_precision", "year"), _negated=True),
+                    models.Q(("issued_on__day", 1), ("issued_on__month", 1)),
+                    _connector="OR",
+                ),
+                name="partnerships_document_issued_on_year_precision",
+                violation_error_message="A date known to the year is stored as 1 January.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('title', ''), _negated=True), models.Q(('slug', ''), _negated=True)), name='partnerships_document_title_slug_not_empty', violation_error_message='A document needs a title and a slug.'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("title", ""), _negated=True), models.Q(("slug", ""), _negated=True)
+                ),
+                name="partnerships_document_title_slug_not_empty",
+                violation_error_message="A document needs a title and a slug.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['agreement', 'commitment', 'publication', 'report'])), name='partnerships_document_kind_valid', violation_error_message='Unknown document kind.'),
+            model_name="document",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["agreement", "commitment", "publication", "report"])
+                ),
+                name="partnerships_document_kind_valid",
+                violation_error_message="Unknown document kind.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='region',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('name', ''), _negated=True), models.Q(('slug', ''), _negated=True)), name='partnerships_region_name_slug_not_empty', violation_error_message='A region needs a name and a slug.'),
+            model_name="region",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("name", ""), _negated=True), models.Q(("slug", ""), _negated=True)
+                ),
+                name="partnerships_region_name_slug_not_empty",
+                violation_error_message="A region needs a name and a slug.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='region',
-            constraint=models.CheckConstraint(condition=models.Q(('nuts_code', ''), ('nuts_code__regex', '^[A-Z]{2}[0-9A-Z]{1,3}$'), _connector='OR'), name='partnerships_region_nuts_code_format', violation_error_message='A NUTS code is like ITC4 or EL61.'),
+            model_name="region",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("nuts_code", ""),
+                    ("nuts_code__regex", "^[A-Z]{2}[0-9A-Z]{1,3}$"),
+                    _connector="OR",
+                ),
+                name="partnerships_region_nuts_code_format",
+                violation_error_message="A NUTS code is like ITC4 or EL61.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='region',
-            constraint=models.UniqueConstraint(condition=models.Q(('nuts_code', ''), _negated=True), fields=('nuts_code',), name='partnerships_region_unique_nuts_code', violation_error_message='Another region already has this NUTS code.'),
+            model_name="region",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("nuts_code", ""), _negated=True),
+                fields=("nuts_code",),
+                name="partnerships_region_unique_nuts_code",
+                violation_error_message="Another region already has this NUTS code.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'published', 'archived'])), name='partnerships_partnership_status_valid', violation_error_message='Status must be draft, published or archived.'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "published", "archived"])),
+                name="partnerships_partnership_status_valid",
+                violation_error_message="Status must be draft, published or archived.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'published'), _negated=True), ('published_at__isnull', False), _connector='OR'), name='partnerships_partnership_published_has_date', violation_error_message='A published record must have a publication time.'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "published"), _negated=True),
+                    ("published_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="partnerships_partnership_published_has_date",
+                violation_error_message="A published record must have a publication time.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('launched_on__isnull', True), ('launched_on_precision', '')), models.Q(('launched_on__isnull', False), ('launched_on_precision__in', ['day', 'month', 'year'])), _connector='OR'), name='partnerships_partnership_launched_on_precision_set', violation_error_message='A date needs a precision, and only a date has one.'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("launched_on__isnull", True), ("launched_on_precision", "")),
+                    models.Q(
+                        ("launched_on__isnull", False),
+                        ("launched_on_precision__in", ["day", "month", "year"]),
+                    ),
+                    _connector="OR",
+                ),
+                name="partnerships_partnership_launched_on_precision_set",
+                violation_error_message="A date needs a precision, and only a date has one.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('launched_on_precision', 'month'), _negated=True), ('launched_on__day', 1), _connector='OR'), name='partnerships_partnership_launched_on_month_precision', violation_error_message='A date known to the month is stored as its 1st day.'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("launched_on_precision", "month"), _negated=True),
+                    ("launched_on__day", 1),
+                    _connector="OR",
+                ),
+                name="partnerships_partnership_launched_on_month_precision",
+                violation_error_message="A date known to the month is stored as its 1st day.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('launched_on_precision', 'year'), _negated=True), models.Q(('launched_on__day', 1), ('launched_on__month', 1)), _connector='OR'), name='partnerships_partnership_launched_on_year_precision', violation_error_message='A date known to the year is stored as 1 January.'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("launched_on_precision", "year"), _negated=True),
+                    models.Q(("launched_on__day", 1), ("launched_on__month", 1)),
+                    _connector="OR",
+                ),
+                name="partnerships_partnership_launched_on_year_precision",
+                violation_error_message="A date known to the year is stored as 1 January.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('agreement_signed_on__isnull', True), ('agreement_signed_on_precision', '')), models.Q(('agreement_signed_on__isnull', False), ('agreement_signed_on_precision__in', ['day', 'month', 'year'])), _connector='OR'), name='partnerships_partnership_agreement_signed_on_precision_set', violation_error_message='A date needs a precision, and only a date has one.'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("agreement_signed_on__isnull", True), ("agreement_signed_on_precision", "")
+                    ),
+                    models.Q(
+                        ("agreement_signed_on__isnull", False),
+                        ("agreement_signed_on_precision__in", ["day", "month", "year"]),
+                    ),
+                    _connector="OR",
+                ),
+                name="partnerships_partnership_agreement_signed_on_precision_set",
+                violation_error_message="A date needs a precision, and only a date has one.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('agreement_signed_on_precision', 'month'), _negated=True), ('agreement_signed_on__day', 1), _connector='OR'), name='partnerships_partnership_agreement_signed_on_month_precision', violation_error_message='A date known to the month is stored as its 1st day.'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("agreement_signed_on_precision", "month"), _negated=True),
+                    ("agreement_signed_on__day", 1),
+                    _connector="OR",
+                ),
+                name="partnerships_partnership_agreement_signed_on_month_precision",
+                violation_error_message="A date known to the month is stored as its 1st day.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('agreement_signed_on_precision', 'year'), _negated=True), models.Q(('agreement_signed_on__day', 1), ('agreement_signed_on__month', 1)), _connector='OR'), name='partnerships_partnership_agreement_signed_on_year_precision', violation_error_message='A date known to the year is stored as 1 January.'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("agreement_signed_on_precision", "year"), _negated=True),
+                    models.Q(("agreement_signed_on__day", 1), ("agreement_signed_on__month", 1)),
+                    _connector="OR",
+                ),
+                name="partnerships_partnership_agreement_signed_on_year_precision",
+                violation_error_message="A date known to the year is stored as 1 January.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('name', ''), _negated=True), models.Q(('slug', ''), _negated=True)), name='partnerships_partnership_name_slug_not_empty', violation_error_message='A partnership needs a name and a slug.'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("name", ""), _negated=True), models.Q(("slug", ""), _negated=True)
+                ),
+                name="partnerships_partnership_name_slug_not_empty",
+                violation_error_message="A partnership needs a name and a slug.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'large-scale'), ('scope', '')), models.Q(('kind', 'regional'), ('scope__in', ['regional', 'macro-regional', 'local'])), _connector='OR'), name='partnerships_partnership_scope_matches_kind', violation_error_message='A regional partnership needs a scope; a large-scale one has none.'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "large-scale"), ("scope", "")),
+                    models.Q(
+                        ("kind", "regional"), ("scope__in", ["regional", "macro-regional", "local"])
+                    ),
+                    _connector="OR",
+                ),
+                name="partnerships_partnership_scope_matches_kind",
+                violation_error_message="A regional partnership needs a scope; a large-scale one has none.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ecosystem__isnull', False), ('kind', 'large-scale')), models.Q(('ecosystem__isnull', True), ('kind', 'regional')), _connector='OR'), name='partnerships_partnership_ecosystem_matches_kind', violation_error_message='A large-scale partnership belongs to exactly one ecosystem; a regional one is linked to ecosystems instead.'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("ecosystem__isnull", False), ("kind", "large-scale")),
+                    models.Q(("ecosystem__isnull", True), ("kind", "regional")),
+                    _connector="OR",
+                ),
+                name="partnerships_partnership_ecosystem_matches_kind",
+                violation_error_message="A large-scale partnership belongs to exactly one ecosystem; a regional one is linked to ecosystems instead.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(('commitment_people__isnull', True), ('commitment_people__gt', 0), _connector='OR'), name='partnerships_partnership_commitment_people_positive', violation_error_message='The number of people pledged must be positive.'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("commitment_people__isnull", True),
+                    ("commitment_people__gt", 0),
+                    _connector="OR",
+                ),
+                name="partnerships_partnership_commitment_people_positive",
+                violation_error_message="The number of people pledged must be positive.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(('commitment_target_year__isnull', True), models.Q(('commitment_target_year__gte', 2020), ('commitment_target_year__lte', 2100)), _connector='OR'), name='partnerships_partnership_commitment_target_year_range', violation_error_message='The target year must be between 2020 and 2100.'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("commitment_target_year__isnull", True),
+                    models.Q(
+                        ("commitment_target_year__gte", 2020), ("commitment_target_year__lte", 2100)
+                    ),
+                    _connector="OR",
+                ),
+                name="partnerships_partnership_commitment_target_year_range",
+                violation_error_message="The target year must be between 2020 and 2100.",
+            ),
         ),
     ]

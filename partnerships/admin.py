@@ -1,0 +1,188 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Country,
+    Document,
+    DocumentFile,
+    Membership,
+    Organisation,
+    Partnership,
+    Region,
+)
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    """Countries come from the ISO list; curators look them up, they do not edit them."""
+
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "nuts_code", "updated_at"]
+    list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["country"]
+    search_fields = ["name", "nuts_code"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "type", "country", "status", "partnership_count"]
+    list_filter = ["status", "type", ("country", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["country"]
+    search_fields = ["name", "acronym", "pic"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country"]
+    readonly_fields = ["published_at", "created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(partnership_count=Count("memberships"))
+
+    @admin.display(description=_("partnerships"), ordering="partnership_count")
+    def partnership_count(self, obj):
+        return obj.partnership_count
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "role"]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "scope",
+        "ecosystem",
+        "launched_on",
+        "status",
+        "member_count",
+        "document_count",
+        "updated_at",
+    ]
+    list_filter = [
+        "status",
+        "kind",
+        "scope",
+        "ecosystem",
+        "linked_ecosystems",
+        ("countries", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["ecosystem"]
+    search_fields = ["name", "acronym", "summary"]
+    date_hierarchy = "launched_on"
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["ecosystem", "linked_ecosystems", "countries", "regions"]
+    readonly_fields = ["published_at", "created_at", "updated_at"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["name", "acronym", "slug", "kind", "scope", "status"]}),
+        (
+            _("Ecosystems and coverage"),
+            {
+                "fields": ["ecosystem", "linked_ecosystems", "countries", "regions"],
+            },
+        ),
+        (_("About"), {"fields": ["summary", "description", "website", "contact_email"]}),
+        (
+            _("Dates"),
+            {
+                "fields": [
+                    ("launched_on", "launched_on_precision"),
+                    "launch_note",
+                    ("agreement_signed_on", "agreement_signed_on_precision"),
+                ],
+            },
+        ),
+        (
+            _("Commitment"),
+            {
+                "fields": [
+                    ("commitment_people", "commitment_target_year"),
+                    "commitment_pledge",
+                    "commitment_source_url",
+                    "reported_membership",
+                ],
+            },
+        ),
+        (_("Record"), {"fields": ["source_url", "published_at", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        # Two separate aggregates over two joins would multiply each other: count distinct.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                member_count=Count("memberships", distinct=True),
+                document_count=Count("documents", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, obj):
+        return obj.member_count
+
+    @admin.display(description=_("documents"), ordering="document_count")
+    def document_count(self, obj):
+        return obj.document_count
+
+
+class DocumentFileInline(admin.StackedInline):
+    model = DocumentFile
+    extra = 0
+    fields = [
+        "language",
+        "file",
+        "external_url",
+        "file_format",
+        "size_bytes",
+        "page_count",
+        "sha256",
+    ]
+    readonly_fields = ["sha256"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "issued_on", "partnership", "status", "languages"]
+    list_filter = ["status", "kind", "ecosystem", "files__language"]
+    list_select_related = ["partnership"]
+    search_fields = ["title", "description"]
+    date_hierarchy = "issued_on"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["partnership", "ecosystem"]
+    readonly_fields = ["published_at", "created_at", "updated_at"]
+    inlines = [DocumentFileInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("files")
+
+    @admin.display(description=_("language versions"))
+    def languages(self, obj):
+        return ", ".join(
+            f"{f.language.upper()} ({filesizeformat(f.size_bytes)})"
+            if f.size_bytes
+            else f.language.upper()
+            for f in obj.files.all()
+        )

@@ -1,0 +1,56 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from partnerships.services import PactDataError, pact_data_load
+
+DEFAULT_DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "pact_for_skills.json"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the Pact for Skills data file (ecosystems, organisations, partnerships, "
+        "documents). Idempotent and all-or-nothing: records are matched by slug."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--file",
+            type=Path,
+            default=DEFAULT_DATA_FILE,
+            help="Data file to load (default: the portal's own data file).",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Report what would change, then roll everything back.",
+        )
+
+    def handle(self, *args, file: Path, dry_run: bool, **options):
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc.strerror}.") from exc
+        except json.JSONDecodeError as exc:
+            raise CommandError(
+                f"{file} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}."
+            ) from exc
+
+        try:
+            with transaction.atomic():
+                report = pact_data_load(data=data)
+                if dry_run:
+                    transaction.set_rollback(True)
+        except PactDataError as exc:
+            raise CommandError(f"Nothing was loaded. {exc}") from exc
+
+        for line in report.lines():
+            self.stdout.write(line)
+        if dry_run:
+            self.stdout.write(self.style.WARNING("Dry run: nothing was written."))
+        elif report.changed:
+            self.stdout.write(self.style.SUCCESS(f"Loaded {file.name}."))
+        else:
+            self.stdout.write(self.style.SUCCESS(f"{file.name} is already loaded; no changes."))

@@ -1,0 +1,281 @@
+"""Writes that span several models."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.text import slugify
+
+from ecosystems.models import Ecosystem
+from pactportal.models import PublicationStatus
+from pactportal.partial_dates import PartialDate
+
+from .models import (
+    Country,
+    Document,
+    DocumentFile,
+    Membership,
+    Organisation,
+    Partnership,
+    Region,
+)
+
+PACT_DATA_FORMAT_VERSION = 1
+
+
+class PactDataError(Exception):
+    """A record of the data file that cannot be loaded; the message names the record."""
+
+
+@dataclass
+class LoadReport:
+    """How many rows of each kind a load created, updated or left as they were."""
+
+    counts: dict[str, Counter] = field(default_factory=dict)
+
+    def count(self, kind: str, outcome: str, number: int = 1) -> None:
+        self.counts.setdefault(kind, Counter())[outcome] += number
+
+    @property
+    def changed(self) -> bool:
+        return any(c["created"] or c["updated"] for c in self.counts.values())
+
+    def lines(self) -> list[str]:
+        return [
+            f"{kind}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
+            for kind, c in self.counts.items()
+        ]
+
+
+def pact_data_load(*, data: dict[str, Any]) -> LoadReport:
+    """Load the portal's data file: all of it, or nothing.
+
+    Records are matched by slug, so a second load of the same file changes nothing. The file
+    wins for the fields it holds; rows and links curators added by hand are left alone.
+    """
+    if not isinstance(data, dict) or data.get("format_version") != PACT_DATA_FORMAT_VERSION:
+        raise PactDataError(
+            f"The data file must be an object with format_version {PACT_DATA_FORMAT_VERSION}."
+        )
+    loader = _PactDataLoader()
+    with transaction.atomic():
+        for section, load in [
+            ("ecosystems", loader.ecosystem),
+            ("organisations", loader.organisation),
+            ("partnerships", loader.partnership),
+            ("documents", loader.document),
+        ]:
+            for position, record in enumerate(data.get(section, []), start=1):
+                name = record.get("slug") if isinstance(record, dict) else None
+                where = f"{section} record {position} ({name or 'no slug'})"
+                try:
+                    load(record)
+                except PactDataError as exc:
+                    raise PactDataError(f"{where}: {exc}") from exc
+                except ValidationError as exc:
+                    raise PactDataError(f"{where}: {_describe(exc)}") from exc
+                except (KeyError, TypeError, AttributeError) as exc:
+                    raise PactDataError(f"{where}: missing or malformed field {exc}") from exc
+    return loader.report
+
+
+def _describe(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)
+
+
+def _partial_date(value: str | None) -> PartialDate | None:
+    return PartialDate.parse(value) if value else None
+
+
+class _PactDataLoader:
+    def __init__(self):
+        self.report = LoadReport()
+        self.ecosystems = {e.slug: e for e in Ecosystem.objects.all()}
+        self.countries = set(Country.objects.values_list("code", flat=True))
+
+    # Lookups that turn the file's references into rows, naming what is missing.
+
+    def ecosystem_id(self, slug: str) -> int:
+        try:
+            return self.ecosystems[slug].pk
+        except KeyError:
+            raise PactDataError(f"unknown ecosystem “{slug}”") from None
+
+    def country_code(self, code: str | None) -> str | None:
+        if code is not None and code not in self.countries:
+            raise PactDataError(f"unknown country code “{code}”")
+        return code
+
+    def lookup(self, model: type[models.Model], slug: str) -> models.Model:
+        try:
+            return model.objects.get(slug=slug)
+        except model.DoesNotExist:
+            raise PactDataError(
+                f"unknown {model._meta.verbose_name} “{slug}” (define it earlier in the file)"
+            ) from None
+
+    # The one write path: match, compare, validate, save only what differs.
+
+    def upsert(
+        self, model: type[models.Model], match: dict[str, Any], values: dict[str, Any]
+    ) -> models.Model:
+        obj = model.objects.filter(**match).first()
+        created = obj is None
+        if created:
+            obj = model(**match)
+        changed = created or any(getattr(obj, name) != value for name, value in values.items())
+        if changed:
+            for name, value in values.items():
+                setattr(obj, name, value)
+            obj.full_clean()
+            obj.save()
+        self.report.count(
+            str(model._meta.verbose_name_plural).capitalize(),
+            "created" if created else "updated" if changed else "unchanged",
+        )
+        return obj
+
+    def sync_links(self, obj: models.Model, relation: str, wanted: set) -> None:
+        """Add the file's many-to-many links; links added by curators stay."""
+        manager = getattr(obj, relation)
+        missing = wanted - set(manager.values_list("pk", flat=True))
+        if missing:
+            manager.add(*missing)
+        kind = "Links to ecosystems, countries and regions"
+        self.report.count(kind, "created", len(missing))
+        self.report.count(kind, "unchanged", len(wanted) - len(missing))
+
+    # One method per section of the file.
+
+    def ecosystem(self, record: dict) -> None:
+        if record["slug"] not in self.ecosystems:
+            raise PactDataError("ecosystems are created by migrations; this slug is not one")
+        self.ecosystems[record["slug"]] = self.upsert(
+            Ecosystem,
+            {"slug": record["slug"]},
+            {
+                "name": record["name"],
+                "includes": "\n".join(record["includes"]),
+                "description": record["description"],
+                "labour_market_size": record["labour_market_size"],
+                "pact_page_url": record["pact_page_url"],
+                "source_url": record["source_url"],
+            },
+        )
+
+    def organisation(self, record: dict) -> None:
+        self.upsert(
+            Organisation,
+            {"slug": record["slug"]},
+            {
+                "name": record["name"],
+                "acronym": record["acronym"],
+                "type": record["type"],
+                "country_id": self.country_code(record["country"]),
+                "pic": record.get("pic") or "",
+                "website": record.get("website") or "",
+                "source_url": record.get("source_url") or "",
+                "status": PublicationStatus.PUBLISHED,
+            },
+        )
+
+    def region(self, record: dict) -> Region:
+        country = self.country_code(record["country"])
+        return self.upsert(
+            Region,
+            {"slug": slugify(f"{record['name']} {country or ''}")},
+            {"name": record["name"], "country_id": country, "nuts_code": record["nuts_code"]},
+        )
+
+    def partnership(self, record: dict) -> None:
+        kind = record["kind"]
+        commitment = record["commitment"]
+        launched = _partial_date(record["launched"])
+        signed = _partial_date(record["agreement_signed"])
+        linked = {self.ecosystem_id(slug) for slug in record["linked_ecosystems"]}
+        if kind == Partnership.Kind.LARGE_SCALE and linked:
+            raise PactDataError("a large-scale partnership cannot have linked ecosystems")
+        partnership = self.upsert(
+            Partnership,
+            {"slug": record["slug"]},
+            {
+                "kind": kind,
+                "scope": record["scope"] or "",
+                "name": record["name"],
+                "acronym": record["acronym"],
+                "ecosystem_id": self.ecosystem_id(record["ecosystem"])
+                if record["ecosystem"]
+                else None,
+                "summary": record["summary"],
+                "description": record["description"],
+                "launched_on": launched.date if launched else None,
+                "launched_on_precision": launched.precision if launched else "",
+                "launch_note": record["launch_note"],
+                "agreement_signed_on": signed.date if signed else None,
+                "agreement_signed_on_precision": signed.precision if signed else "",
+                "website": record["website"],
+                "commitment_people": commitment["people"],
+                "commitment_target_year": commitment["target_year"],
+                "commitment_pledge": commitment["pledge"],
+                "commitment_source_url": commitment["source_url"],
+                "reported_membership": record["reported_membership"],
+                "source_url": record["source_url"],
+                "status": record["status"],
+            },
+        )
+        self.sync_links(partnership, "linked_ecosystems", linked)
+        self.sync_links(
+            partnership, "countries", {self.country_code(code) for code in record["countries"]}
+        )
+        self.sync_links(
+            partnership, "regions", {self.region(region).pk for region in record["regions"]}
+        )
+        for member in record["members"]:
+            self.upsert(
+                Membership,
+                {
+                    "partnership": partnership,
+                    "organisation": self.lookup(Organisation, member["organisation"]),
+                },
+                {"role": member["role"]},
+            )
+
+    def document(self, record: dict) -> None:
+        issued = _partial_date(record["published"])
+        partnership = (
+            self.lookup(Partnership, record["partnership"]) if record["partnership"] else None
+        )
+        document = self.upsert(
+            Document,
+            {"slug": record["slug"]},
+            {
+                "title": record["title"],
+                "kind": record["kind"],
+                "issued_on": issued.date if issued else None,
+                "issued_on_precision": issued.precision if issued else "",
+                "partnership": partnership,
+                "ecosystem_id": self.ecosystem_id(record["ecosystem"])
+                if record["ecosystem"]
+                else None,
+                "description": record["description"],
+                "source_url": record["source_url"],
+                "status": record["status"],
+            },
+        )
+        for version in record["versions"]:
+            self.upsert(
+                DocumentFile,
+                {"document": document, "language": version["language"]},
+                {
+                    "external_url": version["url"],
+                    "file_format": version["file_format"],
+                    "size_bytes": version["size_bytes"],
+                    "page_count": version["page_count"],
+                },
+            )

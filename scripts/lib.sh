@@ -1,0 +1,84 @@
+# Shared by scripts/run and scripts/test: the virtual environment and the PostgreSQL check.
+# shellcheck shell=bash
+
+VENV=.venv
+
+say() { printf '==> %s\n' "$*"; }
+fail() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+find_python() {
+    local candidate
+    for candidate in python3.11 python3; do
+        if command -v "$candidate" >/dev/null 2>&1 &&
+            "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+            echo "$candidate"
+            return
+        fi
+    done
+    fail "Python 3.11 is needed (Django 5.2 LTS). Install it, e.g. 'sudo apt-get install python3.11 python3.11-venv'."
+}
+
+# ensure_venv [EXTRA]: create .venv and install the project (with an optional extra such as
+# "test"). Reinstalls only when pyproject.toml or the extra changed since the last install.
+ensure_venv() {
+    local extra=${1:-} spec=. stamp
+    [ -n "$extra" ] && spec=".[$extra]"
+    if [ ! -x "$VENV/bin/python" ]; then
+        say "Creating the virtual environment in $VENV"
+        "$(find_python)" -m venv "$VENV" || fail "could not create $VENV (on Debian: sudo apt-get install python3.11-venv)"
+    fi
+    stamp="$(sha256sum pyproject.toml | cut -d' ' -f1) $spec"
+    if [ "$(cat "$VENV/.installed" 2>/dev/null)" != "$stamp" ]; then
+        say "Installing dependencies ($spec)"
+        "$VENV/bin/python" -m pip install --quiet --upgrade pip
+        "$VENV/bin/python" -m pip install --quiet --editable "$spec"
+        echo "$stamp" > "$VENV/.installed"
+    fi
+}
+
+# ensure_postgres: make sure the PostgreSQL server named by $DATABASE_URL answers; start a
+# local Debian cluster that is installed but stopped; otherwise say exactly what to do.
+ensure_postgres() {
+    local host port version cluster clusters started=""
+    read -r host port < <("$VENV/bin/python" -c '
+import sys, urllib.parse
+url = urllib.parse.urlsplit(sys.argv[1])
+print(url.hostname or "127.0.0.1", url.port or 5432)' "$DATABASE_URL")
+
+    if ! command -v pg_isready >/dev/null 2>&1; then
+        if [ -d /usr/lib/postgresql ]; then
+            PATH="$PATH:$(ls -d /usr/lib/postgresql/*/bin | tail -n 1)"
+        else
+            fail "PostgreSQL is not installed. The tests run on PostgreSQL: install it
+       (Debian/Ubuntu: sudo apt-get install postgresql), or set DATABASE_URL to a
+       server you can use, e.g. DATABASE_URL=postgres://user:password@host:5432/pactportal"
+        fi
+    fi
+    pg_isready -q -h "$host" -p "$port" && return 0
+
+    case "$host" in
+        127.0.0.1 | localhost | ::1) ;;
+        *) fail "PostgreSQL at $host:$port does not answer. Check DATABASE_URL." ;;
+    esac
+    if ! command -v pg_lsclusters >/dev/null 2>&1; then
+        fail "PostgreSQL at $host:$port is not running. Start it (e.g. 'sudo service postgresql start') and run this command again."
+    fi
+    clusters=$(pg_lsclusters --no-header | awk -v port="$port" '$3 == port {print $1, $2}')
+    [ -n "$clusters" ] || fail "No PostgreSQL cluster is set up on port $port. Create one with
+       'sudo pg_createcluster <version> main --start', or set DATABASE_URL."
+    while read -r version cluster; do
+        say "Starting PostgreSQL $version/$cluster"
+        if [ "$(id -u)" = 0 ]; then
+            pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" start && started=1
+        else
+            sudo -n pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" start 2>/dev/null && started=1
+        fi
+        [ -n "$started" ] || fail "PostgreSQL $version/$cluster is stopped and could not be started from here. Run:
+       sudo pg_ctlcluster --skip-systemctl-redirect $version $cluster start"
+    done <<< "$clusters"
+    for _ in $(seq 30); do
+        pg_isready -q -h "$host" -p "$port" && return 0
+        sleep 1
+    done
+    fail "PostgreSQL was started but does not answer on $host:$port; see its log in /var/log/postgresql/."
+}

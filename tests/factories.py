@@ -1,0 +1,110 @@
+"""Factories with realistic defaults; each object gets a unique slug."""
+
+import io
+
+import factory
+from django.core.files.base import ContentFile
+from factory.django import DjangoModelFactory
+from pypdf import PdfWriter
+
+from ecosystems.models import Ecosystem
+from pactportal.models import PublicationStatus
+from partnerships.models import (
+    Document,
+    DocumentFile,
+    Membership,
+    Organisation,
+    OrganisationType,
+    Partnership,
+    Region,
+)
+
+
+def make_pdf(pages: int = 1, *, password: str | None = None) -> bytes:
+    """A real, small PDF with blank A4 pages."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    if password:
+        writer.encrypt(password)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def pdf_upload(pages: int = 1, name: str = "agreement.pdf", **kwargs) -> ContentFile:
+    return ContentFile(make_pdf(pages, **kwargs), name=name)
+
+
+def ecosystem(slug: str = "digital") -> Ecosystem:
+    """The ecosystems exist from the data migration; factories pick one, never make one."""
+    return Ecosystem.objects.get(slug=slug)
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Istituto Tecnico Superiore {n}")
+    slug = factory.Sequence(lambda n: f"istituto-tecnico-superiore-{n}")
+    type = OrganisationType.VET_PROVIDER
+    country_id = "IT"
+    status = PublicationStatus.PUBLISHED
+
+
+class RegionFactory(DjangoModelFactory):
+    class Meta:
+        model = Region
+
+    name = factory.Sequence(lambda n: f"Region {n}")
+    slug = factory.Sequence(lambda n: f"region-{n}")
+    country_id = "IT"
+
+
+class PartnershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    name = factory.Sequence(lambda n: f"Skills Partnership {n}")
+    slug = factory.Sequence(lambda n: f"skills-partnership-{n}")
+    kind = Partnership.Kind.LARGE_SCALE
+    scope = ""
+    ecosystem = factory.LazyFunction(ecosystem)
+    summary = "Companies and training providers working together on the skills of the sector."
+    status = PublicationStatus.PUBLISHED
+
+    class Params:
+        regional = factory.Trait(
+            kind=Partnership.Kind.REGIONAL, scope=Partnership.Scope.REGIONAL, ecosystem=None
+        )
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Membership.Role.MEMBER
+
+
+class DocumentFactory(DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    title = factory.Sequence(lambda n: f"Partnership agreement {n}")
+    slug = factory.Sequence(lambda n: f"partnership-agreement-{n}")
+    kind = Document.Kind.AGREEMENT
+    status = PublicationStatus.PUBLISHED
+
+
+class DocumentFileFactory(DjangoModelFactory):
+    class Meta:
+        model = DocumentFile
+
+    document = factory.SubFactory(DocumentFactory)
+    language = "en"
+    external_url = (
+        "https://pact-for-skills.ec.europa.eu/about/industrial-ecosystems-and-partnerships_en"
+    )
+    file_format = DocumentFile.Format.PDF

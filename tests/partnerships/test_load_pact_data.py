@@ -1,0 +1,198 @@
+import copy
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.template.defaultfilters import filesizeformat
+
+from ecosystems.models import Ecosystem
+from partnerships.management.commands.load_pact_data import DEFAULT_DATA_FILE
+from partnerships.models import (
+    Document,
+    DocumentFile,
+    Membership,
+    Organisation,
+    Partnership,
+    Region,
+)
+from tests.factories import MembershipFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+DATA = json.loads(DEFAULT_DATA_FILE.read_text(encoding="utf-8"))
+
+
+def load(path=None, *args):
+    out = io.StringIO()
+    call_command("load_pact_data", *args, *(["--file", str(path)] if path else []), stdout=out)
+    return out.getvalue()
+
+
+def table_sizes():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Organisation, Partnership, Membership, Region, Document, DocumentFile)
+    }
+
+
+def write(tmp_path, data):
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_loads_every_record_of_the_data_file():
+    output = load()
+
+    assert Ecosystem.objects.count() == 14
+    assert Partnership.objects.count() == len(DATA["partnerships"]) == 33
+    assert Partnership.objects.large_scale().count() == 20
+    assert Partnership.objects.regional().count() == 13
+    assert Organisation.objects.count() == len(DATA["organisations"])
+    assert Document.objects.count() == len(DATA["documents"]) == 23
+    assert DocumentFile.objects.count() == sum(len(d["versions"]) for d in DATA["documents"])
+    assert Membership.objects.count() == sum(len(p["members"]) for p in DATA["partnerships"])
+    assert Partnership.objects.published().count() == 33
+    assert Document.objects.published().count() == 23
+    assert "Partnerships: 33 created, 0 updated, 0 unchanged" in output
+    assert "Ecosystems: 0 created, 14 updated" in output
+
+
+def test_loaded_records_keep_the_facts_and_their_sources():
+    load()
+    lombardy = Partnership.objects.get(slug="lombardy-regional-skills-partnership")
+    assert lombardy.kind == "regional" and lombardy.scope == "regional"
+    assert list(lombardy.countries.values_list("code", flat=True)) == ["IT"]
+    assert [(r.name, r.nuts_code) for r in lombardy.regions.all()] == [("Lombardy", "ITC4")]
+    assert lombardy.launched.isoformat() == "2022-12"
+    assert str(lombardy.launched) == "December 2022"
+    assert lombardy.agreement_signed.isoformat() == "2023-04-24"
+    assert set(lombardy.linked_ecosystems.values_list("slug", flat=True)) == {
+        "health",
+        "energy-intensive-industries",
+        "cultural-creative-industries",
+    }
+    assert lombardy.members.get().name == "Regione Lombardia"
+    assert lombardy.source_url.startswith("https://pact-for-skills.ec.europa.eu/")
+    assert len(lombardy.pledged_items) == 3
+
+    automotive = Partnership.objects.get(slug="automotive-skills-alliance")
+    assert automotive.ecosystem.slug == "mobility-transport-automotive"
+    assert (automotive.commitment_people, automotive.commitment_target_year) == (700000, 2030)
+    assert automotive.launched.isoformat() == "2020-11-10"
+
+    offshore = Partnership.objects.get(slug="offshore-renewable-energy-partnership")
+    assert offshore.launched.isoformat() == "2021"  # only the year is known, and kept so
+
+    agreement = Document.objects.get(slug="rsp-chemical-agreement")
+    english = agreement.files.get()
+    assert english.language == "en" and english.file_format == "pdf"
+    assert filesizeformat(english.size_bytes) == "327.1\xa0KB"
+    assert round(english.size_bytes / 1024, 2) == 327.08
+    assert agreement.partnership.slug == "chemical-regions-skills-partnership"
+
+    construction = Partnership.objects.get(slug="construction-skills-partnership")
+    assert set(construction.memberships.values_list("role", flat=True)) == {"coordinator"}
+    assert construction.members.count() == 3
+
+
+def test_a_second_load_changes_nothing():
+    load()
+    before = {
+        model.__name__: list(model.objects.order_by("pk").values_list("pk", "updated_at"))
+        for model in (Ecosystem, Organisation, Partnership, Document, DocumentFile)
+    }
+    output = load()
+    after = {
+        model.__name__: list(model.objects.order_by("pk").values_list("pk", "updated_at"))
+        for model in (Ecosystem, Organisation, Partnership, Document, DocumentFile)
+    }
+    assert after == before
+    counted = [line for line in output.splitlines() if " created, " in line]
+    assert counted and all(": 0 created, 0 updated, " in line for line in counted)
+    assert "already loaded; no changes" in output
+
+
+def test_a_changed_record_is_updated_in_place(tmp_path):
+    load()
+    data = copy.deepcopy(DATA)
+    record = next(p for p in data["partnerships"] if p["slug"] == "tourism-skills-partnership")
+    record["commitment"]["people"] = 1234
+    output = load(write(tmp_path, data))
+    assert "Partnerships: 0 created, 1 updated, 32 unchanged" in output
+    assert Partnership.objects.get(slug="tourism-skills-partnership").commitment_people == 1234
+
+
+def test_curators_additions_survive_a_reload():
+    load()
+    partnership = Partnership.objects.get(slug="digital-skills-partnership")
+    MembershipFactory(partnership=partnership, organisation=OrganisationFactory())
+    partnership.countries.add("MT")
+    load()
+    assert partnership.memberships.count() == 1
+    assert "MT" in partnership.countries.values_list("code", flat=True)
+
+
+@pytest.mark.parametrize(
+    ("section", "slug", "change", "message"),
+    [
+        ("documents", "essa-d62", {"kind": "poster"}, "kind"),
+        ("partnerships", "pomeranian-partnership-for-skills", {"scope": None}, "scope"),
+        ("partnerships", "space4geo", {"ecosystem": "space"}, "unknown ecosystem “space”"),
+        ("partnerships", "thessaly-twin-transition", {"countries": ["EL"]}, "country code “EL”"),
+        ("documents", "sam-roadmap", {"published": "2021-02-30"}, "not a real calendar date"),
+        ("organisations", "uni-europa", {"type": None}, "type"),
+        ("partnerships", "retail-wholesale-skills-partnership", {"commitment": None}, "malformed"),
+    ],
+)
+def test_a_broken_record_aborts_the_whole_load(tmp_path, section, slug, change, message):
+    data = copy.deepcopy(DATA)
+    position, record = next(
+        (i, r) for i, r in enumerate(data[section], start=1) if r["slug"] == slug
+    )
+    record.update(change)
+
+    with pytest.raises(CommandError) as excinfo:
+        load(write(tmp_path, data))
+
+    text = str(excinfo.value)
+    assert text.startswith("Nothing was loaded.")
+    assert f"{section} record {position} ({slug})" in text
+    assert message in text
+    assert table_sizes() == dict.fromkeys(table_sizes(), 0)
+    assert not Ecosystem.objects.exclude(description="").exists()
+
+
+def test_a_large_scale_partnership_with_linked_ecosystems_is_refused(tmp_path):
+    data = copy.deepcopy(DATA)
+    data["partnerships"][0]["linked_ecosystems"] = ["health"]
+    with pytest.raises(CommandError, match="cannot have linked ecosystems"):
+        load(write(tmp_path, data))
+    assert not Partnership.objects.exists()
+
+
+def test_unreadable_files_are_reported_clearly(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format_version": 1,\n "ecosystems": [}', encoding="utf-8")
+    with pytest.raises(CommandError, match=r"not valid JSON \(line 2, column 17\)"):
+        load(broken)
+    with pytest.raises(CommandError, match="Cannot read"):
+        load(tmp_path / "missing.json")
+    with pytest.raises(CommandError, match="format_version 1"):
+        load(write(tmp_path, {"format_version": 2}))
+
+
+def test_dry_run_reports_but_writes_nothing():
+    output = load(None, "--dry-run")
+    assert "Partnerships: 33 created" in output
+    assert "Dry run: nothing was written." in output
+    assert not Partnership.objects.exists()
+    assert not Ecosystem.objects.exclude(description="").exists()
+
+
+def test_every_partnership_and_document_cites_its_source():
+    load()
+    assert not Partnership.objects.filter(source_url="").exists()
+    assert not Document.objects.filter(source_url="").exists()
+    assert not Ecosystem.objects.filter(source_url="").exists()
