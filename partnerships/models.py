@@ -13,7 +13,7 @@ from ecosystems.models import Ecosystem
 from pactportal.models import Publishable, PublishableQuerySet, TimeStampedModel
 from pactportal.partial_dates import DatePrecision, PartialDateAttribute
 
-from .pdf import inspect_pdf, validate_pdf
+from .pdf import inspect_pdf
 
 PIC_PATTERN = r"^[0-9]{9}$"
 NUTS_PATTERN = r"^[A-Z]{2}[0-9A-Z]{1,3}$"
@@ -623,7 +623,6 @@ class DocumentFile(TimeStampedModel):
         upload_to=document_upload_path,
         max_length=255,
         blank=True,
-        validators=[validate_pdf],
     )
     external_url = models.URLField(
         _("external link"),
@@ -683,17 +682,32 @@ class DocumentFile(TimeStampedModel):
     def __str__(self):
         return f"{self.document} ({self.get_language_display()})"
 
+    def save(self, *args, **kwargs):
+        self.measure_upload()
+        super().save(*args, **kwargs)
+
     def clean(self):
+        super().clean()
         if bool(self.file) == bool(self.external_url):
             raise ValidationError(_("Upload a PDF or give an external link (not both)."))
+        try:
+            self.measure_upload()
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from exc
 
-    def save(self, *args, **kwargs):
-        # A new upload is measured before it is stored; the facts describe the bytes we
-        # serve, so no write path may store a file without them.
-        if self.file and not self.file._committed:
-            facts = inspect_pdf(self.file)
-            self.size_bytes = facts.size_bytes
-            self.page_count = facts.page_count
-            self.sha256 = facts.sha256
-            self.file_format = self.Format.PDF
-        super().save(*args, **kwargs)
+    def measure_upload(self) -> None:
+        """Check and measure a newly attached file before it is stored.
+
+        The facts describe the bytes the portal serves, so every write path (admin, API,
+        import, shell) measures here; a file that is not a readable PDF raises ValidationError.
+        """
+        if not self.file or self.file._committed:
+            return
+        if getattr(self, "_measured", None) is self.file.file:
+            return
+        facts = inspect_pdf(self.file)
+        self.size_bytes = facts.size_bytes
+        self.page_count = facts.page_count
+        self.sha256 = facts.sha256
+        self.file_format = self.Format.PDF
+        self._measured = self.file.file

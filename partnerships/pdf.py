@@ -63,8 +63,3 @@ def inspect_pdf(fileobj) -> PdfFacts:
     if page_count < 1:
         raise ValidationError(_("The PDF has no pages."), code="no_pages")
     return PdfFacts(size_bytes=size, page_count=page_count, sha256=digest.hexdigest())
-
-
-def validate_pdf(fieldfile) -> None:
-    """Form and model validator for a language version's file."""
-    inspect_pdf(fieldfile)

@@ -14,11 +14,9 @@ def load_countries(apps, schema_editor):
     )
 
 
-def unload_countries(apps, schema_editor):
-    apps.get_model("partnerships", "Country").objects.all().delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("partnerships", "0001_initial")]
 
-    operations = [migrations.RunPython(load_countries, unload_countries)]
+    # Going back needs no data step: the previous migration's reverse drops the whole table,
+    # and organisations and regions may still refer to the rows until then.
+    operations = [migrations.RunPython(load_countries, migrations.RunPython.noop)]

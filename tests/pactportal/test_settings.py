@@ -1,0 +1,122 @@
+"""Settings come from the environment, and production refuses unsafe ones.
+
+Each case starts a fresh Python process, because settings are read once at start-up.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+
+ROOT = Path(__file__).resolve().parents[2]
+PRINT_SETTINGS = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print('|'.join(map(str, [s.DEBUG, s.DATABASES['default']['ENGINE'], "
+    "s.CACHES['default']['BACKEND'], s.ALLOWED_HOSTS, s.MEDIA_ROOT])))"
+)
+
+
+def clean_environment(**env: str) -> dict[str, str]:
+    """Only what the case sets; a developer's .env (written by scripts/run) is not read."""
+    base = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG"}}
+    return {
+        **base,
+        "DJANGO_SETTINGS_MODULE": "pactportal.settings",
+        "ENV_FILE": "/nonexistent/.env",
+        **env,
+    }
+
+
+def run_with(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", PRINT_SETTINGS],
+        cwd=ROOT,
+        env=clean_environment(**env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_with({"ALLOWED_HOSTS": "pact.example.eu"})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = run_with({"SECRET_KEY": "s" * 50})
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set when DEBUG is off" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    result = run_with({"SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "pact.example.eu"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("False|")
+
+
+def test_quick_start_defaults_to_sqlite_and_local_memory_cache():
+    result = run_with({"DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
+    debug, engine, cache, hosts, media = result.stdout.strip().split("|")
+    assert debug == "True"
+    assert engine == "django.db.backends.sqlite3"
+    assert cache == "django.core.cache.backends.locmem.LocMemCache"
+    assert "127.0.0.1" in hosts
+    assert media == str(ROOT / "media")
+
+
+def test_database_redis_and_media_come_from_the_environment(tmp_path):
+    result = run_with(
+        {
+            "SECRET_KEY": "s" * 50,
+            "ALLOWED_HOSTS": "pact.example.eu,www.pact.example.eu",
+            "DATABASE_URL": "postgres://portal:secret@db.internal:5432/pactportal",
+            "REDIS_URL": "redis://127.0.0.1:6379/1",
+            "MEDIA_ROOT": str(tmp_path),
+        }
+    )
+    assert result.returncode == 0, result.stderr
+    assert "django.db.backends.postgresql" in result.stdout
+    assert "django.core.cache.backends.redis.RedisCache" in result.stdout
+    assert "['pact.example.eu', 'www.pact.example.eu']" in result.stdout
+    assert result.stdout.strip().endswith(str(tmp_path))
+
+
+def redis_is_running() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not redis_is_running(), reason="no Redis server on 127.0.0.1:6379")
+def test_with_redis_url_the_portal_caches_in_redis():
+    key = f"settings-test-{uuid.uuid4().hex}"
+    store = (
+        "import django; django.setup(); from django.core.cache import cache; "
+        f"cache.set('{key}', 'pact', timeout=60); print(cache.make_key('{key}'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", store],
+        cwd=ROOT,
+        env=clean_environment(DEBUG="true", REDIS_URL="redis://127.0.0.1:6379/0"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    client = redis.Redis(host="127.0.0.1", port=6379, db=0)
+    stored_key = result.stdout.strip()
+    try:
+        assert stored_key.startswith("pactportal:")
+        assert client.exists(stored_key)
+    finally:
+        client.delete(stored_key)

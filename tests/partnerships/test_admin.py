@@ -1,0 +1,93 @@
+import pytest
+from django.urls import reverse
+
+from partnerships.models import Document, Partnership
+from tests.factories import (
+    DocumentFactory,
+    DocumentFileFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+)
+
+CONTENT_MODELS = [
+    "ecosystems_ecosystem",
+    "partnerships_partnership",
+    "partnerships_organisation",
+    "partnerships_document",
+    "partnerships_region",
+    "partnerships_country",
+]
+
+
+@pytest.mark.parametrize("model", CONTENT_MODELS)
+def test_changelists_list_the_real_data(admin_client, pact_data, model):
+    response = admin_client.get(reverse(f"admin:{model}_changelist"))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count > 0
+
+
+@pytest.mark.parametrize("model", [m for m in CONTENT_MODELS if m != "partnerships_country"])
+def test_add_pages_open(admin_client, model):
+    assert admin_client.get(reverse(f"admin:{model}_add")).status_code == 200
+
+
+def test_partnership_change_page_shows_its_members(admin_client, pact_data):
+    lombardy = Partnership.objects.get(slug="lombardy-regional-skills-partnership")
+    response = admin_client.get(
+        reverse("admin:partnerships_partnership_change", args=[lombardy.pk])
+    )
+    assert response.status_code == 200
+    assert "Regione Lombardia" in response.content.decode()
+
+
+def test_document_change_page_shows_its_language_versions(admin_client, pact_data):
+    agreement = Document.objects.get(slug="rsp-lombardy-agreement")
+    response = admin_client.get(reverse("admin:partnerships_document_change", args=[agreement.pk]))
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.queryset.count() == 1
+
+
+def test_partnership_search_and_filters(admin_client, pact_data):
+    url = reverse("admin:partnerships_partnership_changelist")
+    found = admin_client.get(url, {"q": "Lombardy"}).context["cl"].result_list
+    assert [p.slug for p in found] == ["lombardy-regional-skills-partnership"]
+    regional = admin_client.get(url, {"kind__exact": "regional", "scope__exact": "local"})
+    assert {p.slug for p in regional.context["cl"].result_list} == {
+        "madrid-oeste-tecnologico",
+        "bari-metropolitan-skills-partnership",
+    }
+
+
+def test_member_and_document_counts_are_right_with_both_joins(admin_client, db):
+    partnership = PartnershipFactory(name="Counted partnership")
+    MembershipFactory.create_batch(3, partnership=partnership)
+    DocumentFactory.create_batch(2, partnership=partnership)
+    response = admin_client.get(reverse("admin:partnerships_partnership_changelist"))
+    row = response.context["cl"].result_list[0]
+    assert (row.member_count, row.document_count) == (3, 2)
+
+
+@pytest.mark.parametrize("rows", [5, 60])
+def test_partnership_changelist_queries_do_not_grow_with_rows(
+    admin_client, db, django_assert_max_num_queries, rows
+):
+    for partnership in PartnershipFactory.create_batch(rows):
+        MembershipFactory(partnership=partnership, organisation=OrganisationFactory())
+        DocumentFactory(partnership=partnership)
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(reverse("admin:partnerships_partnership_changelist"))
+    assert response.context["cl"].result_count == rows
+
+
+@pytest.mark.parametrize("rows", [5, 60])
+def test_document_and_organisation_changelists_queries_do_not_grow_with_rows(
+    admin_client, db, django_assert_max_num_queries, rows
+):
+    for document in DocumentFactory.create_batch(rows, partnership=PartnershipFactory()):
+        DocumentFileFactory(document=document)
+    OrganisationFactory.create_batch(rows)
+    with django_assert_max_num_queries(12):
+        admin_client.get(reverse("admin:partnerships_document_changelist"))
+    with django_assert_max_num_queries(12):
+        admin_client.get(reverse("admin:partnerships_organisation_changelist"))
