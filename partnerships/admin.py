@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from .forms import PartnershipForm
 from .models import (
     Country,
     Document,
@@ -69,6 +70,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
+    form = PartnershipForm
     list_display = [
         "name",
         "kind",

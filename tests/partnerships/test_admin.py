@@ -8,6 +8,7 @@ from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     PartnershipFactory,
+    ecosystem,
 )
 
 CONTENT_MODELS = [
@@ -91,3 +92,46 @@ def test_document_and_organisation_changelists_queries_do_not_grow_with_rows(
         admin_client.get(reverse("admin:partnerships_document_changelist"))
     with django_assert_max_num_queries(12):
         admin_client.get(reverse("admin:partnerships_organisation_changelist"))
+
+
+def partnership_form_data(**overrides):
+    data = {
+        "name": "Skills Partnership for Batteries",
+        "slug": "batteries",
+        "kind": "large-scale",
+        "scope": "",
+        "status": "draft",
+        "ecosystem": str(ecosystem("electronics").pk),
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }
+    return {**data, **overrides}
+
+
+def test_admin_refuses_linked_ecosystems_on_a_large_scale_partnership(admin_client, db):
+    response = admin_client.post(
+        reverse("admin:partnerships_partnership_add"),
+        partnership_form_data(linked_ecosystems=[str(ecosystem("health").pk)]),
+    )
+    assert response.status_code == 200
+    assert "clear these links" in response.content.decode()
+    assert not Partnership.objects.exists()
+
+
+def test_admin_refuses_a_regional_partnership_without_scope(admin_client, db):
+    response = admin_client.post(
+        reverse("admin:partnerships_partnership_add"),
+        partnership_form_data(kind="regional", ecosystem=""),
+    )
+    assert response.status_code == 200
+    assert "Choose regional, macro-regional or local" in response.content.decode()
+    assert not Partnership.objects.exists()
+
+
+def test_admin_creates_a_valid_draft_partnership(admin_client, db):
+    response = admin_client.post(
+        reverse("admin:partnerships_partnership_add"), partnership_form_data()
+    )
+    assert response.status_code == 302
+    created = Partnership.objects.get(slug="batteries")
+    assert created.status == "draft" and created.published_at is None
