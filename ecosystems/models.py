@@ -1,9 +1,26 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
 from pactportal.models import TimeStampedModel
+
+
+def _count_per_ecosystem(queryset: models.QuerySet, field: str):
+    """How many rows of ``queryset`` point at the outer ecosystem through ``field``.
+
+    A correlated subquery per count keeps the joins apart: joining three relations at once
+    would multiply their rows before counting.
+    """
+    counted = (
+        queryset.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 class EcosystemQuerySet(models.QuerySet):
@@ -11,6 +28,18 @@ class EcosystemQuerySet(models.QuerySet):
 
     def published(self):
         return self.all()
+
+    def with_published_counts(self):
+        """Each ecosystem with its published large-scale and regional partnerships and documents."""
+        # Imported here: partnerships.models imports this module for its foreign keys.
+        from partnerships.models import Document, Partnership
+
+        published = Partnership.objects.published()
+        return self.annotate(
+            large_scale_count=_count_per_ecosystem(published.large_scale(), "ecosystem"),
+            regional_count=_count_per_ecosystem(published.regional(), "linked_ecosystems"),
+            document_count=_count_per_ecosystem(Document.objects.published(), "ecosystem"),
+        )
 
 
 class Ecosystem(TimeStampedModel):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 admin.site.site_header = "Pact for Skills portal: curation"
 admin.site.site_title = "Pact for Skills curation"
@@ -11,6 +11,7 @@ admin.site.index_title = "Content"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("ecosystems.urls")),
 ]
 
 # Uploaded documents are served by the web server in production; runserver serves them locally.

@@ -3,7 +3,8 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,15 @@ def not_empty(*fields: str) -> Q:
     return Q(*[~Q(**{field: ""}) for field in fields])
 
 
+class CountryQuerySet(models.QuerySet):
+    def covered_by(self, partnerships: models.QuerySet):
+        """Countries a set of partnerships names as covered, or where one of its members is."""
+        return self.filter(
+            Q(partnerships__in=partnerships)
+            | Q(organisations__memberships__partnership__in=partnerships)
+        ).distinct()
+
+
 class Country(models.Model):
     """A country of ISO 3166-1, keyed by its alpha-2 code.
 
@@ -41,6 +51,8 @@ class Country(models.Model):
         validators=[RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO 3166-1 code."))],
     )
     name = models.CharField(_("name"), max_length=100)
+
+    objects = CountryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -184,6 +196,9 @@ def category_of(organisation_type: str) -> OrganisationCategory:
 
 
 class OrganisationQuerySet(PublishableQuerySet):
+    def members_of(self, partnerships: models.QuerySet):
+        return self.filter(memberships__partnership__in=partnerships).distinct()
+
     def of_category(self, category: str):
         return self.filter(
             type__in=[t for t in OrganisationType.values if category_of(t) == category]
@@ -271,6 +286,15 @@ class Organisation(TimeStampedModel, Publishable):
 
 
 class PartnershipQuerySet(PublishableQuerySet):
+    def figures(self) -> dict[str, int]:
+        """Totals in one query: partnerships of each kind and the people they pledge to train."""
+        return self.aggregate(
+            partnerships=Count("pk"),
+            large_scale=Count("pk", filter=Q(kind=Partnership.Kind.LARGE_SCALE)),
+            regional=Count("pk", filter=Q(kind=Partnership.Kind.REGIONAL)),
+            people_pledged=Coalesce(Sum("commitment_people"), 0),
+        )
+
     def large_scale(self):
         return self.filter(kind=Partnership.Kind.LARGE_SCALE)
 
@@ -500,7 +524,9 @@ class Membership(TimeStampedModel):
 
 
 class DocumentQuerySet(PublishableQuerySet):
-    pass
+    def for_list(self):
+        """Everything a list of documents shows: its partnership and its language versions."""
+        return self.select_related("partnership").prefetch_related("files")
 
 
 class Document(TimeStampedModel, Publishable):
@@ -542,7 +568,8 @@ class Document(TimeStampedModel, Publishable):
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-issued_on", "title", "pk"]
+        # Newest first; documents whose date is unknown come last, not first.
+        ordering = [F("issued_on").desc(nulls_last=True), "title", "pk"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         constraints = [
@@ -681,6 +708,24 @@ class DocumentFile(TimeStampedModel):
 
     def __str__(self):
         return f"{self.document} ({self.get_language_display()})"
+
+    @property
+    def size_label(self) -> str:
+        """The size as EU sites print it: kilobytes or megabytes with two decimals."""
+        if not self.size_bytes:
+            return ""
+        if self.size_bytes < 1024 * 1024:
+            return f"{self.size_bytes / 1024:.2f} KB"
+        return f"{self.size_bytes / (1024 * 1024):.2f} MB"
+
+    @property
+    def label(self) -> str:
+        """“English (327.08 KB - PDF)”, or as much of it as is known."""
+        details = " - ".join(
+            part for part in (self.size_label, self.get_file_format_display()) if part
+        )
+        language = self.get_language_display()
+        return f"{language} ({details})" if details else str(language)
 
     def save(self, *args, **kwargs):
         self.measure_upload()

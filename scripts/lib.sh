@@ -19,20 +19,22 @@ find_python() {
 }
 
 # ensure_venv [EXTRA]: create .venv and install the project (with an optional extra such as
-# "test"). Reinstalls only when pyproject.toml or the extra changed since the last install.
+# "test"). Reinstalls only when pyproject.toml changed since the last install; an install with
+# the test extra also serves scripts/run.
 ensure_venv() {
-    local extra=${1:-} spec=. stamp
+    local extra=${1:-} spec=. wanted installed
     [ -n "$extra" ] && spec=".[$extra]"
     if [ ! -x "$VENV/bin/python" ]; then
         say "Creating the virtual environment in $VENV"
         "$(find_python)" -m venv "$VENV" || fail "could not create $VENV (on Debian: sudo apt-get install python3.11-venv)"
     fi
-    stamp="$(sha256sum pyproject.toml | cut -d' ' -f1) $spec"
-    if [ "$(cat "$VENV/.installed" 2>/dev/null)" != "$stamp" ]; then
+    wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
+    installed=$(cat "$VENV/.installed" 2>/dev/null || true)
+    if [ "$installed" != "$wanted $spec" ] && { [ -n "$extra" ] || [ "${installed%% *}" != "$wanted" ]; }; then
         say "Installing dependencies ($spec)"
         "$VENV/bin/python" -m pip install --quiet --upgrade pip
         "$VENV/bin/python" -m pip install --quiet --editable "$spec"
-        echo "$stamp" > "$VENV/.installed"
+        echo "$wanted $spec" > "$VENV/.installed"
     fi
 }
 

@@ -1,6 +1,9 @@
 import io
+import uuid
 
+import psycopg
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 
@@ -15,3 +18,22 @@ def _fast_and_isolated(settings, tmp_path):
 def pact_data(db):
     """The portal's real data, loaded the way the quick start loads it."""
     call_command("load_pact_data", stdout=io.StringIO())
+
+
+@pytest.fixture
+def scratch_database_url():
+    """A throw-away PostgreSQL database, so migrating to zero never touches the test data."""
+    db = settings.DATABASES["default"]
+    server = {
+        "host": db["HOST"] or "127.0.0.1",
+        "port": db["PORT"] or 5432,
+        "user": db["USER"],
+        "password": db["PASSWORD"] or None,
+    }
+    name = f"pactportal_migrations_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    password = f":{server['password']}" if server["password"] else ""
+    yield f"postgres://{server['user']}{password}@{server['host']}:{server['port']}/{name}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

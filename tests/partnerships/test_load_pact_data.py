@@ -1,8 +1,12 @@
 import copy
 import io
 import json
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.template.defaultfilters import filesizeformat
 
@@ -196,3 +200,17 @@ def test_every_partnership_and_document_cites_its_source():
     assert not Partnership.objects.filter(source_url="").exists()
     assert not Document.objects.filter(source_url="").exists()
     assert not Ecosystem.objects.filter(source_url="").exists()
+
+
+def test_an_unmigrated_database_is_reported_not_crashed_on(scratch_database_url):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "load_pact_data"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DATABASE_URL": scratch_database_url, "ENV_FILE": "/nonexistent"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "unapplied migrations. Run 'manage.py migrate' first." in result.stderr
+    assert "Traceback" not in result.stderr
