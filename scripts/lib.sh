@@ -8,14 +8,14 @@ fail() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 find_python() {
     local candidate
-    for candidate in python3.11 python3; do
+    for candidate in python3.11 python3.12 python3.13 python3; do
         if command -v "$candidate" >/dev/null 2>&1 &&
-            "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+            "$candidate" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))'; then
             echo "$candidate"
             return
         fi
     done
-    fail "Python 3.11 is needed (Django 5.2 LTS). Install it, e.g. 'sudo apt-get install python3.11 python3.11-venv'."
+    fail "Python 3.11, 3.12 or 3.13 is needed (Django 5.2 LTS). Install one, e.g. 'sudo apt-get install python3.11 python3.11-venv'."
 }
 
 # ensure_venv [EXTRA]: create .venv and install the project (with an optional extra such as
