@@ -31,10 +31,12 @@ def not_empty(*fields: str) -> Q:
 class CountryQuerySet(models.QuerySet):
     def covered_by(self, partnerships: models.QuerySet):
         """Countries a set of partnerships names as covered, or where one of its members is."""
+        # Two semi-joins rather than two joins: joining both paths would multiply each
+        # country's partnership links by its memberships before DISTINCT could remove them.
         return self.filter(
-            Q(partnerships__in=partnerships)
-            | Q(organisations__memberships__partnership__in=partnerships)
-        ).distinct()
+            Q(code__in=partnerships.values("countries"))
+            | Q(code__in=partnerships.values("memberships__organisation__country"))
+        )
 
 
 class Country(models.Model):
@@ -197,7 +199,7 @@ def category_of(organisation_type: str) -> OrganisationCategory:
 
 class OrganisationQuerySet(PublishableQuerySet):
     def members_of(self, partnerships: models.QuerySet):
-        return self.filter(memberships__partnership__in=partnerships).distinct()
+        return self.filter(pk__in=partnerships.values("memberships__organisation"))
 
     def of_category(self, category: str):
         return self.filter(
