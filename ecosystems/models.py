@@ -1,3 +1,5 @@
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -92,6 +94,10 @@ class Ecosystem(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.icon and not finders.find(self.icon):
+            raise ValidationError({"icon": _("There is no such file under static/.")})
 
     @property
     def included_sectors(self) -> list[str]:

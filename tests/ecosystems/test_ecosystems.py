@@ -2,6 +2,7 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from ecosystems.models import Ecosystem
 
@@ -46,3 +47,12 @@ def test_each_ecosystem_has_its_own_self_contained_svg_icon():
         for forbidden in ("<script", "href", "<image", "@import", "url("):
             assert forbidden not in markup, f"{ecosystem.slug} icon contains {forbidden}"
         assert ecosystem.icon_url == f"/static/{ecosystem.icon}"
+
+
+def test_an_icon_must_exist_among_the_static_files():
+    digital = Ecosystem.objects.get(slug="digital")
+    digital.icon = "ecosystems/icons/quantum.svg"
+    with pytest.raises(ValidationError, match="no such file"):
+        digital.full_clean()
+    digital.icon = "ecosystems/icons/electronics.svg"
+    digital.full_clean()

@@ -200,6 +200,7 @@ def test_every_partnership_and_document_cites_its_source():
     assert not Partnership.objects.filter(source_url="").exists()
     assert not Document.objects.filter(source_url="").exists()
     assert not Ecosystem.objects.filter(source_url="").exists()
+    assert not Organisation.objects.filter(source_url="").exists()
 
 
 def test_an_unmigrated_database_is_reported_not_crashed_on(scratch_database_url):
