@@ -86,7 +86,3 @@ class Publishable(models.Model):
             self.published_at = timezone.now()
             return True
         return False
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == PublicationStatus.PUBLISHED

@@ -210,8 +210,6 @@ class OrganisationQuerySet(PublishableQuerySet):
 class Organisation(TimeStampedModel, Publishable):
     """A company, training provider, public body or association taking part in partnerships."""
 
-    Type = OrganisationType
-
     name = models.CharField(_("name"), max_length=255)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
@@ -471,10 +469,6 @@ class Partnership(TimeStampedModel, Publishable):
                 )
         if errors:
             raise ValidationError(errors)
-
-    @property
-    def is_large_scale(self) -> bool:
-        return self.kind == self.Kind.LARGE_SCALE
 
     @property
     def pledged_items(self) -> list[str]:
