@@ -1,28 +1,11 @@
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
-from pactportal.models import TimeStampedModel
-
-
-def _count_per_ecosystem(queryset: models.QuerySet, field: str):
-    """How many rows of ``queryset`` point at the outer ecosystem through ``field``.
-
-    A correlated subquery per count keeps the joins apart: joining three relations at once
-    would multiply their rows before counting.
-    """
-    counted = (
-        queryset.filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted), 0)
+from pactportal.models import TimeStampedModel, count_of
 
 
 class EcosystemQuerySet(models.QuerySet):
@@ -38,9 +21,9 @@ class EcosystemQuerySet(models.QuerySet):
 
         published = Partnership.objects.published()
         return self.annotate(
-            large_scale_count=_count_per_ecosystem(published.large_scale(), "ecosystem"),
-            regional_count=_count_per_ecosystem(published.regional(), "linked_ecosystems"),
-            document_count=_count_per_ecosystem(Document.objects.published(), "ecosystem"),
+            large_scale_count=count_of(published.large_scale(), "ecosystem"),
+            regional_count=count_of(published.regional(), "linked_ecosystems"),
+            document_count=count_of(Document.objects.published(), "ecosystem"),
         )
 
 

@@ -1,9 +1,26 @@
 """Abstract building blocks shared by the portal's content models (no tables of their own)."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def count_of(queryset: models.QuerySet, field: str):
+    """How many rows of ``queryset`` point at the outer row through ``field``, as an annotation.
+
+    A correlated subquery per count keeps the joins apart: annotating several ``Count()``s over
+    different relations would join them all at once and multiply their rows before counting.
+    """
+    counted = (
+        queryset.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 class TimeStampedModel(models.Model):

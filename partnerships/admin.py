@@ -3,6 +3,8 @@ from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from pactportal.models import count_of
+
 from .forms import PartnershipForm
 from .models import (
     Country,
@@ -131,13 +133,12 @@ class PartnershipAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        # Two separate aggregates over two joins would multiply each other: count distinct.
         return (
             super()
             .get_queryset(request)
             .annotate(
-                member_count=Count("memberships", distinct=True),
-                document_count=Count("documents", distinct=True),
+                member_count=count_of(Membership.objects.all(), "partnership"),
+                document_count=count_of(Document.objects.all(), "partnership"),
             )
         )
 

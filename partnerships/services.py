@@ -248,8 +248,8 @@ class _PactDataLoader:
 
     def document(self, record: dict) -> None:
         issued = _partial_date(record["published"])
-        partnership = (
-            self.lookup(Partnership, record["partnership"]) if record["partnership"] else None
+        partnership_id = (
+            self.lookup(Partnership, record["partnership"]).pk if record["partnership"] else None
         )
         document = self.upsert(
             Document,
@@ -259,7 +259,7 @@ class _PactDataLoader:
                 "kind": record["kind"],
                 "issued_on": issued.date if issued else None,
                 "issued_on_precision": issued.precision if issued else "",
-                "partnership": partnership,
+                "partnership_id": partnership_id,
                 "ecosystem_id": self.ecosystem_id(record["ecosystem"])
                 if record["ecosystem"]
                 else None,
