@@ -50,6 +50,16 @@ class PublishableQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self if user.is_active and user.is_staff else self.published()
 
+    # Fields ``search()`` looks in; each model's queryset names its own.
+    search_fields: tuple[str, ...] = ()
+
+    def search(self, text: str):
+        """Rows whose text fields contain ``text`` (case-insensitive)."""
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": text})
+        return self.filter(condition)
+
 
 class Publishable(models.Model):
     """Content that moves through draft → published → archived."""

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import Q
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +73,37 @@ class PartialDate:
         return format_date(self.date, pattern[self.precision])
 
 
+class PartialDateCheck(models.CheckConstraint):
+    """A check on the parts of a partial date, validated in Python only when there is a date.
+
+    Django validates a check by asking the database to evaluate it on the unsaved values;
+    PostgreSQL cannot type ``EXTRACT(DAY FROM NULL)`` and Django would log the error and let the
+    value through. Without a date these checks hold by definition (the precision check covers
+    that case), so there is nothing to ask.
+    """
+
+    def __init__(self, *, date_field: str, **kwargs):
+        self.date_field = date_field
+        super().__init__(**kwargs)
+
+    def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):
+        if getattr(instance, self.date_field) is not None:
+            super().validate(model, instance, exclude=exclude, using=using)
+
+    def deconstruct(self):
+        path, args, kwargs = super().deconstruct()
+        return path, args, {**kwargs, "date_field": self.date_field}
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, PartialDateCheck)
+            and self.date_field == other.date_field
+            and super().__eq__(other)
+        )
+
+    __hash__ = models.CheckConstraint.__hash__
+
+
 class PartialDateAttribute:
     """Reads and writes a (date, precision) pair of model fields as one ``PartialDate``.
 
@@ -131,12 +162,14 @@ class PartialDateAttribute:
                 name=f"{prefix}_precision_set",
                 violation_error_message=_("A date needs a precision, and only a date has one."),
             ),
-            models.CheckConstraint(
+            PartialDateCheck(
+                date_field=date_field,
                 condition=~Q(**{precision: DatePrecision.MONTH}) | Q(**{f"{date_field}__day": 1}),
                 name=f"{prefix}_month_precision",
                 violation_error_message=_("A date known to the month is stored as its 1st day."),
             ),
-            models.CheckConstraint(
+            PartialDateCheck(
+                date_field=date_field,
                 condition=~Q(**{precision: DatePrecision.YEAR})
                 | Q(**{f"{date_field}__day": 1, f"{date_field}__month": 1}),
                 name=f"{prefix}_year_precision",

@@ -198,6 +198,8 @@ def category_of(organisation_type: str) -> OrganisationCategory:
 
 
 class OrganisationQuerySet(PublishableQuerySet):
+    search_fields = ("name", "acronym")
+
     def members_of(self, partnerships: models.QuerySet):
         return self.filter(pk__in=partnerships.values("memberships__organisation"))
 
@@ -286,6 +288,21 @@ class Organisation(TimeStampedModel, Publishable):
 
 
 class PartnershipQuerySet(PublishableQuerySet):
+    search_fields = ("name", "acronym", "summary", "description")
+
+    def in_ecosystem(self, ecosystem):
+        """Large-scale partnerships of the ecosystem and regional ones linked to it."""
+        linked = Partnership.linked_ecosystems.through.objects.filter(ecosystem=ecosystem)
+        return self.filter(Q(ecosystem=ecosystem) | Q(pk__in=linked.values("partnership")))
+
+    def in_country(self, country):
+        """Partnerships that cover the country or have a member established there."""
+        covered = Partnership.countries.through.objects.filter(country=country)
+        hosting = Membership.objects.filter(organisation__country=country)
+        return self.filter(
+            Q(pk__in=covered.values("partnership")) | Q(pk__in=hosting.values("partnership"))
+        )
+
     def figures(self) -> dict[str, int]:
         """Totals in one query: partnerships of each kind and the people they pledge to train."""
         return self.aggregate(
@@ -520,6 +537,17 @@ class Membership(TimeStampedModel):
 
 
 class DocumentQuerySet(PublishableQuerySet):
+    search_fields = ("title", "description")
+
+    def in_language(self, language: str):
+        """Documents with a version in the language."""
+        return self.filter(pk__in=DocumentFile.objects.filter(language=language).values("document"))
+
+    def in_ecosystem(self, ecosystem):
+        """Documents of the ecosystem, directly or through their partnership."""
+        partnerships = Partnership.objects.in_ecosystem(ecosystem)
+        return self.filter(Q(ecosystem=ecosystem) | Q(partnership__in=partnerships))
+
     def for_list(self):
         """Everything a list of documents shows: its partnership and its language versions."""
         return self.select_related("partnership").prefetch_related("files")

@@ -1,10 +1,12 @@
 import datetime
+import logging
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from pactportal.partial_dates import DatePrecision, PartialDate
 from partnerships.models import Partnership
+from tests.factories import PartnershipFactory
 
 
 @pytest.mark.parametrize(
@@ -51,3 +53,21 @@ def test_precision_errors_name_the_field_to_fix():
     assert Partnership.launched.errors(partnership) == {}
     partnership.launched_on = None
     assert "launched_on_precision" in Partnership.launched.errors(partnership)
+
+
+@pytest.mark.django_db
+def test_validating_a_record_without_dates_asks_the_database_nothing_it_cannot_answer(caplog):
+    partnership = PartnershipFactory.build(launched_on=None, agreement_signed_on=None)
+    with caplog.at_level(logging.WARNING, logger="django.db.models"):
+        partnership.full_clean()
+    assert caplog.records == []
+
+
+@pytest.mark.django_db
+def test_the_database_side_check_still_refuses_an_invented_day():
+    partnership = PartnershipFactory.build(
+        launched_on=datetime.date(2022, 12, 13), launched_on_precision=DatePrecision.MONTH
+    )
+    with pytest.raises(ValidationError) as caught:
+        partnership.validate_constraints()
+    assert "stored as its 1st day" in str(caught.value)

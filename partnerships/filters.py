@@ -1,0 +1,155 @@
+"""The one filter definition per browsable model.
+
+Each FilterSet serves both the public list pages and the API (``filterset_class``), so the two
+accept the same parameters and can never drift apart. FilterSets receive a queryset that is
+already limited to what the reader may see; they never decide visibility themselves.
+"""
+
+import django_filters
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from ecosystems.models import Ecosystem
+
+from .models import (
+    Country,
+    Document,
+    Language,
+    Organisation,
+    OrganisationType,
+    Partnership,
+)
+
+# Longer text is refused with a form error rather than searched: nobody types more, and it
+# keeps hostile input away from the database.
+MAX_QUERY_LENGTH = 200
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+class CountryCodeField(forms.ModelChoiceField):
+    """A country by its ISO code, whatever the case it is typed in."""
+
+    def to_python(self, value):
+        return super().to_python(value.strip().upper() if isinstance(value, str) else value)
+
+
+class CountryFilter(django_filters.ModelChoiceFilter):
+    field_class = CountryCodeField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Country.objects.all())
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("label", _("Country"))
+        super().__init__(*args, **kwargs)
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A four-digit year; anything else is a clear form error, never a database error."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "validators", [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+        )
+        super().__init__(*args, **kwargs)
+
+
+class TextSearchFilter(django_filters.CharFilter):
+    """``q``: the model's own ranked text search (``QuerySet.search()``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        return qs.search(value) if value else qs
+
+
+class PartnershipFilter(django_filters.FilterSet):
+    q = TextSearchFilter()
+    kind = django_filters.ChoiceFilter(choices=Partnership.Kind.choices, label=_("Kind"))
+    scope = django_filters.ChoiceFilter(choices=Partnership.Scope.choices, label=_("Scope"))
+    ecosystem = django_filters.ModelChoiceFilter(
+        queryset=Ecosystem.objects.all(),
+        to_field_name="slug",
+        method="filter_ecosystem",
+        label=_("Ecosystem"),
+    )
+    country = CountryFilter(method="filter_country")
+    year = YearFilter(field_name="launched_on", lookup_expr="year", label=_("Launch year"))
+    year_from = YearFilter(
+        field_name="launched_on", lookup_expr="year__gte", label=_("Launched from (year)")
+    )
+    year_to = YearFilter(
+        field_name="launched_on", lookup_expr="year__lte", label=_("Launched until (year)")
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("launched_on", "launched")),
+        field_labels={"name": _("Name"), "launched_on": _("Launch date")},
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Partnership
+        fields = ["q", "kind", "scope", "ecosystem", "country", "year", "year_from", "year_to"]
+
+    def filter_ecosystem(self, queryset, name, ecosystem):
+        return queryset.in_ecosystem(ecosystem)
+
+    def filter_country(self, queryset, name, country):
+        return queryset.in_country(country)
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = TextSearchFilter()
+    country = CountryFilter(field_name="country")
+    type = django_filters.ChoiceFilter(choices=OrganisationType.choices, label=_("Type"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("name", "name"),), field_labels={"name": _("Name")}, label=_("Sort by")
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "country", "type"]
+
+
+class DocumentFilter(django_filters.FilterSet):
+    q = TextSearchFilter()
+    kind = django_filters.ChoiceFilter(choices=Document.Kind.choices, label=_("Kind"))
+    language = django_filters.ChoiceFilter(
+        choices=Language.choices, method="filter_language", label=_("Language")
+    )
+    year = YearFilter(field_name="issued_on", lookup_expr="year", label=_("Year"))
+    year_from = YearFilter(field_name="issued_on", lookup_expr="year__gte", label=_("From (year)"))
+    year_to = YearFilter(field_name="issued_on", lookup_expr="year__lte", label=_("Until (year)"))
+    ecosystem = django_filters.ModelChoiceFilter(
+        queryset=Ecosystem.objects.all(),
+        to_field_name="slug",
+        method="filter_ecosystem",
+        label=_("Ecosystem"),
+    )
+    # Only published partnerships are offered, so a draft's name never reaches the form.
+    partnership = django_filters.ModelChoiceFilter(
+        queryset=Partnership.objects.published(),
+        to_field_name="slug",
+        label=_("Partnership"),
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("issued_on", "date"), ("title", "title")),
+        field_labels={"issued_on": _("Date"), "title": _("Title")},
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Document
+        fields = ["q", "kind", "language", "year", "year_from", "year_to", "ecosystem"]
+
+    def filter_language(self, queryset, name, language):
+        return queryset.in_language(language)
+
+    def filter_ecosystem(self, queryset, name, ecosystem):
+        return queryset.in_ecosystem(ecosystem)
