@@ -3,13 +3,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pactportal.models import TimeStampedModel, count_of
+from pactportal.models import SearchableQuerySet, TimeStampedModel, count_of
 
 
-class EcosystemQuerySet(models.QuerySet):
+class EcosystemQuerySet(SearchableQuerySet):
     """Ecosystems have no drafts: all 14 are always public."""
+
+    search_fields = (("name", "A"), ("includes", "B"), ("description", "C"))
 
     def published(self):
         return self.all()
@@ -77,6 +80,9 @@ class Ecosystem(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("ecosystems:detail", args=[self.slug])
 
     def clean(self):
         if self.icon and not finders.find(self.icon):

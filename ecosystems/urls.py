@@ -6,4 +6,6 @@ app_name = "ecosystems"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("ecosystems/", views.ecosystem_list, name="list"),
+    path("ecosystems/<slug:slug>/", views.ecosystem_detail, name="detail"),
 ]

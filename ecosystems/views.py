@@ -1,26 +1,57 @@
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from partnerships.models import Country, Document, Organisation, Partnership
 
 from .models import Ecosystem
 
 LATEST_DOCUMENTS = 6
+ECOSYSTEM_DOCUMENTS = 10
 
 
-def home(request):
-    """The 14 ecosystems, the Pact's headline figures and the latest documents."""
-    partnerships = Partnership.objects.published()
-    figures = {
+def figures_of(partnerships) -> dict[str, int]:
+    """Headline figures of a set of published partnerships, in three queries."""
+    return {
         **partnerships.figures(),
         "organisations": Organisation.objects.published().members_of(partnerships).count(),
         "countries": Country.objects.covered_by(partnerships).count(),
     }
+
+
+def home(request):
+    """The 14 ecosystems, the Pact's headline figures and the latest documents."""
     return render(
         request,
         "ecosystems/home.html",
         {
             "ecosystems": Ecosystem.objects.with_published_counts(),
-            "figures": figures,
+            "figures": figures_of(Partnership.objects.published()),
             "latest_documents": Document.objects.published().for_list()[:LATEST_DOCUMENTS],
+        },
+    )
+
+
+def ecosystem_list(request):
+    return render(
+        request,
+        "ecosystems/ecosystem_list.html",
+        {"ecosystems": Ecosystem.objects.with_published_counts()},
+    )
+
+
+def ecosystem_detail(request, slug: str):
+    """An ecosystem with its large-scale and linked regional partnerships and its documents."""
+    ecosystem = get_object_or_404(Ecosystem.objects.all(), slug=slug)
+    partnerships = Partnership.objects.published().in_ecosystem(ecosystem)
+    documents = Document.objects.published().in_ecosystem(ecosystem)
+    return render(
+        request,
+        "ecosystems/ecosystem_detail.html",
+        {
+            "ecosystem": ecosystem,
+            "figures": figures_of(partnerships),
+            "large_scale": partnerships.large_scale().for_list(),
+            "regional": partnerships.regional().for_list(),
+            "documents": documents.for_list()[:ECOSYSTEM_DOCUMENTS],
+            "document_count": documents.count(),
         },
     )

@@ -1,10 +1,14 @@
 """Abstract building blocks shared by the portal's content models (no tables of their own)."""
 
-from django.db import models
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connections, models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# Stemming for English, the language of the portal's content today.
+SEARCH_CONFIG = "english"
 
 
 def count_of(queryset: models.QuerySet, field: str):
@@ -23,6 +27,54 @@ def count_of(queryset: models.QuerySet, field: str):
     return Coalesce(Subquery(counted), 0)
 
 
+def search_vector(*weighted_fields: tuple[str, str]) -> SearchVector:
+    """A weighted English search vector over ``(field, weight)`` pairs.
+
+    The same expression is indexed (a GIN expression index) and queried, so PostgreSQL can
+    answer a search from the index.
+    """
+    vectors = [
+        SearchVector(field, weight=weight, config=SEARCH_CONFIG)
+        for field, weight in weighted_fields
+    ]
+    combined = vectors[0]
+    for vector in vectors[1:]:
+        combined = combined + vector
+    return combined
+
+
+class SearchableQuerySet(models.QuerySet):
+    """Ranked full-text search on PostgreSQL; plain substring matching on SQLite.
+
+    A queryset declares ``search_fields`` as ``(field, weight)`` pairs, weights A (most
+    important) to D. SQLite serves only the zero-setup quick start, so it gets the simple match.
+    """
+
+    search_fields: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def vector(cls) -> SearchVector:
+        return search_vector(*cls.search_fields)
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self.none()
+        if connections[self.db].vendor != "postgresql":
+            condition = Q()
+            for field, _weight in self.search_fields:
+                condition |= Q(**{f"{field}__icontains": text})
+            return self.filter(condition)
+        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        vector = self.vector()
+        return (
+            self.alias(search_match=vector)
+            .filter(search_match=query)
+            .annotate(search_rank=SearchRank(vector, query))
+            .order_by("-search_rank", *self.model._meta.ordering)
+        )
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
@@ -37,7 +89,7 @@ class PublicationStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
-class PublishableQuerySet(models.QuerySet):
+class PublishableQuerySet(SearchableQuerySet):
     """The one query path to what the public may see.
 
     Every public face (pages, search, API, feeds, sitemaps, exports) starts from
@@ -50,15 +102,15 @@ class PublishableQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self if user.is_active and user.is_staff else self.published()
 
-    # Fields ``search()`` looks in; each model's queryset names its own.
-    search_fields: tuple[str, ...] = ()
+    def reachable_by(self, user):
+        """What a detail page may show: ``visible_to(user)`` plus archived records.
 
-    def search(self, text: str):
-        """Rows whose text fields contain ``text`` (case-insensitive)."""
-        condition = Q()
-        for field in self.search_fields:
-            condition |= Q(**{f"{field}__icontains": text})
-        return self.filter(condition)
+        An archived record keeps its page, clearly marked, so links to it do not break; it is
+        left out of every list, count, search, feed and sitemap, which read ``published()``.
+        """
+        if user.is_active and user.is_staff:
+            return self
+        return self.filter(status__in=[PublicationStatus.PUBLISHED, PublicationStatus.ARCHIVED])
 
 
 class Publishable(models.Model):
@@ -102,6 +154,14 @@ class Publishable(models.Model):
     def clean(self):
         super().clean()
         self.stamp_publication()
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PublicationStatus.PUBLISHED
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == PublicationStatus.ARCHIVED
 
     def stamp_publication(self) -> bool:
         """Record the first publication time; say whether it was set just now.

@@ -8,7 +8,9 @@ already limited to what the reader may see; they never decide visibility themsel
 import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from ecosystems.models import Ecosystem
 
@@ -69,6 +71,24 @@ class TextSearchFilter(django_filters.CharFilter):
         return qs.search(value) if value else qs
 
 
+class OrderingFilter(django_filters.OrderingFilter):
+    """Sorting in which unknown values come last either way, and ties break by id.
+
+    A list sorted newest first should not open with the records whose date nobody knows, and
+    pages of a sorted list must not overlap, so the primary key settles equal values.
+    """
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = F(self.param_map.get(param.lstrip("-"), param.lstrip("-")))
+        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.order_by(*[self.get_ordering_value(param) for param in value], "pk")
+
+
 class PartnershipFilter(django_filters.FilterSet):
     q = TextSearchFilter()
     kind = django_filters.ChoiceFilter(choices=Partnership.Kind.choices, label=_("Kind"))
@@ -87,7 +107,7 @@ class PartnershipFilter(django_filters.FilterSet):
     year_to = YearFilter(
         field_name="launched_on", lookup_expr="year__lte", label=_("Launched until (year)")
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("name", "name"), ("launched_on", "launched")),
         field_labels={"name": _("Name"), "launched_on": _("Launch date")},
         label=_("Sort by"),
@@ -108,7 +128,7 @@ class OrganisationFilter(django_filters.FilterSet):
     q = TextSearchFilter()
     country = CountryFilter(field_name="country")
     type = django_filters.ChoiceFilter(choices=OrganisationType.choices, label=_("Type"))
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("name", "name"),), field_labels={"name": _("Name")}, label=_("Sort by")
     )
 
@@ -138,7 +158,7 @@ class DocumentFilter(django_filters.FilterSet):
         to_field_name="slug",
         label=_("Partnership"),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = OrderingFilter(
         fields=(("issued_on", "date"), ("title", "title")),
         field_labels={"issued_on": _("Date"), "title": _("Title")},
         label=_("Sort by"),

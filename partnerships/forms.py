@@ -1,7 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .filters import MAX_QUERY_LENGTH
 from .models import Partnership
+
+
+class SearchForm(forms.Form):
+    """The site-wide search box; Django's field checks refuse NUL bytes and overlong text."""
+
+    q = forms.CharField(label=_("Words to look for"), max_length=MAX_QUERY_LENGTH, required=False)
 
 
 class PartnershipForm(forms.ModelForm):

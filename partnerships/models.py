@@ -1,17 +1,25 @@
 import uuid
 
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from ecosystems.models import Ecosystem
-from pactportal.models import Publishable, PublishableQuerySet, TimeStampedModel
+from pactportal.models import (
+    PublicationStatus,
+    Publishable,
+    PublishableQuerySet,
+    TimeStampedModel,
+    count_of,
+)
 from pactportal.partial_dates import DatePrecision, PartialDateAttribute
 
 from .pdf import inspect_pdf
@@ -198,7 +206,28 @@ def category_of(organisation_type: str) -> OrganisationCategory:
 
 
 class OrganisationQuerySet(PublishableQuerySet):
-    search_fields = ("name", "acronym")
+    search_fields = (("name", "A"), ("acronym", "A"))
+
+    def for_list(self):
+        """What a directory row shows: the country and how many published partnerships."""
+        return self.select_related("country").annotate(
+            partnership_count=count_of(
+                Membership.objects.filter(partnership__status=PublicationStatus.PUBLISHED),
+                "organisation",
+            )
+        )
+
+    def for_detail(self):
+        """The organisation with its published partnerships and its role in each."""
+        return self.select_related("country").prefetch_related(
+            models.Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(
+                    partnership__status=PublicationStatus.PUBLISHED
+                ).select_related("partnership__ecosystem"),
+                to_attr="published_memberships",
+            )
+        )
 
     def members_of(self, partnerships: models.QuerySet):
         return self.filter(pk__in=partnerships.values("memberships__organisation"))
@@ -249,6 +278,7 @@ class Organisation(TimeStampedModel, Publishable):
         ordering = ["name", "pk"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        indexes = [GinIndex(OrganisationQuerySet.vector(), name="organisation_search_idx")]
         constraints = [
             *Publishable.Meta.constraints,
             models.CheckConstraint(
@@ -282,13 +312,50 @@ class Organisation(TimeStampedModel, Publishable):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("partnerships:organisation_detail", args=[self.slug])
+
     @property
     def category(self) -> OrganisationCategory:
         return category_of(self.type)
 
 
 class PartnershipQuerySet(PublishableQuerySet):
-    search_fields = ("name", "acronym", "summary", "description")
+    search_fields = (("name", "A"), ("acronym", "A"), ("summary", "B"), ("description", "C"))
+
+    def for_list(self):
+        """What a list row shows: ecosystems, countries and published member/document counts."""
+        return (
+            self.select_related("ecosystem")
+            .prefetch_related("linked_ecosystems", "countries")
+            .annotate(
+                member_count=count_of(
+                    Membership.objects.filter(organisation__status=PublicationStatus.PUBLISHED),
+                    "partnership",
+                ),
+                document_count=count_of(Document.objects.published(), "partnership"),
+            )
+        )
+
+    def for_detail(self):
+        """Everything the partnership page shows, published parts only, in a fixed few queries."""
+        return self.select_related("ecosystem").prefetch_related(
+            "linked_ecosystems",
+            "countries",
+            models.Prefetch("regions", queryset=Region.objects.select_related("country")),
+            models.Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(
+                    organisation__status=PublicationStatus.PUBLISHED
+                ).select_related("organisation__country"),
+                to_attr="published_memberships",
+            ),
+            models.Prefetch(
+                "documents",
+                queryset=Document.objects.published().prefetch_related("files"),
+                to_attr="published_documents",
+            ),
+        )
 
     def in_ecosystem(self, ecosystem):
         """Large-scale partnerships of the ecosystem and regional ones linked to it."""
@@ -424,6 +491,7 @@ class Partnership(TimeStampedModel, Publishable):
         ordering = ["name", "pk"]
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
+        indexes = [GinIndex(PartnershipQuerySet.vector(), name="partnership_search_idx")]
         constraints = [
             *Publishable.Meta.constraints,
             *PartialDateAttribute.constraints("launched_on"),
@@ -487,6 +555,14 @@ class Partnership(TimeStampedModel, Publishable):
         if errors:
             raise ValidationError(errors)
 
+    def get_absolute_url(self):
+        return reverse("partnerships:detail", args=[self.slug])
+
+    @property
+    def ecosystems(self) -> list[Ecosystem]:
+        """Its one ecosystem (large-scale) or the ecosystems it is linked to (regional)."""
+        return [self.ecosystem] if self.ecosystem_id else list(self.linked_ecosystems.all())
+
     @property
     def pledged_items(self) -> list[str]:
         return [line.strip() for line in self.commitment_pledge.splitlines() if line.strip()]
@@ -537,7 +613,7 @@ class Membership(TimeStampedModel):
 
 
 class DocumentQuerySet(PublishableQuerySet):
-    search_fields = ("title", "description")
+    search_fields = (("title", "A"), ("description", "B"))
 
     def in_language(self, language: str):
         """Documents with a version in the language."""
@@ -549,8 +625,14 @@ class DocumentQuerySet(PublishableQuerySet):
         return self.filter(Q(ecosystem=ecosystem) | Q(partnership__in=partnerships))
 
     def for_list(self):
-        """Everything a list of documents shows: its partnership and its language versions."""
-        return self.select_related("partnership").prefetch_related("files")
+        """Everything a list of documents shows: partnership, ecosystem and language versions.
+
+        Templates show the partnership only when it is published (``is_published``).
+        """
+        return self.select_related("partnership", "ecosystem").prefetch_related("files")
+
+    def for_detail(self):
+        return self.for_list()
 
 
 class Document(TimeStampedModel, Publishable):
@@ -596,6 +678,7 @@ class Document(TimeStampedModel, Publishable):
         ordering = [F("issued_on").desc(nulls_last=True), "title", "pk"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
+        indexes = [GinIndex(DocumentQuerySet.vector(), name="document_search_idx")]
         constraints = [
             *Publishable.Meta.constraints,
             *PartialDateAttribute.constraints("issued_on"),
@@ -613,6 +696,9 @@ class Document(TimeStampedModel, Publishable):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("partnerships:document_detail", args=[self.slug])
 
     def clean(self):
         super().clean()
@@ -732,6 +818,14 @@ class DocumentFile(TimeStampedModel):
 
     def __str__(self):
         return f"{self.document} ({self.get_language_display()})"
+
+    def get_absolute_url(self):
+        """Where the version is read: our download view for an upload, else the link."""
+        if self.file:
+            return reverse(
+                "partnerships:document_download", args=[self.document.slug, self.language]
+            )
+        return self.external_url
 
     @property
     def size_label(self) -> str:

@@ -1,4 +1,5 @@
 import io
+import re
 import uuid
 
 import psycopg
@@ -37,3 +38,12 @@ def scratch_database_url():
     yield f"postgres://{server['user']}{password}@{server['host']}:{server['port']}/{name}"
     with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def loaded_assets(html: str) -> list[str]:
+    """Addresses a browser fetches to show the page: scripts, images, stylesheets and icons."""
+    return re.findall(
+        r'<(?:script[^>]+src|img[^>]+src|link[^>]+rel="(?:stylesheet|icon|preload)"[^>]+href)'
+        r'="([^"]+)"',
+        html,
+    )

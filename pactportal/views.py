@@ -1,0 +1,97 @@
+"""Views shared by the apps: the filtered list base, error pages and robots.txt."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+from django.views.generic import ListView
+
+PAGE_SIZE = 20
+
+
+class FilteredListView(ListView):
+    """A published list narrowed by its FilterSet, paginated, forgiving of bad input.
+
+    Invalid filter values are shown as form errors and ignored; a page number that is not a
+    number, or past the end, shows the nearest real page with a message instead of a 404.
+    Subclasses set ``filterset_class`` and implement ``get_base_queryset()`` (published rows);
+    the filtered rows get the queryset's ``for_list()`` for what the list shows.
+    """
+
+    filterset_class = None
+    paginate_by = PAGE_SIZE
+
+    def get_base_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
+        )
+        return self.filterset.qs.for_list()
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = Paginator(queryset, page_size)
+        requested = self.request.GET.get("page") or "1"
+        self.page_message = ""
+        try:
+            page = paginator.page(requested)
+        except PageNotAnInteger:
+            page = paginator.page(1)
+            self.page_message = _("“%(page)s” is not a page number; showing the first page.") % {
+                "page": requested[:20]
+            }
+        except EmptyPage:
+            page = paginator.page(paginator.num_pages)
+            self.page_message = _("There is no page %(page)s; showing the last page, %(last)s.") % {
+                "page": requested[:20],
+                "last": paginator.num_pages,
+            }
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context = super().get_context_data(
+            filterset=self.filterset,
+            # Pagination links keep the filters.
+            query_string=query.urlencode(),
+            is_filtered=any(value for key, value in query.items() if key != "ordering"),
+            **kwargs,
+        )
+        # Set by paginate_queryset(), which the call above runs.
+        context["page_message"] = self.page_message
+        return context
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No database and no request context: the failure may be the database itself.
+    if _wants_json(request):
+        return JsonResponse({"detail": _("A server error occurred.")}, status=500)
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

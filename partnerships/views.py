@@ -1,0 +1,270 @@
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView
+
+from ecosystems.models import Ecosystem
+from pactportal.views import FilteredListView
+
+from .filters import DocumentFilter, OrganisationFilter, PartnershipFilter
+from .forms import SearchForm
+from .models import (
+    Country,
+    Document,
+    DocumentFile,
+    Language,
+    Organisation,
+    OrganisationType,
+    Partnership,
+)
+
+SEARCH_RESULTS_PER_GROUP = 10
+
+
+def _counts(queryset, field: str) -> dict:
+    """How many rows of ``queryset`` have each value of ``field``: one grouped query."""
+    # Through a subquery, so search ranks and other annotations never enter the GROUP BY.
+    rows = queryset.model.objects.filter(pk__in=queryset.order_by().values("pk"))
+    return dict(rows.order_by().values_list(field).annotate(n=Count("pk", distinct=True)))
+
+
+def without_counts(options) -> list[tuple[str, str, None]]:
+    """Choices for a select that shows no counts (the facet template takes triples)."""
+    return [(value, label, None) for value, label in options]
+
+
+class FacetedListView(FilteredListView):
+    """A filtered list whose choices show how many results each would give.
+
+    A facet's counts apply every current filter except its own, so they answer "what would I
+    get if I chose this instead". Each facet costs one grouped query, whatever the data size.
+    """
+
+    def others_filtered(self, name: str):
+        # Reuses the values the page's own form already validated: no second validation, no
+        # second lookup of slugs and codes in the database.
+        queryset = self.get_base_queryset()
+        cleaned = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+        for field, value in cleaned.items():
+            if field not in (name, "ordering"):
+                queryset = self.filterset.filters[field].filter(queryset, value)
+        return queryset
+
+    @staticmethod
+    def choices(options, counts: dict) -> list[tuple[str, str, int]]:
+        return [(value, label, counts.get(value, 0)) for value, label in options]
+
+
+class PartnershipListView(FacetedListView):
+    template_name = "partnerships/partnership_list.html"
+    filterset_class = PartnershipFilter
+
+    def get_base_queryset(self):
+        return Partnership.objects.published()
+
+    def get_context_data(self, **kwargs):
+        ecosystem_counts = _counts(self.others_filtered("ecosystem"), "ecosystem__slug")
+        linked = Partnership.linked_ecosystems.through.objects.filter(
+            partnership__in=self.others_filtered("ecosystem").order_by().values("pk")
+        )
+        for slug, n in _counts(linked, "ecosystem__slug").items():
+            ecosystem_counts[slug] = ecosystem_counts.get(slug, 0) + n
+        facets = {
+            "kind": self.choices(
+                Partnership.Kind.choices, _counts(self.others_filtered("kind"), "kind")
+            ),
+            "scope": self.choices(
+                Partnership.Scope.choices, _counts(self.others_filtered("scope"), "scope")
+            ),
+            "ecosystem": self.choices(
+                Ecosystem.objects.values_list("slug", "name"), ecosystem_counts
+            ),
+        }
+        countries = Country.objects.covered_by(Partnership.objects.published())
+        return super().get_context_data(
+            facets=facets,
+            countries=without_counts(countries.values_list("code", "name")),
+            ordering_choices=without_counts(
+                [
+                    ("name", _("Name, A to Z")),
+                    ("-name", _("Name, Z to A")),
+                    ("-launched", _("Launch date, newest first")),
+                    ("launched", _("Launch date, oldest first")),
+                ]
+            ),
+            scopes=Partnership.Scope.choices,
+            **kwargs,
+        )
+
+
+class PublicDetailView(DetailView):
+    """A detail page: published and archived records for everyone, drafts for staff only.
+
+    Anything not published is marked on the page and never stored by shared caches.
+    """
+
+    def get_queryset(self):
+        return self.model.objects.reachable_by(self.request.user).for_detail()
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if not self.object.is_published:
+            add_never_cache_headers(response)
+        return response
+
+
+class PartnershipDetailView(PublicDetailView):
+    model = Partnership
+    template_name = "partnerships/partnership_detail.html"
+
+    def get_context_data(self, **kwargs):
+        members = self.object.published_memberships
+        groups = {}
+        for membership in members:
+            groups.setdefault(membership.get_role_display(), []).append(membership)
+        return super().get_context_data(member_groups=groups.items(), **kwargs)
+
+
+class OrganisationListView(FacetedListView):
+    template_name = "partnerships/organisation_list.html"
+    filterset_class = OrganisationFilter
+
+    def get_base_queryset(self):
+        return Organisation.objects.published()
+
+    def get_context_data(self, **kwargs):
+        published = Organisation.objects.published()
+        return super().get_context_data(
+            facets={
+                "type": self.choices(
+                    OrganisationType.choices, _counts(self.others_filtered("type"), "type")
+                )
+            },
+            countries=without_counts(
+                Country.objects.filter(code__in=published.values("country")).values_list(
+                    "code", "name"
+                )
+            ),
+            **kwargs,
+        )
+
+
+class OrganisationDetailView(PublicDetailView):
+    model = Organisation
+    template_name = "partnerships/organisation_detail.html"
+
+
+class DocumentListView(FacetedListView):
+    template_name = "partnerships/document_list.html"
+    filterset_class = DocumentFilter
+
+    def get_base_queryset(self):
+        return Document.objects.published()
+
+    def get_context_data(self, **kwargs):
+        published = Document.objects.published()
+        languages = DocumentFile.objects.filter(
+            document__in=self.others_filtered("language").order_by().values("pk")
+        )
+        years = published.filter(issued_on__isnull=False).dates("issued_on", "year", "DESC")
+        return super().get_context_data(
+            facets={
+                "kind": self.choices(
+                    Document.Kind.choices, _counts(self.others_filtered("kind"), "kind")
+                ),
+                "language": self.choices(Language.choices, _counts(languages, "language")),
+            },
+            ecosystems=without_counts(Ecosystem.objects.values_list("slug", "name")),
+            partnerships=without_counts(
+                Partnership.objects.published()
+                .filter(pk__in=published.values("partnership"))
+                .values_list("slug", "name")
+            ),
+            years=without_counts((str(d.year), str(d.year)) for d in years),
+            ordering_choices=without_counts(
+                [
+                    ("-date", _("Date, newest first")),
+                    ("date", _("Date, oldest first")),
+                    ("title", _("Title, A to Z")),
+                ]
+            ),
+            **kwargs,
+        )
+
+
+class DocumentDetailView(PublicDetailView):
+    model = Document
+    template_name = "partnerships/document_detail.html"
+
+
+def document_download(request, slug: str, language: str):
+    """An uploaded language version, as a PDF download with a readable file name."""
+    document = get_object_or_404(Document.objects.reachable_by(request.user), slug=slug)
+    version = document.files.filter(language=language).exclude(file="").first()
+    if version is None:
+        raise Http404("No uploaded file in this language.")
+    try:
+        handle = version.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{document.slug}-{language}.pdf",
+        content_type="application/pdf",
+    )
+    if not document.is_published:
+        add_never_cache_headers(response)
+    return response
+
+
+def search(request):
+    """One search over ecosystems, partnerships, organisations and documents."""
+    form = SearchForm(request.GET)
+    text = form.cleaned_data["q"] if form.is_valid() else ""
+    groups = []
+    if text:
+        sources = [
+            ("ecosystems", _("Ecosystems"), Ecosystem.objects.all(), None),
+            (
+                "partnerships",
+                _("Partnerships"),
+                Partnership.objects.published().for_list(),
+                "partnerships:list",
+            ),
+            (
+                "organisations",
+                _("Organisations"),
+                Organisation.objects.published().for_list(),
+                "partnerships:organisation_list",
+            ),
+            (
+                "documents",
+                _("Documents"),
+                Document.objects.published().for_list(),
+                "partnerships:document_list",
+            ),
+        ]
+        for key, label, queryset, list_url in sources:
+            found = queryset.search(text)
+            groups.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "count": found.count(),
+                    "results": list(found[:SEARCH_RESULTS_PER_GROUP]),
+                    "list_url": list_url,
+                }
+            )
+    return render(
+        request,
+        "partnerships/search.html",
+        {
+            "q": text,
+            "error": " ".join(form.errors.get("q", [])),
+            "groups": groups,
+            "total": sum(group["count"] for group in groups),
+        },
+    )

@@ -1,0 +1,43 @@
+import pytest
+from django.urls import reverse
+
+from ecosystems.models import Ecosystem
+from pactportal.models import PublicationStatus
+from tests.factories import DocumentFactory, PartnershipFactory, ecosystem
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_ecosystem_index_links_all_fourteen(client, pact_data):
+    html = client.get(reverse("ecosystems:list")).content.decode()
+    for item in Ecosystem.objects.all():
+        assert f'href="{item.get_absolute_url()}"' in html
+
+
+def test_an_ecosystem_page_shows_its_partnerships_documents_and_figures(client, pact_data):
+    response = client.get(reverse("ecosystems:detail", args=["cultural-creative-industries"]))
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "<h1>Cultural &amp; Creative Industries</h1>" in html
+    # Lombardy is regional and linked to the ecosystem, so it is listed with the regional ones.
+    regional = html[html.index('id="rsp-title"') : html.index('id="documents-title"')]
+    assert "Regional Skills Partnership: Lombardy Region" in regional
+    assert response.context["figures"]["regional"] == 4
+
+
+def test_drafts_stay_out_of_an_ecosystem_page(client, db):
+    tourism = ecosystem("tourism")
+    PartnershipFactory(ecosystem=tourism, name="Visible Tourism Partnership")
+    PartnershipFactory(ecosystem=tourism, name="Draft Tourism", status=PublicationStatus.DRAFT)
+    DocumentFactory(ecosystem=tourism, title="Draft brochure", status=PublicationStatus.DRAFT)
+
+    response = client.get(tourism.get_absolute_url())
+    html = response.content.decode()
+    assert "Visible Tourism Partnership" in html
+    assert "Draft Tourism" not in html and "Draft brochure" not in html
+    assert response.context["figures"]["partnerships"] == 1
+
+
+def test_an_unknown_ecosystem_is_not_found(client, db):
+    assert client.get("/ecosystems/space-tourism/").status_code == 404
