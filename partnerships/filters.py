@@ -10,7 +10,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
-from django_filters.constants import EMPTY_VALUES
+from drf_spectacular.utils import extend_schema_field
 
 from ecosystems.models import Ecosystem
 
@@ -36,6 +36,7 @@ class CountryCodeField(forms.ModelChoiceField):
         return super().to_python(value.strip().upper() if isinstance(value, str) else value)
 
 
+@extend_schema_field({"type": "string", "pattern": "^([A-Za-z]{2})?$", "example": "IT"})
 class CountryFilter(django_filters.ModelChoiceFilter):
     field_class = CountryCodeField
 
@@ -46,6 +47,7 @@ class CountryFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
 class YearFilter(django_filters.NumberFilter):
     """A four-digit year; anything else is a clear form error, never a database error."""
 
@@ -84,9 +86,11 @@ class OrderingFilter(django_filters.OrderingFilter):
         return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
 
     def filter(self, qs, value):
-        if value in EMPTY_VALUES:
+        # "ordering=," arrives as empty names; they ask for nothing.
+        params = [param for param in value or [] if param]
+        if not params:
             return qs
-        return qs.order_by(*[self.get_ordering_value(param) for param in value], "pk")
+        return qs.order_by(*[self.get_ordering_value(param) for param in params], "pk")
 
 
 class PartnershipFilter(django_filters.FilterSet):

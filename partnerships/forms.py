@@ -20,9 +20,9 @@ class PartnershipForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") == Partnership.Kind.LARGE_SCALE and cleaned.get("linked_ecosystems"):
-            self.add_error(
-                "linked_ecosystems",
-                _("A large-scale partnership belongs to its one ecosystem; clear these links."),
-            )
+        error = Partnership.linked_ecosystems_error(
+            cleaned.get("kind"), cleaned.get("linked_ecosystems")
+        )
+        if error:
+            self.add_error("linked_ecosystems", error)
         return cleaned

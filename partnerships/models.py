@@ -219,7 +219,7 @@ class OrganisationQuerySet(PublishableQuerySet):
 
     def for_detail(self):
         """The organisation with its published partnerships and its role in each."""
-        return self.select_related("country").prefetch_related(
+        return self.for_list().prefetch_related(
             models.Prefetch(
                 "memberships",
                 queryset=Membership.objects.filter(
@@ -323,38 +323,46 @@ class Organisation(TimeStampedModel, Publishable):
 class PartnershipQuerySet(PublishableQuerySet):
     search_fields = (("name", "A"), ("acronym", "A"), ("summary", "B"), ("description", "C"))
 
+    def with_counts(self):
+        """Published members and documents of each partnership, counted in the same query."""
+        return self.annotate(
+            member_count=count_of(
+                Membership.objects.filter(organisation__status=PublicationStatus.PUBLISHED),
+                "partnership",
+            ),
+            document_count=count_of(Document.objects.published(), "partnership"),
+        )
+
     def for_list(self):
         """What a list row shows: ecosystems, countries and published member/document counts."""
         return (
-            self.select_related("ecosystem")
+            self.with_counts()
+            .select_related("ecosystem")
             .prefetch_related("linked_ecosystems", "countries")
-            .annotate(
-                member_count=count_of(
-                    Membership.objects.filter(organisation__status=PublicationStatus.PUBLISHED),
-                    "partnership",
-                ),
-                document_count=count_of(Document.objects.published(), "partnership"),
-            )
         )
 
     def for_detail(self):
         """Everything the partnership page shows, published parts only, in a fixed few queries."""
-        return self.select_related("ecosystem").prefetch_related(
-            "linked_ecosystems",
-            "countries",
-            models.Prefetch("regions", queryset=Region.objects.select_related("country")),
-            models.Prefetch(
-                "memberships",
-                queryset=Membership.objects.filter(
-                    organisation__status=PublicationStatus.PUBLISHED
-                ).select_related("organisation__country"),
-                to_attr="published_memberships",
-            ),
-            models.Prefetch(
-                "documents",
-                queryset=Document.objects.published().prefetch_related("files"),
-                to_attr="published_documents",
-            ),
+        return (
+            self.with_counts()
+            .select_related("ecosystem")
+            .prefetch_related(
+                "linked_ecosystems",
+                "countries",
+                models.Prefetch("regions", queryset=Region.objects.select_related("country")),
+                models.Prefetch(
+                    "memberships",
+                    queryset=Membership.objects.filter(
+                        organisation__status=PublicationStatus.PUBLISHED
+                    ).select_related("organisation__country"),
+                    to_attr="published_memberships",
+                ),
+                models.Prefetch(
+                    "documents",
+                    queryset=Document.objects.published().prefetch_related("files"),
+                    to_attr="published_documents",
+                ),
+            )
         )
 
     def in_ecosystem(self, ecosystem):
@@ -557,6 +565,17 @@ class Partnership(TimeStampedModel, Publishable):
 
     def get_absolute_url(self):
         return reverse("partnerships:detail", args=[self.slug])
+
+    @classmethod
+    def linked_ecosystems_error(cls, kind: str, linked) -> str | None:
+        """The rule on linked ecosystems, which ``clean()`` cannot see (a many-to-many).
+
+        Forms and serializers call it with the links they are about to save; PostgreSQL
+        triggers enforce it on every other write path.
+        """
+        if kind == cls.Kind.LARGE_SCALE and linked:
+            return _("A large-scale partnership belongs to its one ecosystem; clear these links.")
+        return None
 
     @property
     def ecosystems(self) -> list[Ecosystem]:

@@ -1,0 +1,13 @@
+import django_filters
+
+from partnerships.filters import TextSearchFilter
+
+from .models import Ecosystem
+
+
+class EcosystemFilter(django_filters.FilterSet):
+    q = TextSearchFilter()
+
+    class Meta:
+        model = Ecosystem
+        fields = ["q"]

@@ -1,0 +1,85 @@
+"""Output formats of the API: pagination and CSV.
+
+Kept apart from ``pactportal.api`` because REST framework imports the classes named in its
+settings while its own views module loads, and that module imports those views.
+"""
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+from rest_framework import renderers
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+
+MAX_PAGE_SIZE = 100
+
+
+class Pagination(PageNumberPagination):
+    """Pages of 20 by default; ``page_size`` from 1 to 100, anything else is a 400."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request):
+        requested = request.query_params.get(self.page_size_query_param)
+        if requested is not None and not (
+            requested.isdigit() and 1 <= int(requested) <= self.max_page_size
+        ):
+            raise ValidationError(
+                {self.page_size_query_param: [_("Enter a whole number from 1 to 100.")]}
+            )
+        return super().get_page_size(request)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+        return parameters
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """A list as CSV: one row per record, nested values flattened into readable columns.
+
+    Related records become their slug (or ISO code); lists are joined with ``;``.
+    """
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        rows = data if isinstance(data, list) else data.get("results", [data])
+        flat = [dict(_flatten(row)) for row in rows]
+        columns = list(dict.fromkeys(key for row in flat for key in row))
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(flat)
+        return out.getvalue().encode(self.charset)
+
+
+def _identifier(value):
+    """A related record by the key people know it by: slug, ISO code or language code."""
+    if isinstance(value, dict):
+        for key in ("slug", "code", "language"):
+            if key in value:
+                return value[key]
+    return value
+
+
+def _flatten(value, prefix=""):
+    if isinstance(value, dict) and not (prefix and _identifier(value) is not value):
+        for key, inner in value.items():
+            yield from _flatten(inner, f"{prefix}.{key}" if prefix else key)
+    elif isinstance(value, list):
+        yield prefix, ";".join(str(_identifier(item)) for item in value)
+    else:
+        value = _identifier(value)
+        yield prefix, "" if value is None else value

@@ -1,0 +1,15 @@
+"""API v1: one router for every resource, mounted at /api/v1/ under the namespace "api"."""
+
+from rest_framework.routers import DefaultRouter
+
+from ecosystems.api.views import EcosystemViewSet
+from partnerships.api.views import DocumentViewSet, OrganisationViewSet, PartnershipViewSet
+
+router = DefaultRouter()
+router.register("ecosystems", EcosystemViewSet, basename="ecosystem")
+router.register("partnerships", PartnershipViewSet, basename="partnership")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("documents", DocumentViewSet, basename="document")
+
+app_name = "api"
+urlpatterns = router.urls

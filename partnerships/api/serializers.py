@@ -1,0 +1,441 @@
+"""Serializers of API v1. Nested records use brief serializers: slug, name and API URL."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ecosystems.api.serializers import EcosystemBriefSerializer
+from ecosystems.models import Ecosystem
+from pactportal.api import as_drf_errors
+from pactportal.partial_dates import PartialDate
+
+from ..models import (
+    Country,
+    Document,
+    DocumentFile,
+    Membership,
+    Organisation,
+    Partnership,
+)
+
+
+class CountrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Country
+        fields = ["code", "name"]
+
+
+class CountryField(serializers.SlugRelatedField):
+    """A country: written as its ISO code ``"IT"``, read as ``{"code": "IT", "name": "Italy"}``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Country.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data.upper() if isinstance(data, str) else data)
+
+    def to_representation(self, obj):
+        return {"code": obj.code, "name": obj.name}
+
+
+class CountryFieldSchema(OpenApiSerializerFieldExtension):
+    """Tells the OpenAPI schema that a country is a code in requests and an object in responses."""
+
+    target_class = CountryField
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return {"type": "string", "pattern": "^[A-Za-z]{2}$", "example": "IT"}
+        return {
+            "type": "object",
+            "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+            "required": ["code", "name"],
+        }
+
+
+def web_url(serializer, obj) -> str:
+    return serializer.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class OrganisationBriefSerializer(serializers.HyperlinkedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:organisation-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["slug", "name", "url"]
+
+
+class PartnershipBriefSerializer(serializers.HyperlinkedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:partnership-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Partnership
+        fields = ["slug", "name", "url"]
+
+
+class DocumentBriefSerializer(serializers.HyperlinkedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:document-detail", lookup_field="slug")
+    name = serializers.CharField(source="title", read_only=True)
+
+    class Meta:
+        model = Document
+        fields = ["slug", "name", "url"]
+
+
+class PartialDateField(serializers.Field):
+    """A date as precisely as it is known, in ISO 8601: ``2021``, ``2022-12`` or ``2023-04-24``."""
+
+    def to_representation(self, value):
+        return value.isoformat() if value else None
+
+    def to_internal_value(self, data):
+        if data in (None, ""):
+            return None
+        try:
+            return PartialDate.parse(data)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+
+extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        "example": "2022-12",
+    }
+)(PartialDateField)
+
+
+class ModelValidatingSerializer(serializers.ModelSerializer):
+    """Writes run the model's own ``full_clean()``: the same rules as the admin and loader.
+
+    The record is built and validated in ``validate()``, and that same record is saved, with
+    its many-to-many links, in one transaction.
+    """
+
+    many_to_many: tuple[str, ...] = ()
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        self.candidate = self.instance or self.Meta.model(**self.context.get("parent", {}))
+        for name, value in attrs.items():
+            if name not in self.many_to_many:
+                setattr(self.candidate, name, value)
+        try:
+            self.candidate.full_clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(as_drf_errors(exc)) from exc
+        return attrs
+
+    @transaction.atomic
+    def create(self, validated_data):
+        return self.save_candidate(validated_data)
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        return self.save_candidate(validated_data)
+
+    def save_candidate(self, validated_data):
+        self.candidate.save()
+        for name in self.many_to_many:
+            if name in validated_data:
+                getattr(self.candidate, name).set(validated_data[name])
+        return self.candidate
+
+
+# Organisations
+
+
+class OrganisationSerializer(ModelValidatingSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:organisation-detail", lookup_field="slug"
+    )
+    web_url = serializers.SerializerMethodField()
+    country = CountryField(allow_null=True, required=False)
+    type_name = serializers.CharField(source="get_type_display", read_only=True)
+    category = serializers.CharField(read_only=True)
+    partnership_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "slug",
+            "name",
+            "acronym",
+            "url",
+            "web_url",
+            "status",
+            "country",
+            "type",
+            "type_name",
+            "category",
+            "pic",
+            "eche_holder",
+            "website",
+            "source_url",
+            "partnership_count",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+    def get_web_url(self, obj) -> str:
+        return web_url(self, obj)
+
+
+class OrganisationMembershipSerializer(serializers.ModelSerializer):
+    partnership = PartnershipBriefSerializer(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["partnership", "role"]
+
+
+class OrganisationDetailSerializer(OrganisationSerializer):
+    partnerships = OrganisationMembershipSerializer(
+        source="published_memberships", many=True, read_only=True
+    )
+
+    class Meta(OrganisationSerializer.Meta):
+        fields = [*OrganisationSerializer.Meta.fields, "partnerships"]
+
+
+# Partnerships
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    organisation = OrganisationBriefSerializer(read_only=True)
+    country = CountrySerializer(source="organisation.country", read_only=True, allow_null=True)
+    type = serializers.CharField(source="organisation.type", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["organisation", "role", "country", "type"]
+
+
+class CommitmentSerializer(serializers.Serializer):
+    people = serializers.IntegerField(source="commitment_people", allow_null=True)
+    target_year = serializers.IntegerField(source="commitment_target_year", allow_null=True)
+
+
+class PartnershipSerializer(ModelValidatingSerializer):
+    """A partnership as lists show it; also the body for creating and updating one."""
+
+    many_to_many = ("linked_ecosystems", "countries")
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:partnership-detail", lookup_field="slug"
+    )
+    web_url = serializers.SerializerMethodField()
+    ecosystem = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Ecosystem.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="Large-scale partnerships: the slug of their one ecosystem.",
+    )
+    linked_ecosystems = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Ecosystem.objects.all(),
+        many=True,
+        required=False,
+        help_text="Regional partnerships: slugs of the ecosystems they work on.",
+    )
+    ecosystems = EcosystemBriefSerializer(many=True, read_only=True)
+    countries = CountryField(many=True, required=False)
+    launched = PartialDateField(required=False, allow_null=True)
+    commitment = CommitmentSerializer(source="*", read_only=True)
+    member_count = serializers.IntegerField(read_only=True)
+    document_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "slug",
+            "name",
+            "acronym",
+            "url",
+            "web_url",
+            "status",
+            "kind",
+            "scope",
+            "ecosystem",
+            "linked_ecosystems",
+            "ecosystems",
+            "countries",
+            "launched",
+            "summary",
+            "commitment",
+            "commitment_people",
+            "commitment_target_year",
+            "member_count",
+            "document_count",
+            "website",
+            "source_url",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+        extra_kwargs = {
+            "commitment_people": {"write_only": True},
+            "commitment_target_year": {"write_only": True},
+        }
+
+    def get_web_url(self, obj) -> str:
+        return web_url(self, obj)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        kind = attrs.get("kind", getattr(self.instance, "kind", None))
+        linked = attrs.get("linked_ecosystems")
+        if linked is None and self.instance is not None:
+            linked = list(self.instance.linked_ecosystems.all())
+        error = Partnership.linked_ecosystems_error(kind, linked)
+        if error:
+            raise serializers.ValidationError({"linked_ecosystems": [error]})
+        return attrs
+
+
+class PartnershipDetailSerializer(PartnershipSerializer):
+    agreement_signed = PartialDateField(read_only=True)
+    regions = serializers.SerializerMethodField()
+    commitment_detail = serializers.SerializerMethodField()
+    members = MemberSerializer(source="published_memberships", many=True, read_only=True)
+    documents = serializers.SerializerMethodField()
+
+    class Meta(PartnershipSerializer.Meta):
+        fields = [
+            *PartnershipSerializer.Meta.fields,
+            "description",
+            "launch_note",
+            "agreement_signed",
+            "regions",
+            "commitment_detail",
+            "reported_membership",
+            "members",
+            "documents",
+        ]
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "nuts_code": {"type": "string"},
+                    "country": {"type": "string", "nullable": True},
+                },
+            },
+        }
+    )
+    def get_regions(self, obj):
+        return [
+            {"name": r.name, "nuts_code": r.nuts_code, "country": r.country_id}
+            for r in obj.regions.all()
+        ]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                "pledge": {"type": "array", "items": {"type": "string"}},
+                "source_url": {"type": "string"},
+            },
+        }
+    )
+    def get_commitment_detail(self, obj):
+        return {"pledge": obj.pledged_items, "source_url": obj.commitment_source_url}
+
+    @extend_schema_field(DocumentBriefSerializer(many=True))
+    def get_documents(self, obj):
+        return DocumentBriefSerializer(
+            obj.published_documents, many=True, context=self.context
+        ).data
+
+
+# Documents
+
+
+class DocumentFileSerializer(serializers.ModelSerializer):
+    language_name = serializers.CharField(source="get_language_display", read_only=True)
+    label = serializers.CharField(read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DocumentFile
+        fields = [
+            "language",
+            "language_name",
+            "file_format",
+            "size_bytes",
+            "page_count",
+            "sha256",
+            "label",
+            "download_url",
+        ]
+
+    def get_download_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class DocumentFileUploadSerializer(ModelValidatingSerializer):
+    """A new language version: an uploaded PDF (checked and measured) or an external link.
+
+    The view passes the document as ``context["parent"]``.
+    """
+
+    class Meta:
+        model = DocumentFile
+        fields = ["language", "file", "external_url", "file_format", "size_bytes", "page_count"]
+
+
+class DocumentSerializer(ModelValidatingSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:document-detail", lookup_field="slug")
+    web_url = serializers.SerializerMethodField()
+    issued = PartialDateField(required=False, allow_null=True)
+    partnership = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Partnership.objects.all(), allow_null=True, required=False
+    )
+    ecosystem = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Ecosystem.objects.all(), allow_null=True, required=False
+    )
+    kind_name = serializers.CharField(source="get_kind_display", read_only=True)
+    versions = DocumentFileSerializer(source="files", many=True, read_only=True)
+
+    class Meta:
+        model = Document
+        fields = [
+            "slug",
+            "title",
+            "url",
+            "web_url",
+            "status",
+            "kind",
+            "kind_name",
+            "issued",
+            "partnership",
+            "ecosystem",
+            "description",
+            "source_url",
+            "versions",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+    def get_web_url(self, obj) -> str:
+        return web_url(self, obj)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # A published document of an unpublished partnership does not name it.
+        if instance.partnership_id and not instance.partnership.is_published:
+            request = self.context["request"]
+            if not (request.user.is_authenticated and request.user.is_staff):
+                data["partnership"] = None
+        return data

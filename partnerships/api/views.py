@@ -1,0 +1,88 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from pactportal.api import STATUS_PARAMETER, PublishedViewSet
+from pactportal.models import PublicationStatus
+
+from ..filters import DocumentFilter, OrganisationFilter, PartnershipFilter
+from ..models import Document, Membership, Organisation, Partnership
+from .serializers import (
+    DocumentFileSerializer,
+    DocumentFileUploadSerializer,
+    DocumentSerializer,
+    MemberSerializer,
+    OrganisationDetailSerializer,
+    OrganisationSerializer,
+    PartnershipDetailSerializer,
+    PartnershipSerializer,
+)
+
+LIST_SCHEMA = extend_schema(parameters=[STATUS_PARAMETER])
+
+
+@extend_schema_view(list=LIST_SCHEMA)
+class PartnershipViewSet(PublishedViewSet):
+    """Skills partnerships: large-scale (one ecosystem, EU level) and regional."""
+
+    queryset = Partnership.objects.all()
+    serializer_class = PartnershipSerializer
+    detail_serializer_class = PartnershipDetailSerializer
+    filterset_class = PartnershipFilter
+
+    @extend_schema(responses=MemberSerializer(many=True), filters=False)
+    @action(detail=True, filter_backends=[])
+    def members(self, request, slug=None):
+        """The partnership's published member organisations with their roles, paginated."""
+        members = Membership.objects.filter(
+            partnership=self.get_object(), organisation__status=PublicationStatus.PUBLISHED
+        ).select_related("organisation__country")
+        page = self.paginate_queryset(members)
+        serializer = MemberSerializer(page, many=True, context=self.get_serializer_context())
+        return self.get_paginated_response(serializer.data)
+
+
+@extend_schema_view(list=LIST_SCHEMA)
+class OrganisationViewSet(PublishedViewSet):
+    """Companies, training providers, public bodies and associations in the partnerships."""
+
+    queryset = Organisation.objects.all()
+    serializer_class = OrganisationSerializer
+    detail_serializer_class = OrganisationDetailSerializer
+    filterset_class = OrganisationFilter
+
+
+@extend_schema_view(list=LIST_SCHEMA)
+class DocumentViewSet(PublishedViewSet):
+    """Agreements, commitments and publications, with every language version."""
+
+    queryset = Document.objects.all()
+    serializer_class = DocumentSerializer
+    filterset_class = DocumentFilter
+
+    @extend_schema(
+        request={"multipart/form-data": DocumentFileUploadSerializer},
+        responses={201: DocumentFileSerializer},
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        filter_backends=[],
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def versions(self, request, slug=None):
+        """Add a language version: upload a PDF (checked and measured) or give a link."""
+        document = self.get_object()
+        serializer = DocumentFileUploadSerializer(
+            data=request.data,
+            context={**self.get_serializer_context(), "parent": {"document": document}},
+        )
+        serializer.is_valid(raise_exception=True)
+        version = serializer.save()
+        return Response(
+            DocumentFileSerializer(version, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
