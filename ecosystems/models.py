@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from pactportal.models import SearchableQuerySet, TimeStampedModel, count_of
 
@@ -60,6 +61,7 @@ class Ecosystem(TimeStampedModel):
     source_url = models.URLField(_("source"), blank=True)
 
     objects = EcosystemQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["display_order"]

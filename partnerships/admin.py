@@ -1,8 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from pactportal.admin import ContentAdmin, HistoryAdmin
 from pactportal.models import count_of
 
 from .forms import PartnershipForm
@@ -15,6 +16,7 @@ from .models import (
     Partnership,
     Region,
 )
+from .resources import MembershipResource, OrganisationResource, PartnershipResource
 
 
 @admin.register(Country)
@@ -35,25 +37,32 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(HistoryAdmin):
     list_display = ["name", "country", "nuts_code", "updated_at"]
     list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country"]
     search_fields = ["name", "nuts_code"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country"]
-    readonly_fields = ["created_at", "updated_at"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "acronym", "type", "country", "status", "partnership_count"]
+class OrganisationAdmin(ContentAdmin):
+    resource_classes = [OrganisationResource]
+    list_display = [
+        "name",
+        "acronym",
+        "type",
+        "country",
+        "status",
+        "partnership_count",
+        "updated_at",
+    ]
     list_filter = ["status", "type", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country"]
     search_fields = ["name", "acronym", "pic"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country"]
-    readonly_fields = ["published_at", "created_at", "updated_at"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(partnership_count=Count("memberships"))
@@ -71,8 +80,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(ContentAdmin):
     form = PartnershipForm
+    resource_classes = [PartnershipResource]
     list_display = [
         "name",
         "kind",
@@ -97,7 +107,6 @@ class PartnershipAdmin(admin.ModelAdmin):
     date_hierarchy = "launched_on"
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["ecosystem", "linked_ecosystems", "countries", "regions"]
-    readonly_fields = ["published_at", "created_at", "updated_at"]
     inlines = [MembershipInline]
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "kind", "scope", "status"]}),
@@ -161,21 +170,35 @@ class DocumentFileInline(admin.StackedInline):
         "file_format",
         "size_bytes",
         "page_count",
-        "sha256",
+        "measured",
     ]
-    readonly_fields = ["sha256"]
+    readonly_fields = ["measured"]
+
+    @admin.display(description=_("measured from the upload"))
+    def measured(self, obj):
+        if not obj.file:
+            return _("Only uploads are measured; give the size and pages of a link yourself.")
+        return f"{filesizeformat(obj.size_bytes)}, {obj.page_count} p., SHA-256 {obj.sha256}"
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "issued_on", "partnership", "status", "languages"]
+class DocumentAdmin(ContentAdmin):
+    list_display = [
+        "title",
+        "kind",
+        "issued_on",
+        "partnership",
+        "ecosystem",
+        "status",
+        "languages",
+        "updated_at",
+    ]
     list_filter = ["status", "kind", "ecosystem", "files__language"]
-    list_select_related = ["partnership"]
+    list_select_related = ["partnership", "ecosystem"]
     search_fields = ["title", "description"]
     date_hierarchy = "issued_on"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["partnership", "ecosystem"]
-    readonly_fields = ["published_at", "created_at", "updated_at"]
     inlines = [DocumentFileInline]
 
     def get_queryset(self, request):
@@ -189,3 +212,44 @@ class DocumentAdmin(admin.ModelAdmin):
             else f.language.upper()
             for f in obj.files.all()
         )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is not DocumentFile:
+            return
+        for version in formset.new_objects + [obj for obj, _fields in formset.changed_objects]:
+            if not version.sha256:
+                continue
+            elsewhere = DocumentFile.objects.filter(sha256=version.sha256).exclude(
+                document=version.document_id
+            )
+            for other in elsewhere.select_related("document"):
+                self.message_user(
+                    request,
+                    _("The %(language)s file is the same file as on “%(document)s”.")
+                    % {"language": version.get_language_display(), "document": other.document},
+                    messages.WARNING,
+                )
+
+
+@admin.register(Membership)
+class MembershipAdmin(ContentAdmin):
+    """Memberships are edited on their partnership; here they are listed, imported, exported."""
+
+    resource_classes = [MembershipResource]
+    actions = []
+    list_display = ["organisation", "partnership", "role", "organisation_type", "updated_at"]
+    list_filter = [
+        "role",
+        "organisation__type",
+        ("organisation__country", admin.RelatedOnlyFieldListFilter),
+        "partnership__kind",
+    ]
+    list_select_related = ["organisation", "partnership"]
+    search_fields = ["organisation__name", "partnership__name"]
+    autocomplete_fields = ["partnership", "organisation"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    @admin.display(description=_("organisation type"), ordering="organisation__type")
+    def organisation_type(self, obj):
+        return obj.organisation.get_type_display()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from simple_history.models import HistoricalRecords
 
 from ecosystems.models import Ecosystem
 from pactportal.models import (
@@ -102,6 +103,8 @@ class Region(TimeStampedModel):
         validators=[RegexValidator(NUTS_PATTERN, _("A NUTS code is like ITC4 or EL61."))],
         help_text=_("The Eurostat NUTS 1, 2 or 3 code, where the area is a NUTS region."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -273,6 +276,7 @@ class Organisation(TimeStampedModel, Publishable):
     source_url = models.URLField(_("source"), blank=True)
 
     objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -494,6 +498,7 @@ class Partnership(TimeStampedModel, Publishable):
     source_url = models.URLField(_("source"), blank=True)
 
     objects = PartnershipQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[linked_ecosystems, countries, regions])
 
     class Meta:
         ordering = ["name", "pk"]
@@ -609,6 +614,8 @@ class Membership(TimeStampedModel):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.MEMBER)
 
+    history = HistoricalRecords()
+
     class Meta:
         # Role values sort coordinator, member, supporting-partner: the order pages show.
         ordering = ["partnership_id", "role", "organisation_id"]
@@ -691,6 +698,7 @@ class Document(TimeStampedModel, Publishable):
     source_url = models.URLField(_("source"), blank=True, max_length=500)
 
     objects = DocumentQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         # Newest first; documents whose date is unknown come last, not first.
@@ -796,6 +804,8 @@ class DocumentFile(TimeStampedModel):
     size_bytes = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["document_id", "language"]

@@ -28,9 +28,17 @@ def test_changelists_list_the_real_data(admin_client, pact_data, model):
     assert response.context["cl"].result_count > 0
 
 
-@pytest.mark.parametrize("model", [m for m in CONTENT_MODELS if m != "partnerships_country"])
+FIXED_SETS = ["partnerships_country", "ecosystems_ecosystem"]
+
+
+@pytest.mark.parametrize("model", [m for m in CONTENT_MODELS if m not in FIXED_SETS])
 def test_add_pages_open(admin_client, model):
     assert admin_client.get(reverse(f"admin:{model}_add")).status_code == 200
+
+
+@pytest.mark.parametrize("model", FIXED_SETS)
+def test_the_fixed_sets_cannot_be_added_to(admin_client, model):
+    assert admin_client.get(reverse(f"admin:{model}_add")).status_code == 403
 
 
 def test_partnership_change_page_shows_its_members(admin_client, pact_data):

@@ -33,8 +33,11 @@ def _fresh_throttle_counts():
 
 
 def clients(who: str, curator, reader) -> APIClient:
-    return {"anonymous": client_for, "reader": lambda: client_for(reader),
-            "curator": lambda: client_for(curator)}[who]()  # fmt: skip
+    return {
+        "anonymous": client_for,
+        "reader": lambda: client_for(reader),
+        "curator": lambda: client_for(curator),
+    }[who]()
 
 
 def client_for(user=None) -> APIClient:
@@ -437,10 +440,18 @@ def test_permission_matrix_for_writes(curator, reader, method, path, body, who, 
 @pytest.mark.parametrize("who", ["anonymous", "reader", "curator"])
 @pytest.mark.parametrize(
     "path",
-    ["/ecosystems/", "/ecosystems/digital/", "/partnerships/", "/partnerships/open/",
-     "/partnerships/open/members/", "/organisations/", "/organisations/org/", "/documents/",
-     "/documents/doc/"],
-)  # fmt: skip
+    [
+        "/ecosystems/",
+        "/ecosystems/digital/",
+        "/partnerships/",
+        "/partnerships/open/",
+        "/partnerships/open/members/",
+        "/organisations/",
+        "/organisations/org/",
+        "/documents/",
+        "/documents/doc/",
+    ],
+)
 def test_permission_matrix_for_reads(curator, reader, who, path):
     PartnershipFactory(slug="open")
     OrganisationFactory(slug="org")

@@ -133,15 +133,35 @@ HOSTILE = [
     "x" * 10_000,
 ]
 PAGES = {
-    "partnerships:list": ["q", "kind", "scope", "ecosystem", "country", "year", "year_from",
-                          "year_to", "ordering", "page"],
+    "partnerships:list": [
+        "q",
+        "kind",
+        "scope",
+        "ecosystem",
+        "country",
+        "year",
+        "year_from",
+        "year_to",
+        "ordering",
+        "page",
+    ],
     "partnerships:organisation_list": ["q", "country", "type", "ordering", "page"],
-    "partnerships:document_list": ["q", "kind", "language", "year", "year_from", "year_to",
-                                   "ecosystem", "partnership", "ordering", "page"],
+    "partnerships:document_list": [
+        "q",
+        "kind",
+        "language",
+        "year",
+        "year_from",
+        "year_to",
+        "ecosystem",
+        "partnership",
+        "ordering",
+        "page",
+    ],
     "partnerships:search": ["q"],
     "ecosystems:home": ["q"],
     "ecosystems:list": ["page"],
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))

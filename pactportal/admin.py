@@ -1,0 +1,76 @@
+"""What every curated model's admin shares: change history, import/export, publishing."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import PublicationStatus
+from .services import publication_set_status
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Each object's "History" page lists who changed which fields, old → new, and reverts."""
+
+    readonly_fields = ["created_at", "updated_at"]
+
+
+class ContentAdmin(ImportExportModelAdmin, HistoryAdmin):
+    """Curated content: history, CSV/XLSX import and export, and bulk publishing."""
+
+    actions = ["publish", "archive", "unpublish"]
+    readonly_fields = ["published_at", "created_at", "updated_at"]
+    # What curators work with: spreadsheets, as CSV or Excel files.
+    formats = [CSV, XLSX]
+
+    @admin.action(description=gettext_lazy("Publish the selected records"), permissions=["change"])
+    def publish(self, request, queryset):
+        return self.confirm_status(request, queryset, PublicationStatus.PUBLISHED)
+
+    @admin.action(description=gettext_lazy("Archive the selected records"), permissions=["change"])
+    def archive(self, request, queryset):
+        return self.confirm_status(request, queryset, PublicationStatus.ARCHIVED)
+
+    @admin.action(
+        description=gettext_lazy("Return the selected records to draft"), permissions=["change"]
+    )
+    def unpublish(self, request, queryset):
+        return self.confirm_status(request, queryset, PublicationStatus.DRAFT)
+
+    def confirm_status(self, request, queryset, status):
+        """First a page that lists what will change; the change itself on its confirmation."""
+        label = PublicationStatus(status).label
+        if request.POST.get("confirmed") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/confirm_status.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Change the status to “%(status)s”?") % {"status": label},
+                    "opts": self.model._meta,
+                    "objects": queryset,
+                    "status": status,
+                    "status_label": label,
+                    "action": request.POST.get("action"),
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        try:
+            changed = publication_set_status(objects=queryset, status=status)
+        except ValidationError as exc:
+            self.message_user(
+                request,
+                _("Nothing was changed: %(error)s") % {"error": " ".join(exc.messages)},
+                messages.ERROR,
+            )
+            return None
+        self.message_user(
+            request,
+            _("%(count)s record(s) are now “%(status)s”.") % {"count": changed, "status": label},
+            messages.SUCCESS,
+        )
+        return None
