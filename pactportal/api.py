@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions, permissions, status, viewsets
+from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -39,6 +39,21 @@ def as_drf_errors(error: DjangoValidationError) -> dict | list:
             for name, messages in error.message_dict.items()
         }
     return {"non_field_errors": error.messages}
+
+
+class LookupField(serializers.SlugRelatedField):
+    """A related record by slug or code; malformed keys are refused before any query.
+
+    PostgreSQL rejects text with NUL bytes outright, so without this check such a value
+    would be a server error instead of a 400.
+    """
+
+    MAX_LENGTH = 200
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data or len(data) > self.MAX_LENGTH:
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class CuratorPermissions(permissions.DjangoModelPermissionsOrAnonReadOnly):
@@ -177,7 +192,14 @@ def error_responses(result, generator, request, public):
             "detail": {"type": "string"},
             "errors": {
                 "type": "object",
-                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                "description": "Messages by field or query parameter; nested fields (such as "
+                "the members of a consortium) give their errors by position and field.",
+                "additionalProperties": {
+                    "oneOf": [
+                        {"type": "array", "items": {"type": "string"}},
+                        {"type": "object"},
+                    ]
+                },
             },
         },
         "required": ["detail"],

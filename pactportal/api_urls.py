@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from alliances.api.views import AllianceViewSet, EligibilityCheckViewSet, FundingCallViewSet
 from ecosystems.api.views import EcosystemViewSet
 from partnerships.api.views import DocumentViewSet, OrganisationViewSet, PartnershipViewSet
 
@@ -10,6 +11,9 @@ router.register("ecosystems", EcosystemViewSet, basename="ecosystem")
 router.register("partnerships", PartnershipViewSet, basename="partnership")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("calls", FundingCallViewSet, basename="call")
+router.register("alliances", AllianceViewSet, basename="alliance")
+router.register("eligibility-check", EligibilityCheckViewSet, basename="eligibility-check")
 
 app_name = "api"
 urlpatterns = router.urls

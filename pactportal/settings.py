@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "import_export",
     "ecosystems",
     "partnerships",
+    "alliances",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +185,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PartnershipKindEnum": "partnerships.models.Partnership.Kind",
         "DocumentKindEnum": "partnerships.models.Document.Kind",
+        "MembershipRoleEnum": "partnerships.models.Membership.Role",
+        "AllianceRoleEnum": "alliances.eligibility.Role.CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

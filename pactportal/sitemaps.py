@@ -3,6 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from alliances.models import Alliance
 from ecosystems.models import Ecosystem
 from partnerships.models import Document, Organisation, Partnership
 
@@ -17,6 +18,8 @@ class PagesSitemap(Sitemap):
             "partnerships:list",
             "partnerships:organisation_list",
             "partnerships:document_list",
+            "alliances:list",
+            "alliances:check",
         ]
 
     def location(self, item):
@@ -49,10 +52,15 @@ class DocumentSitemap(PublishedSitemap):
     model = Document
 
 
+class AllianceSitemap(PublishedSitemap):
+    model = Alliance
+
+
 SITEMAPS = {
     "pages": PagesSitemap,
     "ecosystems": EcosystemSitemap,
     "partnerships": PartnershipSitemap,
     "organisations": OrganisationSitemap,
     "documents": DocumentSitemap,
+    "alliances": AllianceSitemap,
 }

@@ -59,26 +59,34 @@ def pact_data_load(*, data: dict[str, Any]) -> LoadReport:
         raise PactDataError(
             f"The data file must be an object with format_version {PACT_DATA_FORMAT_VERSION}."
         )
-    loader = _PactDataLoader()
+    loader = PactDataLoader()
     with transaction.atomic():
-        for section, load in [
-            ("ecosystems", loader.ecosystem),
-            ("organisations", loader.organisation),
-            ("partnerships", loader.partnership),
-            ("documents", loader.document),
-        ]:
-            for position, record in enumerate(data.get(section, []), start=1):
-                name = record.get("slug") if isinstance(record, dict) else None
-                where = f"{section} record {position} ({name or 'no slug'})"
-                try:
-                    load(record)
-                except PactDataError as exc:
-                    raise PactDataError(f"{where}: {exc}") from exc
-                except ValidationError as exc:
-                    raise PactDataError(f"{where}: {_describe(exc)}") from exc
-                except (KeyError, TypeError, AttributeError) as exc:
-                    raise PactDataError(f"{where}: missing or malformed field {exc}") from exc
+        load_sections(
+            data,
+            [
+                ("ecosystems", loader.ecosystem),
+                ("organisations", loader.organisation),
+                ("partnerships", loader.partnership),
+                ("documents", loader.document),
+            ],
+        )
     return loader.report
+
+
+def load_sections(data: dict[str, Any], sections) -> None:
+    """Load each ``(section, load)`` of the file in order; an error names its record."""
+    for section, load in sections:
+        for position, record in enumerate(data.get(section, []), start=1):
+            name = (record.get("slug") or record.get("code")) if isinstance(record, dict) else None
+            where = f"{section} record {position} ({name or 'no slug'})"
+            try:
+                load(record)
+            except PactDataError as exc:
+                raise PactDataError(f"{where}: {exc}") from exc
+            except ValidationError as exc:
+                raise PactDataError(f"{where}: {_describe(exc)}") from exc
+            except (KeyError, TypeError, AttributeError, ValueError) as exc:
+                raise PactDataError(f"{where}: missing or malformed field {exc}") from exc
 
 
 def _describe(error: ValidationError) -> str:
@@ -89,13 +97,15 @@ def _describe(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _partial_date(value: str | None) -> PartialDate | None:
+def partial_date(value: str | None) -> PartialDate | None:
     return PartialDate.parse(value) if value else None
 
 
-class _PactDataLoader:
-    def __init__(self):
-        self.report = LoadReport()
+class PactDataLoader:
+    """Turns the file's records into rows: matched, compared, validated, saved if changed."""
+
+    def __init__(self, report: LoadReport | None = None):
+        self.report = report or LoadReport()
         self.ecosystems = {e.slug: e for e in Ecosystem.objects.all()}
         self.countries = set(Country.objects.values_list("code", flat=True))
 
@@ -196,8 +206,8 @@ class _PactDataLoader:
     def partnership(self, record: dict) -> None:
         kind = record["kind"]
         commitment = record["commitment"]
-        launched = _partial_date(record["launched"])
-        signed = _partial_date(record["agreement_signed"])
+        launched = partial_date(record["launched"])
+        signed = partial_date(record["agreement_signed"])
         linked = {self.ecosystem_id(slug) for slug in record["linked_ecosystems"]}
         if kind == Partnership.Kind.LARGE_SCALE and linked:
             raise PactDataError("a large-scale partnership cannot have linked ecosystems")
@@ -247,7 +257,7 @@ class _PactDataLoader:
             )
 
     def document(self, record: dict) -> None:
-        issued = _partial_date(record["published"])
+        issued = partial_date(record["published"])
         partnership_id = (
             self.lookup(Partnership, record["partnership"]).pk if record["partnership"] else None
         )

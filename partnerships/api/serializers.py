@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from ecosystems.api.serializers import EcosystemBriefSerializer
 from ecosystems.models import Ecosystem
-from pactportal.api import as_drf_errors
+from pactportal.api import LookupField, as_drf_errors
 from pactportal.partial_dates import PartialDate
 
 from ..models import (
@@ -27,11 +27,13 @@ class CountrySerializer(serializers.ModelSerializer):
         fields = ["code", "name"]
 
 
-class CountryField(serializers.SlugRelatedField):
+class CountryField(LookupField):
     """A country: written as its ISO code ``"IT"``, read as ``{"code": "IT", "name": "Italy"}``."""
 
     def __init__(self, **kwargs):
-        super().__init__(slug_field="code", queryset=Country.objects.all(), **kwargs)
+        if not kwargs.get("read_only"):
+            kwargs["queryset"] = Country.objects.all()
+        super().__init__(slug_field="code", **kwargs)
 
     def to_internal_value(self, data):
         return super().to_internal_value(data.upper() if isinstance(data, str) else data)
@@ -233,14 +235,14 @@ class PartnershipSerializer(ModelValidatingSerializer):
         view_name="api:partnership-detail", lookup_field="slug"
     )
     web_url = serializers.SerializerMethodField()
-    ecosystem = serializers.SlugRelatedField(
+    ecosystem = LookupField(
         slug_field="slug",
         queryset=Ecosystem.objects.all(),
         allow_null=True,
         required=False,
         help_text="Large-scale partnerships: the slug of their one ecosystem.",
     )
-    linked_ecosystems = serializers.SlugRelatedField(
+    linked_ecosystems = LookupField(
         slug_field="slug",
         queryset=Ecosystem.objects.all(),
         many=True,
@@ -399,10 +401,10 @@ class DocumentSerializer(ModelValidatingSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:document-detail", lookup_field="slug")
     web_url = serializers.SerializerMethodField()
     issued = PartialDateField(required=False, allow_null=True)
-    partnership = serializers.SlugRelatedField(
+    partnership = LookupField(
         slug_field="slug", queryset=Partnership.objects.all(), allow_null=True, required=False
     )
-    ecosystem = serializers.SlugRelatedField(
+    ecosystem = LookupField(
         slug_field="slug", queryset=Ecosystem.objects.all(), allow_null=True, required=False
     )
     kind_name = serializers.CharField(source="get_kind_display", read_only=True)

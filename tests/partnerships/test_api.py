@@ -349,6 +349,8 @@ def test_a_curator_token_creates_a_draft_the_public_cannot_see(curator):
         ({"launched": "2024-13"}, "launched"),
         ({"commitment_target_year": 1900}, "commitment_target_year"),
         ({"slug": "bad slug!"}, "slug"),
+        ({"linked_ecosystems": ["digi\x00tal"]}, "linked_ecosystems"),
+        ({"countries": ["I\x00"]}, "countries"),
     ],
 )
 def test_writes_keep_the_same_rules_as_the_admin(curator, change, field):

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
+from alliances.services import alliance_data_load
 from partnerships.services import PactDataError, pact_data_load
 
 DEFAULT_DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "pact_for_skills.json"
@@ -13,7 +14,8 @@ DEFAULT_DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "pact_for_ski
 class Command(BaseCommand):
     help = (
         "Load the Pact for Skills data file (ecosystems, organisations, partnerships, "
-        "documents). Idempotent and all-or-nothing: records are matched by slug."
+        "documents, programme countries, funding calls, alliances). Idempotent and "
+        "all-or-nothing: records are matched by slug."
     )
 
     def add_arguments(self, parser):
@@ -47,6 +49,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 report = pact_data_load(data=data)
+                alliance_data_load(data=data, report=report)
                 if dry_run:
                     transaction.set_rollback(True)
         except PactDataError as exc:

@@ -1,0 +1,122 @@
+"""The consortium checker's form: members typed in, added from the directory, or from a CSV."""
+
+import csv
+import io
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from partnerships.models import Country, OrganisationType
+
+from .eligibility import Member, Role
+from .models import FundingCall
+
+MAX_MEMBERS = 200
+CSV_COLUMNS = ("name", "country", "type", "eche", "role")
+TRUE, FALSE = {"1", "yes", "y", "true", "x"}, {"0", "no", "n", "false", ""}
+
+
+class CheckerForm(forms.Form):
+    call = forms.ModelChoiceField(
+        queryset=FundingCall.objects.all(), label=gettext_lazy("Funding call"), empty_label=None
+    )
+    q = forms.CharField(
+        label=gettext_lazy("Find an organisation in the directory"),
+        required=False,
+        max_length=100,
+    )
+    csv_file = forms.FileField(
+        label=gettext_lazy("Or upload a CSV file"),
+        required=False,
+        help_text=gettext_lazy("Columns: name, country, type, eche, role; one member a row."),
+    )
+
+
+# Selects open on an empty choice, so a row left untouched is recognised as blank.
+BLANK = [("", "—")]
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=255)
+    country = forms.ChoiceField(label=gettext_lazy("Country"))
+    type = forms.ChoiceField(label=gettext_lazy("Type"), choices=BLANK + OrganisationType.choices)
+    eche = forms.BooleanField(label=gettext_lazy("Holds an ECHE"), required=False)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=BLANK + Role.CHOICES)
+
+    def __init__(self, *args, countries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = BLANK + list(countries)
+
+    def member(self) -> Member:
+        data = self.cleaned_data
+        return Member(data["name"], data["country"], data["type"], data["eche"], data["role"])
+
+
+# Two blank rows under the members for typing in organisations that are not in the directory.
+MemberFormSet = forms.formset_factory(
+    MemberForm, extra=2, can_delete=True, max_num=MAX_MEMBERS + 2, validate_max=True
+)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return list(Country.objects.values_list("code", "name"))
+
+
+def members_from_csv(upload, countries: set[str]) -> tuple[list[dict], list[str]]:
+    """Rows of a CSV as member values, or the list of what is wrong with it (all or nothing)."""
+    limit = MAX_MEMBERS * 1024
+    raw = upload.read(limit + 1)
+    if len(raw) > limit:
+        return [], [
+            _("The file is too large for a consortium of at most %(n)s members.")
+            % {"n": MAX_MEMBERS}
+        ]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [_("The file is not UTF-8 text; save it as CSV UTF-8 and try again.")]
+    reader = csv.DictReader(io.StringIO(text))
+    header = tuple(name.strip().lower() for name in reader.fieldnames or ())
+    if sorted(header) != sorted(CSV_COLUMNS):
+        return [], [
+            _("The first row must name the columns %(wanted)s; it has %(found)s.")
+            % {"wanted": ", ".join(CSV_COLUMNS), "found": ", ".join(header) or _("nothing")}
+        ]
+    rows, errors = [], []
+    types = set(OrganisationType.values)
+    roles = {value: value for value, _label in Role.CHOICES} | {
+        label.lower(): value for value, label in Role.CHOICES
+    }
+    for number, row in enumerate(reader, start=2):
+        if number - 1 > MAX_MEMBERS:
+            return [], [_("A consortium can have at most %(n)s members.") % {"n": MAX_MEMBERS}]
+        values = {key.strip().lower(): (value or "").strip() for key, value in row.items() if key}
+        problems = []
+        if not values["name"]:
+            problems.append(_("the name is empty"))
+        if values["country"].upper() not in countries:
+            problems.append(_("unknown country “%(v)s”") % {"v": values["country"][:10]})
+        if values["type"] not in types:
+            problems.append(_("unknown type “%(v)s”") % {"v": values["type"][:40]})
+        if values["eche"].lower() not in TRUE | FALSE:
+            problems.append(_("eche must be yes or no"))
+        if values["role"].lower() not in roles:
+            problems.append(_("unknown role “%(v)s”") % {"v": values["role"][:40]})
+        if problems:
+            errors.append(
+                _("Row %(n)s: %(problems)s.") % {"n": number, "problems": "; ".join(problems)}
+            )
+            continue
+        rows.append(
+            {
+                "name": values["name"][:255],
+                "country": values["country"].upper(),
+                "type": values["type"],
+                "eche": values["eche"].lower() in TRUE,
+                "role": roles[values["role"].lower()],
+            }
+        )
+    if not rows and not errors:
+        errors.append(_("The file has no members."))
+    return ([], errors) if errors else (rows, [])

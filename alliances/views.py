@@ -1,0 +1,127 @@
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from pactportal.views import FilteredListView
+from partnerships.models import Organisation
+from partnerships.views import PublicDetailView
+
+from .eligibility import Member, Role, check_consortium
+from .filters import AllianceFilter
+from .forms import MAX_MEMBERS, CheckerForm, MemberFormSet, country_choices, members_from_csv
+from .models import Alliance, FundingCall, ProgrammeCountry
+
+DIRECTORY_RESULTS = 15
+
+
+class AllianceListView(FilteredListView):
+    template_name = "alliances/alliance_list.html"
+    filterset_class = AllianceFilter
+
+    def get_base_queryset(self):
+        return Alliance.objects.published()
+
+
+class AllianceDetailView(PublicDetailView):
+    model = Alliance
+    template_name = "alliances/alliance_detail.html"
+
+    def get_context_data(self, **kwargs):
+        alliance = self.object
+        call = alliance.call or FundingCall.objects.first()
+        groups = {}
+        for member in alliance.members.all():
+            groups.setdefault(member.get_role_display(), []).append(member)
+        return super().get_context_data(
+            member_groups=groups.items(),
+            call=call,
+            report=alliance.eligibility(call, ProgrammeCountry.codes()) if call else None,
+            **kwargs,
+        )
+
+
+@never_cache
+def consortium_check(request):
+    """Check any consortium against a call; nothing is stored.
+
+    A plain form: members are typed in, added from the directory (each result is a submit
+    button) or uploaded as CSV, and every submission shows the report for what is there.
+    """
+    countries = country_choices()
+    data = request.POST if request.method == "POST" else None
+    form = CheckerForm(data, request.FILES or None, initial={"call": FundingCall.objects.first()})
+    formset = MemberFormSet(data, prefix="members", form_kwargs={"countries": countries})
+    rows, messages, results = [], [], None
+
+    if data is not None:
+        if formset.is_valid():
+            rows = [
+                f.cleaned_data
+                for f in formset.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+        else:
+            messages.extend(formset.non_form_errors())
+        form.is_valid()
+        cleaned = getattr(form, "cleaned_data", {})
+        if request.POST.get("add"):
+            organisation = Organisation.objects.published().filter(slug=request.POST["add"]).first()
+            if organisation is None:
+                messages.append(_("That organisation is not in the directory."))
+            elif organisation.country_id is None:
+                messages.append(
+                    _("“%(name)s” has no country in the directory; add it by hand.")
+                    % {"name": organisation.name}
+                )
+            else:
+                rows.append(
+                    {
+                        "name": organisation.name,
+                        "country": organisation.country_id,
+                        "type": organisation.type,
+                        "eche": organisation.eche_holder,
+                        "role": Role.FULL_PARTNER,
+                    }
+                )
+        if cleaned.get("csv_file"):
+            added, errors = members_from_csv(
+                cleaned["csv_file"], {code for code, _name in countries}
+            )
+            messages.extend(errors)
+            rows.extend(added)
+        if cleaned.get("q"):
+            results = (
+                Organisation.objects.published()
+                .search(cleaned["q"])
+                .select_related("country")[:DIRECTORY_RESULTS]
+            )
+        if len(rows) > MAX_MEMBERS:
+            messages.append(_("A consortium can have at most %(n)s members.") % {"n": MAX_MEMBERS})
+            rows = rows[:MAX_MEMBERS]
+        if formset.is_valid():
+            formset = MemberFormSet(
+                initial=rows, prefix="members", form_kwargs={"countries": countries}
+            )
+
+    call = form.cleaned_data.get("call") if form.is_bound and form.is_valid() else None
+    report = None
+    if call and rows:
+        report = check_consortium(
+            call.call_rules,
+            [Member(r["name"], r["country"], r["type"], r["eche"], r["role"]) for r in rows],
+            ProgrammeCountry.codes(),
+        )
+    return render(
+        request,
+        "alliances/consortium_check.html",
+        {
+            "form": form,
+            "formset": formset,
+            "messages_list": messages,
+            "results": results,
+            "report": report,
+            "call": call,
+            "member_count": len(rows),
+            "countries": countries,
+        },
+    )

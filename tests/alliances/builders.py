@@ -1,0 +1,69 @@
+"""Alliances and consortia for the tests, built the way curators and visitors build them."""
+
+from alliances.models import Alliance
+from pactportal.models import PublicationStatus
+from tests.factories import ecosystem
+
+COUNTRIES = ["DE", "FR", "IT", "ES", "PL", "NL", "BE", "AT"]
+TYPES = [
+    "sme",
+    "large_enterprise",
+    "chamber",
+    "social_partner",
+    "sme",
+    "sme",
+    "hei",
+    "vet_provider",
+    "hei",
+    "vet_provider",
+    "vet_network",
+    "hei",
+]
+
+
+def make_alliance(call, **fields) -> Alliance:
+    values = {
+        "acronym": "TEST",
+        "name": "Test alliance",
+        "slug": "test",
+        "call": call,
+        "ecosystem": ecosystem("digital"),
+        "status": PublicationStatus.PUBLISHED,
+        **fields,
+    }
+    alliance = Alliance(**values)
+    alliance.full_clean()
+    alliance.save()
+    return alliance
+
+
+def formset_data(call, members, **extra):
+    data = {
+        "call": call.pk,
+        "members-TOTAL_FORMS": len(members),
+        "members-INITIAL_FORMS": 0,
+        "members-MIN_NUM_FORMS": 0,
+        "members-MAX_NUM_FORMS": 1000,
+        **extra,
+    }
+    for index, member in enumerate(members):
+        for key, value in member.items():
+            if value is not False:
+                data[f"members-{index}-{key}"] = value
+    return data
+
+
+def twelve(**change):
+    members = [
+        {
+            "name": f"Partner {i}",
+            "country": COUNTRIES[i % 8],
+            "type": kind,
+            "eche": kind == "hei",
+            "role": "coordinator" if i == 0 else "full_partner",
+        }
+        for i, kind in enumerate(TYPES)
+    ]
+    for index, values in change.items():
+        members[int(index.removeprefix("m"))].update(values)
+    return members
