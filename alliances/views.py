@@ -103,7 +103,8 @@ def consortium_check(request):
                 initial=rows, prefix="members", form_kwargs={"countries": countries}
             )
 
-    call = form.cleaned_data.get("call") if form.is_bound and form.is_valid() else None
+    # The call shown (and checked against): the one chosen, else the latest.
+    call = form.cleaned_data.get("call") if form.is_bound else form.initial["call"]
     report = None
     if call and rows:
         report = check_consortium(
