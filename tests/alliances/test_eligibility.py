@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from alliances.eligibility import CallRules, Member, Role, check_consortium
+from tests.alliances.builders import twelve
 
 RULES = CallRules(
     min_programme_countries=8,
@@ -52,36 +53,11 @@ PROGRAMME = frozenset(
         "TR",
     ]
 )
-COUNTRIES = ["DE", "FR", "IT", "ES", "PL", "NL", "BE", "AT", "PT", "SE", "FI", "CZ"]
 
 
-def consortium(**changes) -> list[Member]:
+def consortium() -> list[Member]:
     """A passing 12-member consortium in 8 countries: 6 employers, 6 educators."""
-    types = [
-        "sme",
-        "large_enterprise",
-        "chamber",
-        "social_partner",
-        "sme",
-        "sme",
-        "hei",
-        "vet_provider",
-        "hei",
-        "vet_provider",
-        "vet_network",
-        "hei",
-    ]
-    members = [
-        Member(
-            name=f"Partner {i}",
-            country=COUNTRIES[i % 8],
-            type=kind,
-            eche=kind == "hei",
-            role=Role.COORDINATOR if i == 0 else Role.FULL_PARTNER,
-        )
-        for i, kind in enumerate(types)
-    ]
-    return members
+    return [Member(**values) for values in twelve()]
 
 
 def result(members, rule):

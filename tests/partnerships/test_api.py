@@ -418,17 +418,19 @@ WRITES = [
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "body"), WRITES)
-@pytest.mark.parametrize(("who", "expected"), [("anonymous", 401), ("reader", 403), ("curator", 2)])
-def test_permission_matrix_for_writes(curator, reader, method, path, body, who, expected):
+@pytest.fixture
+def one_of_each(db):
     PartnershipFactory(slug="open")
     OrganisationFactory(slug="org")
     DocumentFactory(slug="doc")
-    client = {
-        "anonymous": client_for(),
-        "reader": client_for(reader),
-        "curator": client_for(curator),
-    }[who]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), WRITES)
+@pytest.mark.parametrize(("who", "expected"), [("anonymous", 401), ("reader", 403), ("curator", 2)])
+def test_permission_matrix_for_writes(
+    curator, reader, one_of_each, method, path, body, who, expected
+):
+    client = clients(who, curator, reader)
 
     response = getattr(client, method)(f"{API}{path}", body, format="json")
 
@@ -454,15 +456,8 @@ def test_permission_matrix_for_writes(curator, reader, method, path, body, who, 
         "/documents/doc/",
     ],
 )
-def test_permission_matrix_for_reads(curator, reader, who, path):
-    PartnershipFactory(slug="open")
-    OrganisationFactory(slug="org")
-    DocumentFactory(slug="doc")
-    client = {
-        "anonymous": client_for(),
-        "reader": client_for(reader),
-        "curator": client_for(curator),
-    }[who]
+def test_permission_matrix_for_reads(curator, reader, one_of_each, who, path):
+    client = clients(who, curator, reader)
     assert client.get(f"{API}{path}").status_code == 200
 
 
