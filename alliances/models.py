@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ecosystems.models import Ecosystem
-from pactportal.models import Publishable, PublishableQuerySet, TimeStampedModel
+from pactportal.models import (
+    PublicationStatus,
+    Publishable,
+    PublishableQuerySet,
+    TimeStampedModel,
+)
 from pactportal.partial_dates import DatePrecision, PartialDateAttribute
 from partnerships.models import Country, Organisation, Partnership, not_empty
 
@@ -106,10 +111,17 @@ class AllianceQuerySet(PublishableQuerySet):
         return self.select_related("ecosystem", "call")
 
     def for_detail(self):
+        """The alliance with its published members and supported partnerships.
+
+        A member whose organisation is still a draft is left out of public pages, the API and
+        the public report alike: its name must not show, so it cannot be counted either.
+        """
         return self.for_list().prefetch_related(
             models.Prefetch(
                 "members",
-                queryset=AllianceMember.objects.select_related("organisation__country"),
+                queryset=AllianceMember.objects.filter(
+                    organisation__status=PublicationStatus.PUBLISHED
+                ).select_related("organisation__country"),
             ),
             models.Prefetch("supported_partnerships", queryset=Partnership.objects.published()),
         )

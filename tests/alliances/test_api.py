@@ -138,3 +138,21 @@ def test_alliance_endpoints_run_a_constant_number_of_queries(
         with django_assert_max_num_queries(ceiling):
             assert client.get(url).status_code == 200, url
     assert Alliance.objects.count() == 1
+
+
+def test_draft_organisations_in_a_consortium_stay_hidden(client, call):
+    alliance = make_alliance(call)
+    AllianceMember.objects.create(
+        alliance=alliance, organisation=OrganisationFactory(name="Visible Uni"), role="coordinator"
+    )
+    AllianceMember.objects.create(
+        alliance=alliance,
+        organisation=OrganisationFactory(name="Secret Draft Org", status=PublicationStatus.DRAFT),
+        role="full_partner",
+    )
+    page = client.get(alliance.get_absolute_url()).content.decode()
+    api = client.get(f"/api/v1/alliances/{alliance.slug}/").content.decode()
+    report = client.get(f"/api/v1/alliances/{alliance.slug}/eligibility/").content.decode()
+    for body in (page, api, report):
+        assert "Visible Uni" in body
+        assert "Secret Draft Org" not in body
