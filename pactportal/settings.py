@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which user made each change in the content history.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: it needs to know the user, and a cached page skips only the view.
+    "pactportal.cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "pactportal.urls"
@@ -119,6 +121,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous pages and API reads are cached this long (seconds), or until content changes;
+# 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -14,7 +14,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from alliances.models import AllianceMember
 from ecosystems.models import Ecosystem
+from pactportal.cache import pages_invalidate
 from pactportal.models import PublicationStatus
 from pactportal.partial_dates import DatePrecision
 
@@ -213,6 +215,8 @@ def scale_data_generate(*, factor: int, seed: int = 2020) -> ScaleReport:
                     )
                 )
         DocumentFile.objects.bulk_create(versions, batch_size=BATCH)
+        # Bulk inserts send no signals, so the cached pages are made out of date here.
+        pages_invalidate()
 
     return ScaleReport(
         {
@@ -232,18 +236,45 @@ def scale_data_exists() -> bool:
 
 
 def scale_data_remove() -> Counter:
-    """Delete every generated record (and only those); say how many of each went."""
+    """Delete every generated record (and only those); say how many of each went.
+
+    Bulk SQL deletes, in one transaction: the generated rows have no history to keep, and
+    deleting them one by one through the ORM's signals (history, cache) takes minutes at
+    factor 100 and writes a history row for each. Links that real records hold to generated
+    ones (a curator's membership, a document's partnership) are removed or cleared first.
+    """
+    generated = {"slug__startswith": SCALE_PREFIX}
+    partnerships = Partnership.objects.filter(**generated)
+    organisations = Organisation.objects.filter(**generated)
+    documents = Document.objects.filter(**generated)
+    steps = [
+        ("Language versions", DocumentFile.objects.filter(document__in=documents)),
+        ("Documents", documents),
+        (
+            "Memberships",
+            Membership.objects.filter(
+                Q(partnership__in=partnerships) | Q(organisation__in=organisations)
+            ),
+        ),
+        *[
+            (label, through.objects.filter(partnership__in=partnerships))
+            for label, through in [
+                ("Country links", Partnership.countries.through),
+                ("Ecosystem links", Partnership.linked_ecosystems.through),
+                ("Region links", Partnership.regions.through),
+                ("Alliance links", Partnership.alliances.through),
+            ]
+        ],
+        ("Alliance members", AllianceMember.objects.filter(organisation__in=organisations)),
+        ("Partnerships", partnerships),
+        ("Organisations", organisations),
+    ]
     removed = Counter()
     with transaction.atomic():
-        # Memberships first: a curator may have added a generated organisation to a real
-        # partnership, and memberships protect their organisation from deletion.
-        generated = {"slug__startswith": SCALE_PREFIX}
-        _, per_model = Membership.objects.filter(
-            Q(partnership__slug__startswith=SCALE_PREFIX)
-            | Q(organisation__slug__startswith=SCALE_PREFIX)
-        ).delete()
-        removed.update(per_model)
-        for model in (Document, Partnership, Organisation):
-            _, per_model = model.objects.filter(**generated).delete()
-            removed.update(per_model)
+        Document.objects.filter(partnership__in=partnerships).exclude(**generated).update(
+            partnership=None
+        )
+        for label, queryset in steps:
+            removed[label] = queryset._raw_delete(queryset.db)
+    pages_invalidate()
     return removed

@@ -13,6 +13,9 @@ def _fast_and_isolated(settings, tmp_path):
     # Uploaded files go to a per-test folder; hashing passwords slowly tests nothing of ours.
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test rolls its data back without a signal, so a page cached in one test could
+    # answer in the next; the cache's own tests turn it on.
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from partnerships.models import Document, DocumentFile, Membership, Organisation, Partnership
 from partnerships.scale_data import SCALE_PREFIX
-from tests.factories import MembershipFactory, PartnershipFactory
+from tests.factories import DocumentFactory, MembershipFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,14 @@ def test_remove_deletes_only_generated_records(pact_data):
         organisation=Organisation.objects.filter(slug__startswith=SCALE_PREFIX)[0],
     )
 
+    # A real document about a generated partnership.
+    real_document = DocumentFactory(
+        partnership=Partnership.objects.filter(slug__startswith=SCALE_PREFIX).first()
+    )
+
     generate("--remove")
 
-    assert counts() == before
+    assert counts() == {**before, "Document": before["Document"] + 1}
     assert Membership.objects.filter(pk=kept.pk).exists()
+    real_document.refresh_from_db()
+    assert real_document.partnership is None

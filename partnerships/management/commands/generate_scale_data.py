@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, factor: int, seed: int, remove: bool, **options):
         if remove:
             removed = scale_data_remove()
-            for label, number in sorted(removed.items()):
+            for label, number in removed.items():
                 self.stdout.write(f"{label}: {number:,} removed")
             return
         try:

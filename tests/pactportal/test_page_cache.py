@@ -1,0 +1,135 @@
+"""The anonymous page cache: what it keeps, what it never keeps, and that changes show at once."""
+
+import io
+
+import pytest
+import tablib
+from django.core.cache import cache
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from pactportal.models import PublicationStatus
+from pactportal.services import publication_set_status
+from partnerships.models import DocumentFile, Partnership
+from partnerships.resources import PartnershipResource
+from tests.factories import DocumentFactory, PartnershipFactory, pdf_upload
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/partnerships/"
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+
+
+def get(url, **headers):
+    return Client().get(url, **headers)
+
+
+def test_a_second_anonymous_read_comes_from_the_cache():
+    partnership = PartnershipFactory(name="Cached Partnership")
+    first = get(LIST)
+    # Changed behind the portal's back (no signal): only a cached page can still show it.
+    Partnership.objects.filter(pk=partnership.pk).update(name="Renamed Quietly")
+    second = get(LIST)
+
+    assert first["X-Cache"] == "miss" and second["X-Cache"] == "hit"
+    assert "Cached Partnership" in second.content.decode()
+    assert "max-age=0" in second["Cache-Control"]
+
+
+def publish(obj):
+    publication_set_status(objects=[obj], status=PublicationStatus.PUBLISHED)
+
+
+def edit(obj):
+    obj.name = "Edited Name"
+    obj.save()
+
+
+def link_country(obj):
+    obj.countries.add("MT")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [(publish, "Draft Becomes Public"), (edit, "Edited Name"), (link_country, "MT")],
+)
+def test_a_change_shows_on_the_next_anonymous_request(change, expected):
+    partnership = PartnershipFactory(
+        name="Draft Becomes Public", status=PublicationStatus.DRAFT, regional=True
+    )
+    if change is not publish:
+        publish(partnership)
+    get(LIST)  # cached
+    change(partnership)
+    response = get(LIST)
+    assert response["X-Cache"] == "miss"
+    assert expected in response.content.decode()
+
+
+def test_an_upload_and_a_delete_show_at_once():
+    document = DocumentFactory(title="Agreement")
+    url = document.get_absolute_url()
+    get(url)
+    version = DocumentFile(document=document, language="it")
+    version.file = pdf_upload()
+    version.save()
+    assert "Italian (" in get(url).content.decode()
+    document.delete()
+    assert get(url).status_code == 404
+
+
+def test_an_import_shows_at_once():
+    get(LIST)
+    data = tablib.Dataset(headers=["slug", "name", "kind", "scope", "status"])
+    data.append(["imported", "Imported Partnership", "regional", "local", "published"])
+    result = PartnershipResource().import_data(data, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert "Imported Partnership" in get(LIST).content.decode()
+
+
+def test_staff_tokens_drafts_and_posts_are_never_cached(admin_user):
+    draft = PartnershipFactory(status=PublicationStatus.DRAFT, name="Staff Preview")
+    staff = Client()
+    staff.force_login(admin_user)
+
+    preview = staff.get(draft.get_absolute_url())
+    assert preview.status_code == 200 and "X-Cache" not in preview
+    assert get(draft.get_absolute_url()).status_code == 404
+    assert "X-Cache" not in staff.get(LIST)
+
+    token = Token.objects.create(user=admin_user).key
+    api = get("/api/v1/partnerships/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert "X-Cache" not in api
+    assert "X-Cache" not in Client().post("/alliances/check/", {})
+
+
+def test_the_cache_varies_on_query_format_and_accept():
+    PartnershipFactory(regional=True, name="Regional One")
+    PartnershipFactory(name="Large One")
+    assert "Large One" in get(LIST).content.decode()
+    filtered = get(LIST, QUERY_STRING="kind=regional")
+    assert "Large One" not in filtered.content.decode()
+    json_list = get("/api/v1/partnerships/")
+    csv_list = get("/api/v1/partnerships/", HTTP_ACCEPT="text/csv")
+    assert json_list["Content-Type"].startswith("application/json")
+    assert csv_list["Content-Type"].startswith("text/csv")
+    assert get("/api/v1/partnerships/", HTTP_ACCEPT="text/csv")["X-Cache"] == "hit"
+
+
+def test_cached_pages_still_answer_304_to_a_known_etag():
+    PartnershipFactory()
+    first = get(LIST)
+    assert get(LIST, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_the_scale_generator_invalidates_too():
+    get(LIST)
+    from django.core.management import call_command
+
+    call_command("generate_scale_data", "--factor", "1", stdout=io.StringIO())
+    assert get(LIST)["X-Cache"] == "miss"
