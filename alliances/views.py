@@ -2,9 +2,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from pactportal.views import FilteredListView
+from pactportal.views import FilteredListView, PublicDetailView
 from partnerships.models import Organisation
-from partnerships.views import PublicDetailView
 
 from .eligibility import Member, Role, check_consortium
 from .filters import AllianceFilter

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from pactportal.admin import HistoryAdmin
 from pactportal.models import count_of
@@ -23,7 +24,7 @@ class EcosystemAdmin(HistoryAdmin):
             .annotate(partnership_count=count_of(Partnership.objects.all(), "ecosystem"))
         )
 
-    @admin.display(description="large-scale partnerships", ordering="partnership_count")
+    @admin.display(description=_("large-scale partnerships"), ordering="partnership_count")
     def partnership_count(self, obj):
         return obj.partnership_count
 

@@ -1,14 +1,15 @@
-"""Views shared by the apps: the filtered list base, error pages and robots.txt."""
+"""Views shared by the apps: list and detail bases, error pages and robots.txt."""
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
-from django.views.generic import ListView
+from django.views.generic import DetailView, ListView
 
 PAGE_SIZE = 20
 
@@ -66,6 +67,22 @@ class FilteredListView(ListView):
         # Set by paginate_queryset(), which the call above runs.
         context["page_message"] = self.page_message
         return context
+
+
+class PublicDetailView(DetailView):
+    """A detail page: published and archived records for everyone, drafts for staff only.
+
+    Anything not published is marked on the page and never stored by shared caches.
+    """
+
+    def get_queryset(self):
+        return self.model.objects.reachable_by(self.request.user).for_detail()
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if not self.object.is_published:
+            add_never_cache_headers(response)
+        return response
 
 
 def _wants_json(request) -> bool:

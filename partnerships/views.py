@@ -3,10 +3,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView
 
 from ecosystems.models import Ecosystem
-from pactportal.views import FilteredListView
+from pactportal.views import FilteredListView, PublicDetailView
 
 from .filters import DocumentFilter, OrganisationFilter, PartnershipFilter
 from .forms import SearchForm
@@ -97,22 +96,6 @@ class PartnershipListView(FacetedListView):
             scopes=Partnership.Scope.choices,
             **kwargs,
         )
-
-
-class PublicDetailView(DetailView):
-    """A detail page: published and archived records for everyone, drafts for staff only.
-
-    Anything not published is marked on the page and never stored by shared caches.
-    """
-
-    def get_queryset(self):
-        return self.model.objects.reachable_by(self.request.user).for_detail()
-
-    def render_to_response(self, context, **kwargs):
-        response = super().render_to_response(context, **kwargs)
-        if not self.object.is_published:
-            add_never_cache_headers(response)
-        return response
 
 
 class PartnershipDetailView(PublicDetailView):
