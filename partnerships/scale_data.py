@@ -14,7 +14,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from alliances.models import AllianceMember
+from alliances.eligibility import Role
+from alliances.models import Alliance, AllianceMember
 from ecosystems.models import Ecosystem
 from pactportal.cache import pages_invalidate
 from pactportal.models import PublicationStatus
@@ -39,6 +40,8 @@ PARTNERSHIPS_PER_FACTOR = 30
 ORGANISATIONS_PER_FACTOR = 600
 MEMBERS_PER_PARTNERSHIP = (40, 160)
 DOCUMENTS_PER_FACTOR = 100
+ALLIANCES_PER_FACTOR = 26
+ALLIANCE_MEMBERS = (10, 30)
 
 # Roughly how the Pact's members are spread: most in the large Member States.
 COUNTRY_WEIGHTS = {
@@ -215,6 +218,46 @@ def scale_data_generate(*, factor: int, seed: int = 2020) -> ScaleReport:
                     )
                 )
         DocumentFile.objects.bulk_create(versions, batch_size=BATCH)
+
+        alliances, alliance_members = [], []
+        stages = [value for value, _label in Alliance.Status.choices]
+        large_scale = [p for p in partnerships if p.kind == Partnership.Kind.LARGE_SCALE]
+        for n in range(ALLIANCES_PER_FACTOR * factor):
+            starts, precision = _partial_date(rng, 2018, 2025)
+            alliances.append(
+                Alliance(
+                    acronym=f"SCALE{n + 1}",
+                    name=f"{rng.choice(PLACES)} Alliance for Skills {n + 1}",
+                    slug=f"{SCALE_PREFIX}alliance-{n + 1}",
+                    ecosystem_id=rng.choice(ecosystems),
+                    project_status=rng.choice(stages),
+                    starts_on=starts,
+                    starts_on_precision=precision,
+                    **status_fields(),
+                )
+            )
+        alliances = Alliance.objects.bulk_create(alliances, batch_size=BATCH)
+        supported = []
+        for alliance in alliances:
+            members = rng.sample(organisations, rng.randint(*ALLIANCE_MEMBERS))
+            for position, organisation in enumerate(members):
+                alliance_members.append(
+                    AllianceMember(
+                        alliance_id=alliance.pk,
+                        organisation_id=organisation.pk,
+                        role=Role.COORDINATOR
+                        if position == 0
+                        else rng.choice([Role.FULL_PARTNER] * 6 + [Role.ASSOCIATED_PARTNER]),
+                    )
+                )
+            if large_scale:
+                supported.append(
+                    Alliance.supported_partnerships.through(
+                        alliance_id=alliance.pk, partnership_id=rng.choice(large_scale).pk
+                    )
+                )
+        AllianceMember.objects.bulk_create(alliance_members, batch_size=BATCH)
+        Alliance.supported_partnerships.through.objects.bulk_create(supported, batch_size=BATCH)
         # Bulk inserts send no signals, so the cached pages are made out of date here.
         pages_invalidate()
 
@@ -227,6 +270,8 @@ def scale_data_generate(*, factor: int, seed: int = 2020) -> ScaleReport:
             "Language versions": len(versions),
             "Country links": len(country_links),
             "Ecosystem links": len(ecosystem_links),
+            "Alliances": len(alliances),
+            "Alliance members": len(alliance_members),
         }
     )
 
@@ -247,6 +292,7 @@ def scale_data_remove() -> Counter:
     partnerships = Partnership.objects.filter(**generated)
     organisations = Organisation.objects.filter(**generated)
     documents = Document.objects.filter(**generated)
+    alliances = Alliance.objects.filter(**generated)
     steps = [
         ("Language versions", DocumentFile.objects.filter(document__in=documents)),
         ("Documents", documents),
@@ -265,7 +311,17 @@ def scale_data_remove() -> Counter:
                 ("Alliance links", Partnership.alliances.through),
             ]
         ],
-        ("Alliance members", AllianceMember.objects.filter(organisation__in=organisations)),
+        (
+            "Alliance members",
+            AllianceMember.objects.filter(
+                Q(alliance__in=alliances) | Q(organisation__in=organisations)
+            ),
+        ),
+        (
+            "Supported partnerships",
+            Alliance.supported_partnerships.through.objects.filter(alliance__in=alliances),
+        ),
+        ("Alliances", alliances),
         ("Partnerships", partnerships),
         ("Organisations", organisations),
     ]

@@ -3,13 +3,14 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from alliances.models import Alliance, AllianceMember
 from partnerships.models import Document, DocumentFile, Membership, Organisation, Partnership
 from partnerships.scale_data import SCALE_PREFIX
 from tests.factories import DocumentFactory, MembershipFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (Organisation, Partnership, Membership, Document, DocumentFile)
+MODELS = (Organisation, Partnership, Membership, Document, DocumentFile, Alliance, AllianceMember)
 
 
 def generate(*args):
@@ -28,6 +29,10 @@ def test_factor_one_adds_records_in_proportion_to_the_real_data():
     assert Partnership.objects.count() == 30
     assert Organisation.objects.count() == 600
     assert Document.objects.count() == 100
+    assert Alliance.objects.count() == 26
+    assert 26 * 10 <= AllianceMember.objects.count() <= 26 * 30
+    # Every generated alliance has exactly one coordinator, as the database requires.
+    assert AllianceMember.objects.filter(role="coordinator").count() == 26
     assert 30 * 40 <= Membership.objects.count() <= 30 * 160
     # Published rows carry their publication time, as every other write path guarantees.
     assert not Partnership.objects.published().filter(published_at__isnull=True).exists()
@@ -37,7 +42,7 @@ def test_factor_one_adds_records_in_proportion_to_the_real_data():
         "archived",
     }
     # Generated rows are valid by the models' own rules, not only the database's.
-    for model in (Organisation, Partnership, Document):
+    for model in (Organisation, Partnership, Document, Alliance):
         for obj in model.objects.all()[:25]:
             obj.full_clean()
 
