@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
+from pactportal.cache import until_content_changes
 from partnerships.models import Country, Document, Organisation, Partnership
 
 from .models import Ecosystem
@@ -24,7 +25,9 @@ def home(request):
         "ecosystems/home.html",
         {
             "ecosystems": Ecosystem.objects.with_published_counts(),
-            "figures": figures_of(Partnership.objects.published()),
+            "figures": until_content_changes(
+                "figures", lambda: figures_of(Partnership.objects.published())
+            ),
             "latest_documents": Document.objects.published().for_list()[:LATEST_DOCUMENTS],
         },
     )
@@ -48,7 +51,9 @@ def ecosystem_detail(request, slug: str):
         "ecosystems/ecosystem_detail.html",
         {
             "ecosystem": ecosystem,
-            "figures": figures_of(partnerships),
+            "figures": until_content_changes(
+                f"figures.{ecosystem.slug}", lambda: figures_of(partnerships)
+            ),
             "large_scale": partnerships.large_scale().for_list(),
             "regional": partnerships.regional().for_list(),
             "documents": documents.for_list()[:ECOSYSTEM_DOCUMENTS],

@@ -31,6 +31,17 @@ def pages_invalidate() -> None:
         cache.set(GENERATION_KEY, generation() + 1, timeout=None)
 
 
+def until_content_changes(name: str, compute):
+    """``compute()``, computed once until the next content change (with the page cache on).
+
+    For values every page view would otherwise recompute over the whole data set, such as the
+    Pact's headline figures. The generation in the key retires them on any change.
+    """
+    if not settings.PAGE_CACHE_SECONDS:
+        return compute()
+    return cache.get_or_set(f"memo.{generation()}.{name}", compute, settings.PAGE_CACHE_SECONDS)
+
+
 def _content_changed(sender, **kwargs):
     if sender._meta.app_label in CONTENT_APPS:
         # Now, for this process; and again once the change is committed, so that a request

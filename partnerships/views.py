@@ -5,6 +5,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from ecosystems.models import Ecosystem
+from pactportal.cache import until_content_changes
 from pactportal.views import FilteredListView, PublicDetailView
 
 from .filters import DocumentFilter, OrganisationFilter, PartnershipFilter
@@ -81,10 +82,17 @@ class PartnershipListView(FacetedListView):
                 Ecosystem.objects.values_list("slug", "name"), ecosystem_counts
             ),
         }
-        countries = Country.objects.covered_by(Partnership.objects.published())
+        countries = until_content_changes(
+            "covered-countries",
+            lambda: list(
+                Country.objects.covered_by(Partnership.objects.published()).values_list(
+                    "code", "name"
+                )
+            ),
+        )
         return super().get_context_data(
             facets=facets,
-            countries=without_counts(countries.values_list("code", "name")),
+            countries=without_counts(countries),
             ordering_choices=without_counts(
                 [
                     ("name", _("Name, A to Z")),

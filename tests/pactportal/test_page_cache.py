@@ -133,3 +133,13 @@ def test_the_scale_generator_invalidates_too():
 
     call_command("generate_scale_data", "--factor", "1", stdout=io.StringIO())
     assert get(LIST)["X-Cache"] == "miss"
+
+
+def test_headline_figures_are_computed_once_until_content_changes(django_assert_max_num_queries):
+    PartnershipFactory(commitment_people=1_000)
+    assert get("/?first").context["figures"]["people_pledged"] == 1_000
+    # Another address misses the page cache, but the figures are remembered: three fewer queries.
+    with django_assert_max_num_queries(3):
+        assert get("/?second").context["figures"]["people_pledged"] == 1_000
+    PartnershipFactory(commitment_people=500)
+    assert get("/?third").context["figures"]["people_pledged"] == 1_500
