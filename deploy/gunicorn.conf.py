@@ -1,0 +1,31 @@
+"""gunicorn settings for the portal in production (and in the benchmark, which runs it so).
+
+Each value can be overridden by an environment variable of the same name in capitals with a
+GUNICORN_ prefix (GUNICORN_WORKERS=4), so one file serves every machine.
+"""
+
+import multiprocessing
+import os
+
+
+def _env(name: str, default):
+    value = os.environ.get(f"GUNICORN_{name.upper()}")
+    return type(default)(value) if value is not None else default
+
+
+wsgi_app = "pactportal.wsgi:application"
+bind = _env("bind", "127.0.0.1:8000")
+# Pages are CPU-bound Python: two workers a core keep the cores busy while others wait on
+# PostgreSQL, without the memory of more.
+workers = _env("workers", multiprocessing.cpu_count() * 2 + 1)
+worker_class = "sync"
+timeout = _env("timeout", 30)
+graceful_timeout = _env("graceful_timeout", 30)
+keepalive = 2
+# Recycle workers now and then so a slow leak can never grow without bound.
+max_requests = _env("max_requests", 5000)
+max_requests_jitter = _env("max_requests_jitter", 500)
+# Load the application once in the master and fork it: workers start at once and share pages.
+preload_app = True
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+errorlog = "-"

@@ -1,0 +1,502 @@
+"""The portal's benchmark: gunicorn with production settings, driven by wrk on loopback.
+
+Run with ``scripts/bench`` (``--help`` for the options); not part of the test suite. For each
+database size it prepares a PostgreSQL database with the real data (and the scale data), asks
+Django in-process for the URLs to measure, their SQL queries per request and the query plans
+of the main filters, then starts gunicorn the way production does (``deploy/gunicorn.conf.py``,
+``DEBUG`` off, Redis cache, WhiteNoise with the manifest) and measures every URL with wrk:
+
+- uncached: every request carries a query parameter never seen before, so the page cache
+  misses and the page is rendered (remembered figures stay remembered, as in production);
+- cached: the same URL again and again, answered from the page cache;
+- ceiling: a static file with the very bytes of that response, served by the same gunicorn.
+
+It writes the table between the markers in ``docs/performance.md`` and checks the targets.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+WRK_SCRIPT = Path(__file__).with_name("wrk.lua")
+REPORT = BASE_DIR / "docs" / "performance.md"
+START, END = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
+
+# Paginated lists, compared between the two data sizes.
+PAGINATED = ("partnership-list", "document-list", "api-partnership-list")
+P95_LIMIT_MS = {"search": 100.0}
+DEFAULT_P95_LIMIT_MS = 50.0
+MAX_QUERIES = 12
+MAX_WORKER_MB = 200
+
+
+# --- In-process part: run inside Django by `bench.py probe` ----------------------------------
+
+
+def probe(static_dir: Path) -> dict:
+    """URLs to measure, their queries per uncached request, their bodies, and query plans."""
+    sys.path.insert(0, str(BASE_DIR))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pactportal.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.db.models import Count, Q
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from ecosystems.models import Ecosystem
+    from partnerships.filters import DocumentFilter, OrganisationFilter, PartnershipFilter
+    from partnerships.models import Document, Organisation, Partnership
+
+    published = Partnership.objects.published()
+    ecosystem = max(
+        Ecosystem.objects.order_by("-slug"),
+        key=lambda e: published.in_ecosystem(e).count(),
+    )
+    # The published partnership whose published member count is nearest to 100.
+    candidates = published.annotate(
+        n=Count("memberships", filter=Q(memberships__organisation__status="published"))
+    ).values_list("slug", "n")
+    detail_slug = min(candidates, key=lambda row: (abs(row[1] - 100), row[0]))[0]
+
+    urls = {
+        "home": reverse("ecosystems:home"),
+        "ecosystem": reverse("ecosystems:detail", args=[ecosystem.slug]),
+        "partnership-list": reverse("partnerships:list") + "?kind=regional&country=IT",
+        "partnership-detail": reverse("partnerships:detail", args=[detail_slug]),
+        "document-list": reverse("partnerships:document_list"),
+        "search": reverse("partnerships:search") + "?q=skills",
+        "api-partnership-list": reverse("api:partnership-list"),
+        "api-partnership-detail": reverse("api:partnership-detail", args=[detail_slug]),
+        "api-organisation-list": reverse("api:organisation-list") + "?country=DE&type=sme",
+    }
+
+    client = Client()
+    result = {"urls": urls, "queries": {}, "bytes": {}, "statics": {}}
+    static_dir.mkdir(parents=True, exist_ok=True)
+    for name, url in urls.items():
+        warm = client.get(url)  # fills the remembered figures, as a running portal has them
+        assert warm.status_code == 200, (url, warm.status_code)
+        separator = "&" if "?" in url else "?"
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"{url}{separator}_bench=probe")
+        assert response.status_code == 200, (url, response.status_code)
+        result["queries"][name] = len(queries)
+        body = warm.content
+        result["bytes"][name] = len(body)
+        suffix = "json" if url.startswith("/api/") else "html"
+        (static_dir / f"{name}.{suffix}").write_bytes(body)
+        result["statics"][name] = f"bench/{name}.{suffix}"
+
+    plans = {
+        "partnerships: kind=regional, country=IT": PartnershipFilter(
+            {"kind": "regional", "country": "IT"}, queryset=published
+        ).qs,
+        "partnerships: ecosystem=digital": PartnershipFilter(
+            {"ecosystem": "digital"}, queryset=published
+        ).qs,
+        "partnerships: q=skills": PartnershipFilter({"q": "skills"}, queryset=published).qs,
+        "organisations: country=DE, type=sme": OrganisationFilter(
+            {"country": "DE", "type": "sme"}, queryset=Organisation.objects.published()
+        ).qs,
+        "organisations: q=institute": OrganisationFilter(
+            {"q": "institute"}, queryset=Organisation.objects.published()
+        ).qs,
+        "documents: language=fr": DocumentFilter(
+            {"language": "fr"}, queryset=Document.objects.published()
+        ).qs,
+    }
+    result["plans"] = {}
+    for label, queryset in plans.items():
+        plan = queryset.explain()
+        result["plans"][label] = {
+            "uses_index": "Index" in plan or "Bitmap" in plan,
+            "seq_scans": sorted(
+                {
+                    line.split(" on ")[1].split()[0]
+                    for line in plan.splitlines()
+                    if "Seq Scan" in line
+                }
+            ),
+        }
+    return result
+
+
+# --- The driver ------------------------------------------------------------------------------
+
+
+def run(command: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
+    done = subprocess.run(command, env=env, cwd=BASE_DIR, **kwargs)
+    if done.returncode:
+        sys.exit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stderr or ''}")
+    return done
+
+
+def manage(env: dict, *args: str) -> None:
+    run([sys.executable, "manage.py", *args], env, stdout=subprocess.DEVNULL)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def scale_rows(database_url: str) -> int | None:
+    """How many generated partnerships the database holds, or None if it does not exist."""
+    import psycopg
+
+    try:
+        with psycopg.connect(database_url.replace("postgres://", "postgresql://")) as conn:
+            return conn.execute(
+                "SELECT count(*) FROM partnerships_partnership WHERE slug LIKE 'scale-%%'"
+            ).fetchone()[0]
+    except psycopg.OperationalError:
+        return None
+    except psycopg.errors.UndefinedTable:
+        return 0
+
+
+def prepare_database(server: str, factor: int, env: dict) -> str:
+    """A database with the real data and, above factor 1, the scale data; reused if complete."""
+    import psycopg
+
+    name = f"pactportal_bench_f{factor}"
+    url = f"{server}/{name}"
+    env = {**env, "DATABASE_URL": url}
+    wanted = 0 if factor == 1 else factor * 30
+    present = scale_rows(url)
+    if present is None:
+        with psycopg.connect(f"{server}/postgres".replace("postgres://", "postgresql://")) as c:
+            c.autocommit = True
+            c.execute(f'CREATE DATABASE "{name}"')
+    print(f"==> database {name}: migrate, load the real data", flush=True)
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_pact_data")
+    if present != wanted:
+        if present:
+            manage(env, "generate_scale_data", "--remove")
+        if wanted:
+            print(f"==> database {name}: generate scale data at factor {factor}", flush=True)
+            manage(env, "generate_scale_data", "--factor", str(factor))
+    return url
+
+
+class Gunicorn:
+    """gunicorn started from deploy/gunicorn.conf.py, as production starts it."""
+
+    def __init__(self, env: dict):
+        self.port = free_port()
+        self.env = {**env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
+        self.process = None
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
+            env=self.env,
+            cwd=BASE_DIR,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.base}/robots.txt", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("gunicorn did not answer within 60 s")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def worker_peak_mb(self) -> float:
+        """The largest peak resident memory (VmHWM) among the workers."""
+        peaks = []
+        for child in (
+            Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        ):
+            for line in Path(f"/proc/{child}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+        return max(peaks)
+
+
+def wrk(url: str, *, duration: int, concurrency: int, bust: bool) -> dict:
+    env = {**os.environ, "BENCH_BUST": "1" if bust else "0"}
+    threads = min(2, concurrency)
+    command = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{duration}s", "-s", str(WRK_SCRIPT)]
+    output = subprocess.run(
+        [*command, url], env=env, check=True, capture_output=True, text=True
+    ).stdout
+    figures = json.loads(output.strip().splitlines()[-1])
+    seconds = figures["duration_us"] / 1e6
+    return {
+        "rps": figures["requests"] / seconds,
+        "p50": figures["p50_us"] / 1000,
+        "p95": figures["p95_us"] / 1000,
+        "p99": figures["p99_us"] / 1000,
+        "errors": sum(figures["errors"].values()),
+        "requests": figures["requests"],
+    }
+
+
+def measure(server_env: dict, database_url: str, args, *, full: bool) -> dict:
+    """wrk's figures for every URL (uncached, cached, static ceiling) or, unless ``full``,
+    for the paginated lists uncached only."""
+    static_root = Path(tempfile.mkdtemp(prefix="pactportal-bench-static-"))
+    env = {**server_env, "DATABASE_URL": database_url, "STATIC_ROOT": str(static_root)}
+    manage(env, "collectstatic", "--noinput")
+    # The probe runs with the per-process memory cache, so it never touches the server's Redis.
+    probe_env = {**env, "REDIS_URL": "", "ALLOWED_HOSTS": "testserver"}
+    output = run(
+        [sys.executable, __file__, "probe", str(static_root / "bench")],
+        probe_env,
+        capture_output=True,
+        text=True,
+    ).stdout
+    found = json.loads(output)
+    results = {"probe": found, "urls": {}}
+    with Gunicorn(env) as server:
+        for name, path in found["urls"].items():
+            if (not full and name not in PAGINATED) or (args.only and name not in args.only):
+                continue
+            url = server.base + path
+            urllib.request.urlopen(url).read()
+            row = {"bytes": found["bytes"][name], "queries": found["queries"][name]}
+            print(f"    {name}: uncached", flush=True)
+            row["uncached"] = wrk(
+                url, duration=args.duration, concurrency=args.concurrency, bust=True
+            )
+            if full:
+                print(f"    {name}: cached", flush=True)
+                row["cached"] = wrk(
+                    url, duration=args.duration, concurrency=args.concurrency, bust=False
+                )
+                print(f"    {name}: static ceiling", flush=True)
+                row["static"] = wrk(
+                    f"{server.base}/static/{found['statics'][name]}",
+                    duration=args.duration,
+                    concurrency=args.concurrency,
+                    bust=False,
+                )
+            results["urls"][name] = row
+        results["worker_peak_mb"] = server.worker_peak_mb()
+    shutil.rmtree(static_root)
+    return results
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
+    postgres = (
+        subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
+        or "PostgreSQL"
+    )
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB memory, {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()}, {postgres}, wrk on loopback"
+    )
+
+
+def checks(big: dict, small: dict | None) -> list[tuple[str, bool, str]]:
+    """Each target with whether it is met and the figures that say so."""
+    rows = []
+    for name, row in big["urls"].items():
+        limit = P95_LIMIT_MS.get(name, DEFAULT_P95_LIMIT_MS)
+        p95 = row["uncached"]["p95"]
+        rows.append((f"{name}: uncached p95 ≤ {limit:.0f} ms", p95 <= limit, f"{p95:.1f} ms"))
+    for name, row in big["urls"].items():
+        ratio = row["cached"]["rps"] / row["static"]["rps"]
+        rows.append((f"{name}: cached ≥ ½ static ceiling", ratio >= 0.5, f"{ratio:.2f}"))
+    if small:
+        for name in PAGINATED:
+            if name not in big["urls"] or name not in small["urls"]:
+                continue
+            ratio = big["urls"][name]["uncached"]["p95"] / small["urls"][name]["uncached"]["p95"]
+            rows.append((f"{name}: p95 factor 100 ≤ 1.5 × factor 1", ratio <= 1.5, f"{ratio:.2f}×"))
+    for name, row in big["urls"].items():
+        constant = small is None or small["probe"]["queries"][name] == row["queries"]
+        rows.append(
+            (
+                f"{name}: queries constant and ≤ {MAX_QUERIES}",
+                constant and row["queries"] <= MAX_QUERIES,
+                f"{row['queries']}"
+                + ("" if small is None else f" (factor 1: {small['probe']['queries'][name]})"),
+            )
+        )
+    peak = max(run["worker_peak_mb"] for run in (big, small) if run)
+    rows.append(
+        (f"worker peak memory < {MAX_WORKER_MB} MB", peak < MAX_WORKER_MB, f"{peak:.0f} MB")
+    )
+    errors = sum(
+        figures["errors"]
+        for run in (big, small)
+        if run
+        for row in run["urls"].values()
+        for key, figures in row.items()
+        if isinstance(figures, dict)
+    )
+    rows.append(("zero errors", errors == 0, f"{errors}"))
+    return rows
+
+
+def report(args, big: dict, small: dict | None, started: datetime.datetime) -> str:
+    lines = [
+        START,
+        f"Measured on {started:%Y-%m-%d %H:%M} UTC by `scripts/bench {' '.join(sys.argv[1:])}`",
+        f"(the scale data at factor {args.factor}; concurrency {args.concurrency}, "
+        f"{args.duration} s a run).",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        f"### Factor {args.factor}",
+        "",
+        "| URL | Bytes | Queries | Uncached req/s | p50 | p95 | p99 | Cached req/s | p50 | p95 "
+        "| p99 | Static req/s | p95 | Cached ÷ static | Errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: | ---: |",
+    ]
+    for name, row in big["urls"].items():
+        u, c, s = row["uncached"], row["cached"], row["static"]
+        lines.append(
+            f"| `{big['probe']['urls'][name]}` | {row['bytes']:,} | {row['queries']} "
+            f"| {u['rps']:,.0f} | {u['p50']:.1f} | {u['p95']:.1f} | {u['p99']:.1f} "
+            f"| {c['rps']:,.0f} | {c['p50']:.1f} | {c['p95']:.1f} | {c['p99']:.1f} "
+            f"| {s['rps']:,.0f} | {s['p95']:.1f} | {c['rps'] / s['rps']:.2f} "
+            f"| {u['errors'] + c['errors'] + s['errors']} |"
+        )
+    lines += ["", "Latencies in milliseconds.", ""]
+    if small:
+        lines += [
+            "### Factor 1 (the real data alone), paginated lists",
+            "",
+            "| URL | Queries | Uncached req/s | p50 | p95 | p99 | p95 at factor "
+            f"{args.factor} ÷ factor 1 |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for name in PAGINATED:
+            if name not in big["urls"] or name not in small["urls"]:
+                continue
+            row, u = small["urls"][name], small["urls"][name]["uncached"]
+            ratio = big["urls"][name]["uncached"]["p95"] / u["p95"]
+            lines.append(
+                f"| `{small['probe']['urls'][name]}` | {row['queries']} | {u['rps']:,.0f} "
+                f"| {u['p50']:.1f} | {u['p95']:.1f} | {u['p99']:.1f} | {ratio:.2f} |"
+            )
+        lines.append("")
+    lines += [
+        f"### Query plans at factor {args.factor}",
+        "",
+        "| Filter | Uses an index | Sequential scans |",
+        "| --- | --- | --- |",
+    ]
+    for label, plan in big["probe"]["plans"].items():
+        scans = ", ".join(f"`{table}`" for table in plan["seq_scans"]) or "none"
+        lines.append(f"| {label} | {'yes' if plan['uses_index'] else 'no'} | {scans} |")
+    lines += [
+        "",
+        f"Worker peak memory (largest VmHWM of a gunicorn worker): {big['worker_peak_mb']:.0f} MB.",
+        "",
+        "### Targets",
+        "",
+        "| Target | Met | Figure |",
+        "| --- | --- | --- |",
+    ]
+    for label, met, figure in checks(big, small):
+        lines.append(f"| {label} | {'yes' if met else '**no**'} | {figure} |")
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def write_report(section: str) -> None:
+    text = REPORT.read_text()
+    before, _, rest = text.partition(START)
+    _, _, after = rest.partition(END)
+    REPORT.write_text(before + section + after)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command")
+    probe_parser = sub.add_parser("probe", help="(internal) the in-process part")
+    probe_parser.add_argument("static_dir", type=Path)
+    parser.add_argument("--factor", type=int, default=100, help="scale data factor (100)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds a run (10)")
+    parser.add_argument("--concurrency", type=int, default=8, help="open connections (8)")
+    parser.add_argument("--no-small", action="store_true", help="skip the factor 1 comparison")
+    parser.add_argument("--no-write", action="store_true", help="do not update the report")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument(
+        "--only",
+        type=lambda names: set(names.split(",")),
+        help="measure only these URLs (names as in the report, comma-separated); implies "
+        "--no-write",
+    )
+    args = parser.parse_args()
+    if args.command == "probe":
+        json.dump(probe(args.static_dir), sys.stdout)
+        return 0
+
+    started = datetime.datetime.now(datetime.UTC)
+    server = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
+        "STATIC_MANIFEST": "true",
+        "LOG_LEVEL": "WARNING",
+        # wrk is one client from one address: the per-client API limit would answer 429.
+        "API_THROTTLE_ANON": "100000000/minute",
+    }
+    env.pop("PAGE_CACHE_SECONDS", None)
+    big_url = prepare_database(server, args.factor, env)
+    small_url = None if args.no_small else prepare_database(server, 1, env)
+
+    print(f"==> factor {args.factor}", flush=True)
+    big = measure(env, big_url, args, full=True)
+    small = None
+    if small_url:
+        print("==> factor 1", flush=True)
+        small = measure(env, small_url, args, full=False)
+
+    section = report(args, big, small, started)
+    print(section)
+    if args.json:
+        args.json.write_text(json.dumps({"factor": big, "small": small}, indent=2))
+    if not (args.no_write or args.only):
+        write_report(section)
+        print(f"==> wrote {REPORT.relative_to(BASE_DIR)}")
+    missed = [label for label, met, _ in checks(big, small) if not met]
+    for label in missed:
+        print(f"target missed: {label}")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
