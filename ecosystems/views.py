@@ -7,6 +7,9 @@ from .models import Ecosystem
 
 LATEST_DOCUMENTS = 6
 ECOSYSTEM_DOCUMENTS = 10
+# An ecosystem can hold hundreds of partnerships: its page shows the first of each kind and
+# links to the full, paginated and filterable list.
+ECOSYSTEM_PARTNERSHIPS = 12
 
 
 def figures_of(partnerships) -> dict[str, int]:
@@ -18,13 +21,20 @@ def figures_of(partnerships) -> dict[str, int]:
     }
 
 
+def ecosystems_with_counts() -> list[Ecosystem]:
+    """The 14 ecosystems with their published counts, counted once per content change."""
+    return until_content_changes(
+        "ecosystems-with-counts", lambda: list(Ecosystem.objects.with_published_counts())
+    )
+
+
 def home(request):
     """The 14 ecosystems, the Pact's headline figures and the latest documents."""
     return render(
         request,
         "ecosystems/home.html",
         {
-            "ecosystems": Ecosystem.objects.with_published_counts(),
+            "ecosystems": ecosystems_with_counts(),
             "figures": until_content_changes(
                 "figures", lambda: figures_of(Partnership.objects.published())
             ),
@@ -37,7 +47,7 @@ def ecosystem_list(request):
     return render(
         request,
         "ecosystems/ecosystem_list.html",
-        {"ecosystems": Ecosystem.objects.with_published_counts()},
+        {"ecosystems": ecosystems_with_counts()},
     )
 
 
@@ -54,8 +64,8 @@ def ecosystem_detail(request, slug: str):
             "figures": until_content_changes(
                 f"figures.{ecosystem.slug}", lambda: figures_of(partnerships)
             ),
-            "large_scale": partnerships.large_scale().for_list(),
-            "regional": partnerships.regional().for_list(),
+            "large_scale": partnerships.large_scale().for_list()[:ECOSYSTEM_PARTNERSHIPS],
+            "regional": partnerships.regional().for_list()[:ECOSYSTEM_PARTNERSHIPS],
             "documents": documents.for_list()[:ECOSYSTEM_DOCUMENTS],
             "document_count": documents.count(),
         },

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from ecosystems.models import Ecosystem
 from pactportal.cache import until_content_changes
+from pactportal.models import PublicationStatus
 from pactportal.views import FilteredListView, PublicDetailView
 
 from .filters import DocumentFilter, OrganisationFilter, PartnershipFilter
@@ -21,13 +22,16 @@ from .models import (
 )
 
 SEARCH_RESULTS_PER_GROUP = 10
+# The partnership filter of the document library offers this many choices at most.
+PARTNERSHIP_CHOICES = 50
 
 
 def _counts(queryset, field: str) -> dict:
     """How many rows of ``queryset`` have each value of ``field``: one grouped query."""
-    # Through a subquery, so search ranks and other annotations never enter the GROUP BY.
+    # Through a subquery, so search ranks and other annotations never enter the GROUP BY; each
+    # row is counted once, as ``field`` is on the row itself or behind a foreign key.
     rows = queryset.model.objects.filter(pk__in=queryset.order_by().values("pk"))
-    return dict(rows.order_by().values_list(field).annotate(n=Count("pk", distinct=True)))
+    return dict(rows.order_by().values_list(field).annotate(n=Count("pk")))
 
 
 def without_counts(options) -> list[tuple[str, str, None]]:
@@ -160,6 +164,7 @@ class DocumentListView(FacetedListView):
             document__in=self.others_filtered("language").order_by().values("pk")
         )
         years = published.filter(issued_on__isnull=False).dates("issued_on", "year", "DESC")
+        partnerships, truncated = self.partnership_choices()
         return super().get_context_data(
             facets={
                 "kind": self.choices(
@@ -168,11 +173,8 @@ class DocumentListView(FacetedListView):
                 "language": self.choices(Language.choices, _counts(languages, "language")),
             },
             ecosystems=without_counts(Ecosystem.objects.values_list("slug", "name")),
-            partnerships=without_counts(
-                Partnership.objects.published()
-                .filter(pk__in=published.values("partnership"))
-                .values_list("slug", "name")
-            ),
+            partnerships=partnerships,
+            partnerships_truncated=truncated,
             years=without_counts((str(d.year), str(d.year)) for d in years),
             ordering_choices=without_counts(
                 [
@@ -183,6 +185,31 @@ class DocumentListView(FacetedListView):
             ),
             **kwargs,
         )
+
+    def partnership_choices(self) -> tuple[list[tuple[str, str, int]], bool]:
+        """The partnerships with the most matching documents, and the one chosen, if any.
+
+        At scale thousands of partnerships have documents; a select of them all would make the
+        page several hundred kilobytes. Each partnership's page links to all its documents.
+        """
+        counts = _counts(
+            self.others_filtered("partnership").filter(
+                partnership__status=PublicationStatus.PUBLISHED
+            ),
+            "partnership__slug",
+        )
+        # The validated choice: raw input may name nothing, or hold bytes no query may carry.
+        cleaned = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+        chosen = cleaned["partnership"].slug if cleaned.get("partnership") else ""
+        shown = sorted(counts, key=lambda slug: (-counts[slug], slug))[:PARTNERSHIP_CHOICES]
+        if chosen and chosen not in shown:
+            shown.append(chosen)
+        names = Partnership.objects.published().filter(slug__in=shown).values_list("slug", "name")
+        choices = sorted(
+            ((slug, name, counts.get(slug, 0)) for slug, name in names),
+            key=lambda c: (c[1], c[0]),
+        )
+        return choices, len(counts.keys() - set(shown)) > 0
 
 
 class DocumentDetailView(PublicDetailView):

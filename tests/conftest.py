@@ -12,6 +12,9 @@ from django.core.management import call_command
 def _fast_and_isolated(settings, tmp_path):
     # Uploaded files go to a per-test folder; hashing passwords slowly tests nothing of ours.
     settings.MEDIA_ROOT = tmp_path / "media"
+    # An empty collected-files folder: static files come from the finders (see settings).
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Each test rolls its data back without a signal, so a page cached in one test could
     # answer in the next; the cache's own tests turn it on.

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from ecosystems.models import Ecosystem
+from ecosystems.views import ECOSYSTEM_PARTNERSHIPS
 from pactportal.models import PublicationStatus
 from tests.factories import DocumentFactory, PartnershipFactory, ecosystem
 
@@ -41,3 +42,19 @@ def test_drafts_stay_out_of_an_ecosystem_page(client, db):
 
 def test_an_unknown_ecosystem_is_not_found(client, db):
     assert client.get("/ecosystems/space-tourism/").status_code == 404
+
+
+def test_a_large_ecosystem_shows_its_first_partnerships_and_links_to_all(client, db):
+    tourism = ecosystem("tourism")
+    PartnershipFactory.create_batch(ECOSYSTEM_PARTNERSHIPS + 3, ecosystem=tourism)
+
+    response = client.get(tourism.get_absolute_url())
+    html = response.content.decode()
+
+    lsp = html[html.index('id="lsp-title"') : html.index('id="rsp-title"')]
+    assert lsp.count('class="item"') == ECOSYSTEM_PARTNERSHIPS
+    full_list = f"{reverse('partnerships:list')}?ecosystem=tourism&amp;kind=large-scale"
+    assert f'href="{full_list}">All {ECOSYSTEM_PARTNERSHIPS + 3} large-scale' in lsp
+    # The link leads to every one of them.
+    listed = client.get(full_list.replace("&amp;", "&"))
+    assert listed.context["paginator"].count == ECOSYSTEM_PARTNERSHIPS + 3

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from pactportal.models import PublicationStatus
 from partnerships.models import DocumentFile, Partnership
+from partnerships.views import PARTNERSHIP_CHOICES
 from tests.factories import (
     DocumentFactory,
     DocumentFileFactory,
@@ -354,3 +355,24 @@ def test_draft_documents_never_show_and_their_partnership_name_stays_hidden(clie
     assert "Confidential Partnership" not in html
     home = client.get(reverse("ecosystems:home")).content.decode()
     assert "Confidential Partnership" not in home
+
+
+def test_the_library_offers_the_partnerships_with_most_documents_and_keeps_the_chosen_one(
+    client,
+):
+    busy = PartnershipFactory(name="Busy Partnership")
+    DocumentFactory.create_batch(3, partnership=busy)
+    quiet = [PartnershipFactory(name=f"Quiet {n:02}") for n in range(PARTNERSHIP_CHOICES + 1)]
+    for partnership in quiet:
+        DocumentFactory(partnership=partnership)
+
+    response = client.get(reverse("partnerships:document_list"))
+    offered = [slug for slug, _name, _count in response.context["partnerships"]]
+    assert len(offered) == PARTNERSHIP_CHOICES and busy.slug in offered
+    assert "partnerships with the most documents are offered" in response.content.decode()
+
+    # The last of the quiet ones, beyond the first choices, stays chosen when picked.
+    left_out = next(p for p in reversed(quiet) if p.slug not in offered)
+    response = client.get(reverse("partnerships:document_list"), {"partnership": left_out.slug})
+    assert f'<option value="{left_out.slug}" selected>' in response.content.decode()
+    assert response.context["paginator"].count == 1

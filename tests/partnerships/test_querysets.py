@@ -2,17 +2,24 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 
 from ecosystems.models import Ecosystem
 from pactportal.models import PublicationStatus
 from partnerships.models import (
+    Country,
     Document,
     Organisation,
     OrganisationCategory,
     OrganisationType,
     Partnership,
 )
-from tests.factories import DocumentFactory, OrganisationFactory, PartnershipFactory
+from tests.factories import (
+    DocumentFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +78,37 @@ def test_category_is_derived_from_type_in_python_and_in_queries(organisation_typ
     assert organisation.category == category
     if category != OrganisationCategory.OTHER:
         assert list(Organisation.objects.of_category(category)) == [organisation]
+
+
+@pytest.fixture(params=[0, 600], ids=["cache off", "cache on"])
+def page_cache(request, settings):
+    settings.PAGE_CACHE_SECONDS = request.param
+    cache.clear()
+
+
+def italian(partnerships):
+    return set(partnerships.in_country(Country.objects.get(code="IT")))
+
+
+def test_a_partnership_is_in_the_countries_of_its_published_members(page_cache):
+    hosting = PartnershipFactory(name="Hosting")
+    MembershipFactory(partnership=hosting, organisation=OrganisationFactory(country_id="IT"))
+    hidden = PartnershipFactory(name="Only a draft member here")
+    MembershipFactory(
+        partnership=hidden,
+        organisation=OrganisationFactory(country_id="IT", status=PublicationStatus.DRAFT),
+    )
+    covering = PartnershipFactory(regional=True, name="Covering")
+    covering.countries.add("IT")
+    PartnershipFactory(name="Elsewhere")
+
+    assert italian(Partnership.objects.published()) == {hosting, covering}
+
+
+def test_a_new_member_puts_its_partnership_in_its_country_at_once(page_cache):
+    partnership = PartnershipFactory()
+    assert italian(Partnership.objects.published()) == set()
+
+    MembershipFactory(partnership=partnership, organisation=OrganisationFactory(country_id="IT"))
+
+    assert italian(Partnership.objects.published()) == {partnership}
