@@ -6,6 +6,7 @@ import pytest
 import tablib
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from pactportal.models import PublicationStatus
@@ -125,6 +126,22 @@ def test_cached_pages_still_answer_304_to_a_known_etag():
     PartnershipFactory()
     first = get(LIST)
     assert get(LIST, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_a_cached_page_costs_no_query_and_a_signed_in_reader_never_gets_it(
+    admin_user, django_assert_num_queries
+):
+    PartnershipFactory(name="Public Partnership")
+    get(LIST)
+    with django_assert_num_queries(0):  # no session, no user, no view
+        assert get(LIST)["X-Cache"] == "hit"
+
+    staff = Client()
+    staff.force_login(admin_user)
+    response = staff.get(LIST)
+    assert "X-Cache" not in response
+    # The staff page has the curation link the anonymous page has not.
+    assert reverse("admin:index") in response.content.decode()
 
 
 def test_the_scale_generator_invalidates_too():
