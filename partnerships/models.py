@@ -530,7 +530,12 @@ class Partnership(TimeStampedModel, Publishable):
         ordering = ["name", "pk"]
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
-        indexes = [GinIndex(PartnershipQuerySet.vector(), name="partnership_search_idx")]
+        indexes = [
+            GinIndex(PartnershipQuerySet.vector(), name="partnership_search_idx"),
+            # The launch-year filters and the scope filter.
+            models.Index("launched_on", name="partnership_launched_idx"),
+            models.Index("scope", name="partnership_scope_idx"),
+        ]
         constraints = [
             *Publishable.Meta.constraints,
             *PartialDateAttribute.constraints("launched_on"),
