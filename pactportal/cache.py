@@ -1,27 +1,33 @@
 """The anonymous page cache, and its invalidation whenever content changes.
 
 Anonymous GET and HEAD responses of pages and API reads are kept in the default cache (Redis
-when ``REDIS_URL`` is set). Keys carry a *generation* number; any change to content bumps it,
-so every cached page is out of date at once and the old entries simply expire. A shared
-generation works across processes and servers, unlike deleting keys one by one, and never
-touches other cached data (throttle counters) the way emptying the whole cache would.
+when ``REDIS_URL`` is set), each with the *generation* number current when it was made; any
+change to content bumps the number, so every cached page is out of date at once and the old
+entries simply expire. A shared generation works across processes and servers, unlike deleting
+keys one by one, and never touches other cached data (throttle counters) the way emptying the
+whole cache would.
 """
+
+import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils.cache import (
-    get_cache_key,
-    learn_cache_key,
-    patch_cache_control,
-    set_response_etag,
-)
+from django.http import HttpResponse
+from django.utils.cache import cc_delim_re, patch_cache_control, set_response_etag
 
 GENERATION_KEY = "pages:generation"
 CONTENT_APPS = {"ecosystems", "partnerships", "alliances"}
 NEVER_CACHED = ("/admin/", "/media/", "/static/")
+# The request headers a cached page may depend on, all part of its key. A response that varies
+# on any other header is not cached (signed-in requests, with Authorization, never are).
+KEY_HEADERS = {
+    "accept": "HTTP_ACCEPT",
+    "accept-language": "HTTP_ACCEPT_LANGUAGE",
+    "cookie": "HTTP_COOKIE",
+}
 
 
 def generation() -> int:
@@ -67,15 +73,24 @@ def connect_invalidation() -> None:
     m2m_changed.connect(_content_changed, dispatch_uid="pages-m2m")
 
 
+def page_key(request) -> str:
+    """The cache key of a page: its method, full address and every header it may vary on."""
+    parts = [request.method, request.build_absolute_uri()]
+    parts += [request.META.get(header, "") for header in KEY_HEADERS.values()]
+    digest = hashlib.sha256("\n".join(parts).encode(errors="replace")).hexdigest()
+    return f"page.{digest}"
+
+
 class AnonymousPageCacheMiddleware:
-    """Serves anonymous reads from the cache, varying on what each response varies on.
+    """Serves anonymous reads from the cache, keyed on what each response may vary on.
 
     Goes right after the security and static-file middleware, so that a hit costs no session,
-    no authentication and no view. A request is anonymous when it carries neither a session
-    cookie nor an ``Authorization`` header: those are the only ways to sign in. POSTs, the
-    admin, and responses that are private, uncacheable or set cookies are never cached.
-    Browsers are told to revalidate (``max-age=0``), which the ETag stored with each page makes
-    cheap.
+    no authentication and no view, and a single round trip to the cache (the generation and
+    the page together). A request is anonymous when it carries neither a session cookie nor an
+    ``Authorization`` header: those are the only ways to sign in. POSTs, the admin, and
+    responses that are private, uncacheable, set cookies or vary on other headers are never
+    cached. Browsers are told to revalidate (``max-age=0``), which the ETag stored with each
+    page makes cheap.
     """
 
     def __init__(self, get_response):
@@ -87,13 +102,14 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not self.cacheable_request(request):
             return self.get_response(request)
-        prefix = f"pages.{generation()}"
-        key = get_cache_key(request, prefix, "GET", cache=cache)
-        if key is not None:
-            cached = cache.get(key)
-            if cached is not None:
-                cached["X-Cache"] = "hit"
-                return cached
+        key = page_key(request)
+        found = cache.get_many([GENERATION_KEY, key])
+        current = found.get(GENERATION_KEY) or generation()
+        if key in found and found[key][0] == current:
+            _made_in, status, headers, content = found[key]
+            cached = HttpResponse(content, status=status, headers=headers)
+            cached["X-Cache"] = "hit"
+            return cached
         response = self.get_response(request)
         if self.cacheable_response(request, response):
             if not response.has_header("Cache-Control"):
@@ -101,8 +117,8 @@ class AnonymousPageCacheMiddleware:
             # Stored with its ETag, so a hit is never hashed again and a client that has the
             # same bytes gets a 304 from the conditional-GET middleware around this one.
             set_response_etag(response)
-            key = learn_cache_key(request, response, self.seconds, prefix, cache=cache)
-            cache.set(key, response, self.seconds)
+            stored = (current, response.status_code, dict(response.items()), response.content)
+            cache.set(key, stored, self.seconds)
             response["X-Cache"] = "miss"
         return response
 
@@ -118,11 +134,13 @@ class AnonymousPageCacheMiddleware:
     @staticmethod
     def cacheable_response(request, response) -> bool:
         control = response.get("Cache-Control", "")
+        varies_on = {h.lower() for h in cc_delim_re.split(response.get("Vary", "")) if h}
         user = getattr(request, "user", None)
         return (
             response.status_code == 200
             and not response.streaming
             and not response.cookies
             and not any(word in control for word in ("private", "no-store", "no-cache"))
+            and varies_on <= {*KEY_HEADERS, "authorization"}
             and not (user and user.is_authenticated)
         )
