@@ -192,24 +192,25 @@ class DocumentListView(FacetedListView):
         At scale thousands of partnerships have documents; a select of them all would make the
         page several hundred kilobytes. Each partnership's page links to all its documents.
         """
-        counts = _counts(
-            self.others_filtered("partnership").filter(
-                partnership__status=PublicationStatus.PUBLISHED
-            ),
-            "partnership__slug",
+        matching = Document.objects.filter(
+            pk__in=self.others_filtered("partnership").order_by().values("pk"),
+            partnership__status=PublicationStatus.PUBLISHED,
         )
+        per_partnership = (
+            matching.order_by()
+            .values_list("partnership__slug", "partnership__name")
+            .annotate(n=Count("pk"))
+        )
+        top = list(per_partnership.order_by("-n", "partnership__slug")[: PARTNERSHIP_CHOICES + 1])
+        truncated = len(top) > PARTNERSHIP_CHOICES
+        choices = top[:PARTNERSHIP_CHOICES]
         # The validated choice: raw input may name nothing, or hold bytes no query may carry.
         cleaned = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
-        chosen = cleaned["partnership"].slug if cleaned.get("partnership") else ""
-        shown = sorted(counts, key=lambda slug: (-counts[slug], slug))[:PARTNERSHIP_CHOICES]
-        if chosen and chosen not in shown:
-            shown.append(chosen)
-        names = Partnership.objects.published().filter(slug__in=shown).values_list("slug", "name")
-        choices = sorted(
-            ((slug, name, counts.get(slug, 0)) for slug, name in names),
-            key=lambda c: (c[1], c[0]),
-        )
-        return choices, len(counts.keys() - set(shown)) > 0
+        chosen = cleaned.get("partnership")
+        if chosen and chosen.slug not in {slug for slug, _name, _n in choices}:
+            n = matching.filter(partnership=chosen).count()
+            choices.append((chosen.slug, chosen.name, n))
+        return sorted(choices, key=lambda choice: (choice[1], choice[0])), truncated
 
 
 class DocumentDetailView(PublicDetailView):
