@@ -56,6 +56,21 @@ class FacetedListView(FilteredListView):
                 queryset = self.filterset.filters[field].filter(queryset, value)
         return queryset
 
+    def count_facets(self) -> dict[str, dict]:
+        """Each facet's counts by value: one grouped query per facet."""
+        raise NotImplementedError
+
+    def facet_counts(self) -> dict[str, dict]:
+        """The counts for the current filters; on the unfiltered list, once per content change.
+
+        The unfiltered list is where most visitors land, and its counts run over every
+        published row, like the home page's figures.
+        """
+        cleaned = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+        if any(value not in (None, "") for field, value in cleaned.items() if field != "ordering"):
+            return self.count_facets()
+        return until_content_changes(f"facets.{type(self).__name__}", self.count_facets)
+
     @staticmethod
     def choices(options, counts: dict) -> list[tuple[str, str, int]]:
         return [(value, label, counts.get(value, 0)) for value, label in options]
@@ -68,22 +83,26 @@ class PartnershipListView(FacetedListView):
     def get_base_queryset(self):
         return Partnership.objects.published()
 
-    def get_context_data(self, **kwargs):
-        ecosystem_counts = _counts(self.others_filtered("ecosystem"), "ecosystem__slug")
+    def count_facets(self):
+        ecosystems = _counts(self.others_filtered("ecosystem"), "ecosystem__slug")
         linked = Partnership.linked_ecosystems.through.objects.filter(
             partnership__in=self.others_filtered("ecosystem").order_by().values("pk")
         )
         for slug, n in _counts(linked, "ecosystem__slug").items():
-            ecosystem_counts[slug] = ecosystem_counts.get(slug, 0) + n
+            ecosystems[slug] = ecosystems.get(slug, 0) + n
+        return {
+            "kind": _counts(self.others_filtered("kind"), "kind"),
+            "scope": _counts(self.others_filtered("scope"), "scope"),
+            "ecosystem": ecosystems,
+        }
+
+    def get_context_data(self, **kwargs):
+        counts = self.facet_counts()
         facets = {
-            "kind": self.choices(
-                Partnership.Kind.choices, _counts(self.others_filtered("kind"), "kind")
-            ),
-            "scope": self.choices(
-                Partnership.Scope.choices, _counts(self.others_filtered("scope"), "scope")
-            ),
+            "kind": self.choices(Partnership.Kind.choices, counts["kind"]),
+            "scope": self.choices(Partnership.Scope.choices, counts["scope"]),
             "ecosystem": self.choices(
-                Ecosystem.objects.values_list("slug", "name"), ecosystem_counts
+                Ecosystem.objects.values_list("slug", "name"), counts["ecosystem"]
             ),
         }
         countries = until_content_changes(
@@ -129,14 +148,13 @@ class OrganisationListView(FacetedListView):
     def get_base_queryset(self):
         return Organisation.objects.published()
 
+    def count_facets(self):
+        return {"type": _counts(self.others_filtered("type"), "type")}
+
     def get_context_data(self, **kwargs):
         published = Organisation.objects.published()
         return super().get_context_data(
-            facets={
-                "type": self.choices(
-                    OrganisationType.choices, _counts(self.others_filtered("type"), "type")
-                )
-            },
+            facets={"type": self.choices(OrganisationType.choices, self.facet_counts()["type"])},
             countries=without_counts(
                 Country.objects.filter(code__in=published.values("country")).values_list(
                     "code", "name"
@@ -158,19 +176,25 @@ class DocumentListView(FacetedListView):
     def get_base_queryset(self):
         return Document.objects.published()
 
-    def get_context_data(self, **kwargs):
-        published = Document.objects.published()
+    def count_facets(self):
         languages = DocumentFile.objects.filter(
             document__in=self.others_filtered("language").order_by().values("pk")
         )
+        return {
+            "kind": _counts(self.others_filtered("kind"), "kind"),
+            "language": _counts(languages, "language"),
+            "partnership": self.partnership_choices(),
+        }
+
+    def get_context_data(self, **kwargs):
+        published = Document.objects.published()
         years = published.filter(issued_on__isnull=False).dates("issued_on", "year", "DESC")
-        partnerships, truncated = self.partnership_choices()
+        counts = self.facet_counts()
+        partnerships, truncated = counts["partnership"]
         return super().get_context_data(
             facets={
-                "kind": self.choices(
-                    Document.Kind.choices, _counts(self.others_filtered("kind"), "kind")
-                ),
-                "language": self.choices(Language.choices, _counts(languages, "language")),
+                "kind": self.choices(Document.Kind.choices, counts["kind"]),
+                "language": self.choices(Language.choices, counts["language"]),
             },
             ecosystems=without_counts(Ecosystem.objects.values_list("slug", "name")),
             partnerships=partnerships,

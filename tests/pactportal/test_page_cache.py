@@ -160,3 +160,22 @@ def test_headline_figures_are_computed_once_until_content_changes(django_assert_
         assert get("/?second").context["figures"]["people_pledged"] == 1_000
     PartnershipFactory(commitment_people=500)
     assert get("/?third").context["figures"]["people_pledged"] == 1_500
+
+
+def test_the_unfiltered_counts_are_remembered_until_content_changes(
+    django_assert_max_num_queries,
+):
+    PartnershipFactory(regional=True)
+    first = get(LIST)
+    kinds = dict((value, n) for value, _label, n in first.context["facets"]["kind"])
+    assert kinds == {"large-scale": 0, "regional": 1}
+
+    # Another address of the same list misses the page cache but not the remembered counts:
+    # the list, its total, its links and the facet labels, none of the four counting queries.
+    with django_assert_max_num_queries(5):
+        get(LIST, QUERY_STRING="ordering=name")
+
+    publish(PartnershipFactory(status=PublicationStatus.DRAFT))
+    again = get(LIST, QUERY_STRING="ordering=name")
+    kinds = dict((value, n) for value, _label, n in again.context["facets"]["kind"])
+    assert kinds == {"large-scale": 1, "regional": 1}
