@@ -40,6 +40,7 @@ P95_LIMIT_MS = {"search": 100.0}
 DEFAULT_P95_LIMIT_MS = 50.0
 MAX_QUERIES = 12
 MAX_WORKER_MB = 200
+WARM_UP_SECONDS = 2
 
 
 # --- In-process part: run inside Django by `bench.py probe` ----------------------------------
@@ -281,7 +282,9 @@ def measure(server_env: dict, database_url: str, args, *, full: bool) -> dict:
             if (not full and name not in PAGINATED) or (args.only and name not in args.only):
                 continue
             url = server.base + path
-            urllib.request.urlopen(url).read()
+            # Every worker compiles its templates and opens its connections on first use:
+            # warm them all before measuring.
+            wrk(url, duration=WARM_UP_SECONDS, concurrency=args.concurrency, bust=True)
             row = {"bytes": found["bytes"][name], "queries": found["queries"][name]}
             print(f"    {name}: uncached", flush=True)
             row["uncached"] = wrk(
