@@ -230,12 +230,14 @@ class Gunicorn:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def worker_pids(self) -> list[str]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return children.read_text().split()
+
     def worker_peak_mb(self) -> float:
         """The largest peak resident memory (VmHWM) among the workers."""
         peaks = []
-        for child in (
-            Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
-        ):
+        for child in self.worker_pids():
             for line in Path(f"/proc/{child}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
                     peaks.append(int(line.split()[1]) / 1024)
@@ -442,6 +444,26 @@ def write_report(section: str) -> None:
     REPORT.write_text(before + section + after)
 
 
+def production_env() -> dict:
+    """The environment gunicorn runs in for measurements: production settings, Redis."""
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
+        "STATIC_MANIFEST": "true",
+        "LOG_LEVEL": "WARNING",
+        # wrk is one client from one address: the per-client API limit would answer 429.
+        "API_THROTTLE_ANON": "100000000/minute",
+        "BENCH_DATABASE_SERVER": os.environ.get(
+            "BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432"
+        ),
+    }
+    env.pop("PAGE_CACHE_SECONDS", None)
+    return env
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command")
@@ -465,19 +487,8 @@ def main() -> int:
         return 0
 
     started = datetime.datetime.now(datetime.UTC)
-    server = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
-    env = {
-        **os.environ,
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7"),
-        "STATIC_MANIFEST": "true",
-        "LOG_LEVEL": "WARNING",
-        # wrk is one client from one address: the per-client API limit would answer 429.
-        "API_THROTTLE_ANON": "100000000/minute",
-    }
-    env.pop("PAGE_CACHE_SECONDS", None)
+    env = production_env()
+    server = env["BENCH_DATABASE_SERVER"]
     big_url = prepare_database(server, args.factor, env)
     small_url = None if args.no_small else prepare_database(server, 1, env)
 
