@@ -1,7 +1,6 @@
 import uuid
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -214,6 +213,7 @@ def category_of(organisation_type: str) -> OrganisationCategory:
 
 class OrganisationQuerySet(PublishableQuerySet):
     search_fields = (("name", "A"), ("acronym", "A"))
+    stored_vector = True
 
     def for_list(self):
         """What a directory row shows: the country and how many published partnerships."""
@@ -287,7 +287,6 @@ class Organisation(TimeStampedModel, Publishable):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         indexes = [
-            GinIndex(OrganisationQuerySet.vector(), name="organisation_search_idx"),
             # The directory's order, so a page of it is read from the index, not sorted.
             models.Index(
                 "name", "id", name="organisation_listing_idx", condition=Q(status="published")
@@ -336,6 +335,7 @@ class Organisation(TimeStampedModel, Publishable):
 
 class PartnershipQuerySet(PublishableQuerySet):
     search_fields = (("name", "A"), ("acronym", "A"), ("summary", "B"), ("description", "C"))
+    stored_vector = True
 
     def with_counts(self):
         """Published members and documents of each partnership, counted in the same query."""
@@ -531,7 +531,6 @@ class Partnership(TimeStampedModel, Publishable):
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
         indexes = [
-            GinIndex(PartnershipQuerySet.vector(), name="partnership_search_idx"),
             # The launch-year filters and the scope filter.
             models.Index("launched_on", name="partnership_launched_idx"),
             models.Index("scope", name="partnership_scope_idx"),
@@ -671,6 +670,7 @@ class Membership(TimeStampedModel):
 
 class DocumentQuerySet(PublishableQuerySet):
     search_fields = (("title", "A"), ("description", "B"))
+    stored_vector = True
 
     def in_language(self, language: str):
         """Documents with a version in the language."""
@@ -737,7 +737,6 @@ class Document(TimeStampedModel, Publishable):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         indexes = [
-            GinIndex(DocumentQuerySet.vector(), name="document_search_idx"),
             # The library's order (newest first), for its pages and the home page's latest.
             models.Index(
                 F("issued_on").desc(nulls_last=True),

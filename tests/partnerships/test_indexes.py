@@ -27,15 +27,15 @@ CASES = [
         "ecosystem_id",
     ),
     (PartnershipFilter, {"country": "IT"}, "partnerships_partnership_countries", "country_id"),
-    (PartnershipFilter, {"q": "skills"}, "partnerships_partnership", "partnership_search_idx"),
+    (PartnershipFilter, {"q": "skills"}, "partnerships_partnership", "search_vector"),
     (OrganisationFilter, {"country": "DE"}, "partnerships_organisation", "country_id"),
     (OrganisationFilter, {"type": "sme"}, "partnerships_organisation", "type"),
-    (OrganisationFilter, {"q": "inst"}, "partnerships_organisation", "organisation_search_idx"),
+    (OrganisationFilter, {"q": "inst"}, "partnerships_organisation", "search_vector"),
     (DocumentFilter, {"language": "fr"}, "partnerships_documentfile", "language"),
     (DocumentFilter, {"kind": "agreement"}, "partnerships_document", "kind"),
     (DocumentFilter, {"year": "2024"}, "partnerships_document", "document_listing_idx"),
     (DocumentFilter, {"ecosystem": "digital"}, "partnerships_document", "ecosystem_id"),
-    (DocumentFilter, {"q": "agreement"}, "partnerships_document", "document_search_idx"),
+    (DocumentFilter, {"q": "agreement"}, "partnerships_document", "search_vector"),
 ]
 
 
@@ -56,7 +56,7 @@ def test_every_filter_has_an_index(filterset, params, table, served_by):
         }
 
     if served_by in indexes:  # an expression index, named
-        assert "to_tsvector" in sql or "issued_on" in sql
+        assert "issued_on" in sql
     else:
         assert f'"{table}"."{served_by}"' in sql or f'U0."{served_by}"' in sql, sql
         # The filtered column leads an index, so the index can narrow on it alone.
@@ -67,6 +67,8 @@ def test_the_directory_reads_its_order_from_an_index():
     OrganisationFactory.create_batch(3)
     page = OrganisationFilter({"ordering": "name"}, queryset=Organisation.objects.published())
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        # Priced out: every way of getting the rows in order other than reading an index.
+        for method in ("seqscan", "bitmapscan", "sort"):
+            cursor.execute(f"SET LOCAL enable_{method} = off")
         plan = page.qs[:20].explain()
     assert "organisation_listing_idx" in plan and "Sort" not in plan, plan
