@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from pactportal.migration_operations import OnPostgreSQL
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -10,14 +12,17 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
-            model_name="document",
-            index=models.Index(
-                models.OrderBy(models.F("issued_on"), descending=True, nulls_last=True),
-                models.F("title"),
-                models.F("id"),
-                condition=models.Q(("status", "published")),
-                name="document_listing_idx",
+        # SQLite cannot order an index with NULLS LAST; the quick start lists without it.
+        OnPostgreSQL(
+            migrations.AddIndex(
+                model_name="document",
+                index=models.Index(
+                    models.OrderBy(models.F("issued_on"), descending=True, nulls_last=True),
+                    models.F("title"),
+                    models.F("id"),
+                    condition=models.Q(("status", "published")),
+                    name="document_listing_idx",
+                ),
             ),
         ),
         migrations.AddIndex(

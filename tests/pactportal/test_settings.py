@@ -120,3 +120,30 @@ def test_with_redis_url_the_portal_caches_in_redis():
         assert client.exists(stored_key)
     finally:
         client.delete(stored_key)
+
+
+def test_the_quick_start_migrates_loads_and_serves_on_sqlite(tmp_path):
+    # The quick start's own path, in its own process: PostgreSQL-only structures (GIN indexes,
+    # stored search vectors, NULLS LAST indexes) must stay out of SQLite's way.
+    env = clean_environment(DEBUG="true", DATABASE_URL=f"sqlite:///{tmp_path / 'quick.sqlite3'}")
+    for command in (["migrate", "--noinput"], ["load_pact_data"]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
+    pages = (
+        "import django; django.setup(); from django.test import Client; c = Client(); "
+        "print(*[c.get(u).status_code for u in "
+        "('/', '/search/?q=skills', '/partnerships/?country=IT', '/documents/')])"
+    )
+    env["ALLOWED_HOSTS"] = "testserver"
+    result = subprocess.run(
+        [sys.executable, "-c", pages], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["200", "200", "200", "200"]
