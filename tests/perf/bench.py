@@ -456,6 +456,8 @@ def production_env() -> dict:
         "LOG_LEVEL": "WARNING",
         # wrk is one client from one address: the per-client API limit would answer 429.
         "API_THROTTLE_ANON": "100000000/minute",
+        # wrk talks plain HTTP to gunicorn, as the TLS-ending proxy does in production.
+        "SECURE_SSL_REDIRECT": "false",
         "BENCH_DATABASE_SERVER": os.environ.get(
             "BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432"
         ),
