@@ -78,6 +78,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy: everything from the portal itself, nothing inline, no framing.
 # Pages must keep to it: no inline <script>, no style="..." attributes, no outside hosts.
+# (The admin alone may apply inline styles: pactportal.middleware.AdminInlineStylesMiddleware.)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -143,6 +144,7 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "pactportal.middleware.AdminInlineStylesMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # ETag on every GET, and 304 Not Modified when the client already has the same bytes.
     "django.middleware.http.ConditionalGetMiddleware",
