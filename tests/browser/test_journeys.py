@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -24,7 +25,7 @@ def test_home_to_ecosystem_to_partnership_to_a_downloaded_agreement(page, portal
         ).get_by_role("link", name=re.compile(r"^English \(.* PDF\)")).click()
     download = download_info.value
     assert download.suggested_filename == "madrid-oeste-charter-en.pdf"
-    content = open(download.path(), "rb").read()
+    content = Path(download.path()).read_bytes()
     assert hashlib.sha256(content).hexdigest() == portal["version"].sha256
 
 
