@@ -14,6 +14,7 @@ admin.site.site_header = "Pact for Skills portal: curation"
 admin.site.site_title = "Pact for Skills curation"
 admin.site.index_title = "Content"
 
+handler400 = "pactportal.views.bad_request"
 handler404 = "pactportal.views.page_not_found"
 handler500 = "pactportal.views.server_error"
 

@@ -100,6 +100,13 @@ def _wants_json(request) -> bool:
     return request.path.startswith("/api/")
 
 
+def bad_request(request, exception=None):
+    # A request Django cannot read at all: too large, a malformed multipart body, a bad host.
+    if _wants_json(request):
+        return JsonResponse({"detail": _("The request could not be read.")}, status=400)
+    return render(request, "400.html", status=400)
+
+
 def page_not_found(request, exception=None):
     if _wants_json(request):
         return JsonResponse({"detail": _("Not found.")}, status=404)
