@@ -9,9 +9,6 @@ def lockout_username(request, credentials) -> str:
     Whatever was typed is kept as typed, but without NUL characters (PostgreSQL text cannot
     hold them) and no longer than a real user name can be.
     """
-    if credentials:
-        typed = credentials.get("username")
-    else:
-        typed = request.POST.get("username")
+    typed = (credentials or request.POST).get("username")
     longest = get_user_model()._meta.get_field("username").max_length
     return str(typed or "").replace("\x00", "")[:longest]
