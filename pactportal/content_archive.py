@@ -1,8 +1,9 @@
 """A whole-content archive: every record of the content apps and every uploaded file, in one ZIP.
 
 ``write_archive()`` and ``read_archive()`` back the ``export_content`` and ``import_content``
-commands. The records are Django's JSON serialisation (what ``dumpdata`` writes); the files
-keep their storage names, so the records' file fields still point at them after an import.
+commands. The records are Django's XML serialisation (``dumpdata --format xml``), which keeps
+times to the microsecond where its JSON rounds them to the millisecond, so a round trip changes
+nothing. The files keep their storage names, so the records' file fields still point at them.
 Change history stays out: it belongs to the database backup (pg_dump), not to the content.
 """
 
@@ -21,7 +22,7 @@ from django.db import transaction
 
 from .cache import CONTENT_APPS, pages_invalidate
 
-RECORDS = "content.json"
+RECORDS = "content.xml"
 FILES = "media/"
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -60,7 +61,7 @@ def write_archive(target) -> dict:
     models = content_models()
     records = io.StringIO()
     labels = [model._meta.label for model in models]
-    call_command("dumpdata", *labels, format="json", indent=1, stdout=records)
+    call_command("dumpdata", *labels, format="xml", indent=1, stdout=records)
     files = _stored_files(models)
     counts = {model._meta.label: model._default_manager.count() for model in models}
     manifest = {"format": FORMAT_VERSION, "records": counts, "files": len(files)}

@@ -1,6 +1,6 @@
 """Real-browser tests: Debian's Chromium, driven by Playwright, against a live server.
 
-One browser for the whole session; a fresh context (cookies, storage) for each test. Each test
+One browser for all of them; a fresh context (cookies, storage) for each test. Each test
 fails on any error the page logs, Content-Security-Policy violations included, and leaves a
 screenshot in test-artifacts/ when it fails.
 """
@@ -38,7 +38,9 @@ MADRID = "Madrid Oeste Tecnológico Regional Skills Partnership"
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-@pytest.fixture(scope="session")
+# One browser for this package's tests, closed after the last of them: later tests (pytest-django
+# runs the tests without a database last) get a thread without Playwright's event loop.
+@pytest.fixture(scope="package")
 def browser(django_db_setup, django_db_blocker):
     migrations_rows = connection._test_serialized_contents
     # Playwright's synchronous API runs an event loop in this thread; the tests' own database

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from xml.etree import ElementTree
 
 import pytest
 from django.core.files.base import ContentFile
@@ -35,9 +36,9 @@ def manage(database_url: str, media: str, *args: str) -> str:
     return result.stdout
 
 
-def archive_contents(path) -> tuple[list, dict[str, bytes]]:
+def archive_contents(path) -> tuple[bytes, dict[str, bytes]]:
     with zipfile.ZipFile(path) as archive:
-        records = json.loads(archive.read("content.json"))
+        records = archive.read("content.xml")
         files = {
             name: archive.read(name) for name in archive.namelist() if name.startswith("media/")
         }
@@ -65,13 +66,15 @@ def test_export_then_import_on_a_fresh_database_round_trips_everything(
     manage(scratch_database_url, str(media), "export_content", str(second))
 
     records, files = archive_contents(first)
-    assert archive_contents(second) == (records, files)
-    models = {record["model"] for record in records}
-    assert {"partnerships.partnership", "partnerships.documentfile", "alliances.alliance"} <= models
-    assert len(files) == 2
-    assert Partnership.objects.count() == sum(
-        1 for record in records if record["model"] == "partnerships.partnership"
+    again, files_again = archive_contents(second)
+    assert again == records  # every record, every field, to the microsecond
+    assert files_again == files
+    models = [o.get("model") for o in ElementTree.fromstring(records).iter("object")]
+    assert {"partnerships.partnership", "partnerships.documentfile", "alliances.alliance"} <= set(
+        models
     )
+    assert len(files) == 2
+    assert models.count("partnerships.partnership") == Partnership.objects.count()
     # The files are back where the records point.
     for version in DocumentFile.objects.exclude(file=""):
         assert (media / version.file.name).read_bytes() == files[f"media/{version.file.name}"]
@@ -82,7 +85,7 @@ def test_an_archive_with_a_file_name_leaving_the_media_folder_imports_nothing(tm
     archive = tmp_path / "hostile.zip"
     with zipfile.ZipFile(archive, "w") as hostile:
         hostile.writestr("manifest.json", json.dumps({"format": 1, "records": {}, "files": 1}))
-        hostile.writestr("content.json", "[]")
+        hostile.writestr("content.xml", '<django-objects version="1.0"></django-objects>')
         hostile.writestr("media/../../outside.txt", "nope")
     with pytest.raises(CommandError, match="outside the media folder"):
         call_command("import_content", str(archive), stdout=io.StringIO())
