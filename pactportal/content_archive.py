@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import FileField
 
 from .cache import CONTENT_APPS, pages_invalidate
 
@@ -46,8 +47,8 @@ def content_models() -> list:
 def _stored_files(models) -> list[str]:
     names = set()
     for model in models:
-        for field in model._meta.get_fields():
-            if field.get_internal_type() in ("FileField", "ImageField"):
+        for field in model._meta.concrete_fields:
+            if isinstance(field, FileField):
                 names.update(
                     model._default_manager.exclude(**{field.name: ""})
                     .values_list(field.name, flat=True)

@@ -100,13 +100,16 @@ def page(request, browser, live_server):
     )
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.errors = errors
+    # Texts of errors a test expects (and explains); any other error fails the test.
+    page.expected_errors = []
     yield page
     if getattr(request.node, "failed_call", False):
         ARTIFACTS.mkdir(exist_ok=True)
         name = re.sub(r"[^\w.-]+", "-", request.node.nodeid.split("::", 1)[1])
         page.screenshot(path=ARTIFACTS / f"failure-{name}.png", full_page=True)
     context.close()
-    assert not errors, f"the page logged errors: {errors}"
+    unexpected = [e for e in errors if not any(text in e for text in page.expected_errors)]
+    assert not unexpected, f"the page logged errors: {unexpected}"
 
 
 @pytest.fixture
