@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from pactportal.admin import ContentAdmin, HistoryAdmin
+from pactportal.admin import ContentAdmin, HistoryAdmin, LabelledTabularInline
 from pactportal.models import count_of
 
 from .models import Alliance, AllianceMember, FundingCall, ProgrammeCountry
@@ -36,7 +36,7 @@ class FundingCallAdmin(HistoryAdmin):
         return obj.alliance_count
 
 
-class AllianceMemberInline(admin.TabularInline):
+class AllianceMemberInline(LabelledTabularInline):
     model = AllianceMember
     extra = 0
     autocomplete_fields = ["organisation"]

@@ -2,7 +2,9 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportModelAdmin
@@ -11,6 +13,25 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import PublicationStatus
 from .services import publication_set_status
+
+
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """Gives every field of every row an accessible name.
+
+    Django's tabular inline shows each label once, in the column header, so a screen reader
+    reaching a field in a row would hear no name; an aria-label gives it one.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for name, field in form.fields.items():
+            # Related fields come wrapped with their add/change links; label the control itself.
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs.setdefault("aria-label", capfirst(field.label or name))
+
+
+class LabelledTabularInline(admin.TabularInline):
+    formset = LabelledInlineFormSet
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

@@ -82,4 +82,15 @@ def _flatten(value, prefix=""):
         yield prefix, ";".join(str(_identifier(item)) for item in value)
     else:
         value = _identifier(value)
-        yield prefix, "" if value is None else value
+        yield prefix, "" if value is None else _inert(value)
+
+
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value):
+    """Text a spreadsheet shows as text: a leading apostrophe keeps a formula from running."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value

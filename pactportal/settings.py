@@ -8,6 +8,7 @@ only convenience default is a SQLite file so that the quick start needs no datab
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,25 +21,97 @@ if ENV_FILE.is_file():
 
 DEBUG = env.bool("DEBUG", default=False)
 
+LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+GENERATE_SECRET_KEY = "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off. Generate one with: "
-            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            f"SECRET_KEY must be set when DEBUG is off. Generate one with: {GENERATE_SECRET_KEY}"
         )
     # A per-process random key: sessions do not survive a restart, which is fine on a laptop.
     from django.core.management.utils import get_random_secret_key
 
     SECRET_KEY = get_random_secret_key()
+elif not DEBUG and (
+    # Django's own test of a weak key (the one `check --deploy` applies), at start-up so that
+    # production never runs with the key of a tutorial, a .env template or Django's startproject.
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is a default or weak key (under 50 characters, or Django's "
+        f"'django-insecure-' placeholder). Generate one with: {GENERATE_SECRET_KEY}"
+    )
 
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
-)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=LOCAL_HOSTS if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
+if DEBUG and set(ALLOWED_HOSTS) - set(LOCAL_HOSTS):
+    # Debug pages show settings and source code: they must never face a public host name.
+    raise ImproperlyConfigured(
+        "DEBUG is on for a public host name in ALLOWED_HOSTS; debug mode is for this machine "
+        "only (localhost, 127.0.0.1, [::1])."
+    )
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# HTTPS. With DEBUG off the portal is served over HTTPS only: plain HTTP is redirected, browsers
+# are told to remember that (HSTS), and cookies never travel unencrypted. Behind a proxy that
+# ends TLS, set SECURE_PROXY_SSL_HEADER so the portal sees which requests came in over HTTPS.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+# The session cookie is HttpOnly by Django's default. The CSRF cookie is too: no script of
+# ours reads it, and forms carry the token in a hidden field.
+CSRF_COOKIE_HTTPONLY = True
+# Django's defaults, spelled out because the header tests assert them.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy: everything from the portal itself, nothing inline, no framing.
+# Pages must keep to it: no inline <script>, no style="..." attributes, no outside hosts.
+# (The admin alone may apply inline styles: pactportal.middleware.AdminInlineStylesMiddleware.)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The browser features the portal never uses, switched off for it and anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -58,16 +131,24 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
+    "csp",
+    "axes",
+    "django_guid",
     "ecosystems",
     "partnerships",
     "alliances",
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request carries its id.
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the worker, compressed and cached for a year by their hash,
     # before any session or database work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "pactportal.middleware.AdminInlineStylesMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # ETag on every GET, and 304 Not Modified when the client already has the same bytes.
     "django.middleware.http.ConditionalGetMiddleware",
     # Before sessions and authentication: a cached page for an anonymous reader skips both.
@@ -78,6 +159,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After authentication: it turns away sign-ins from a locked-out client.
+    "axes.middleware.AxesMiddleware",
     # Records which user made each change in the content history.
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -120,17 +203,41 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "pactportal",
+            "OPTIONS": {
+                # Redis down is not the portal down: reads miss, writes are dropped, pages are
+                # built afresh, and each failure is logged (below). Short timeouts keep a
+                # vanished server from stalling every request.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Anonymous pages and API reads are cached this long (seconds), or until content changes;
 # 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+
+AUTHENTICATION_BACKENDS = [
+    # First: it refuses a locked-out client before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Brute-force protection for sign-in (django-axes): after AXES_FAILURE_LIMIT failed attempts
+# for one user name from one address, that pair is refused for AXES_COOLOFF_HOURS. Locking by
+# the pair means an attacker cannot lock a curator out from elsewhere.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_USERNAME_CALLABLE = "pactportal.auth.lockout_username"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -164,6 +271,9 @@ STORAGES = {
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
+# A spreadsheet opened from an export must not run a formula a record's text smuggled in.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
 # Uploaded language versions larger than this are refused (bytes; 25 MB by default).
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 
@@ -176,6 +286,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "pactportal.api_formats.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "pactportal.api_parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -219,9 +334,40 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Every request gets an id (or keeps a valid one a proxy sent in X-Request-ID), returned in
+# the X-Request-ID response header and written into each log line of that request.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+}
+
+# Logs are one JSON object a line on standard error, ready for a log collector.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(levelname)s %(name)s %(message)s %(correlation_id)s",
+            # ISO 8601 in UTC, whatever TIME_ZONE says.
+            "timestamp": "time",
+            "rename_fields": {
+                "levelname": "level",
+                "name": "logger",
+                "correlation_id": "request_id",
+            },
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # It would note at INFO that each request came without an id; that is the normal case.
+    "loggers": {"django_guid": {"level": "WARNING"}, "axes.apps": {"level": "WARNING"}},
 }

@@ -1,11 +1,17 @@
 """Root URLs of the portal. Each app mounts its own namespaced URLs here."""
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -14,12 +20,14 @@ admin.site.site_header = "Pact for Skills portal: curation"
 admin.site.site_title = "Pact for Skills curation"
 admin.site.index_title = "Content"
 
+handler400 = "pactportal.views.bad_request"
 handler404 = "pactportal.views.page_not_found"
 handler500 = "pactportal.views.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("healthz", views.healthz, name="healthz"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "sitemap-<section>.xml",
@@ -29,8 +37,17 @@ urlpatterns = [
     ),
     path("api/v1/", include("pactportal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    # Swagger UI's setup script served as a file of its own, so the CSP needs no inline script.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    # ReDoc writes its styles into <style> elements as it renders and runs its search in a
+    # worker it builds from a blob: this page alone allows both.
+    path(
+        "api/redoc/",
+        csp_update({"style-src": [UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})(
+            SpectacularRedocView.as_view(url_name="schema")
+        ),
+        name="api-redoc",
+    ),
     path("alliances/", include("alliances.urls")),
     path("", include("ecosystems.urls")),
     path("", include("partnerships.urls")),

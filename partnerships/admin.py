@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from pactportal.admin import ContentAdmin, HistoryAdmin
+from pactportal.admin import ContentAdmin, HistoryAdmin, LabelledTabularInline
 from pactportal.models import count_of
 
 from .forms import PartnershipForm
@@ -72,7 +72,7 @@ class OrganisationAdmin(ContentAdmin):
         return obj.partnership_count
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelledTabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["organisation"]

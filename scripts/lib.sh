@@ -84,3 +84,34 @@ print(url.hostname or "127.0.0.1", url.port or 5432)' "$DATABASE_URL")
     done
     fail "PostgreSQL was started but does not answer on $host:$port; see its log in /var/log/postgresql/."
 }
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi
+}
+
+# ensure_browser_tools: what the browser and HTML tests drive. Debian's Chromium (Playwright
+# drives it; it never downloads a browser of its own), a Java runtime and the Nu HTML Checker
+# (vnu.jar, from npm, pinned in package-lock.json). Quick when everything is there already.
+ensure_browser_tools() {
+    local missing=()
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
+    command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+    command -v npm >/dev/null 2>&1 || missing+=(npm)
+    if [ ${#missing[@]} -gt 0 ]; then
+        say "Installing ${missing[*]} (Debian packages)"
+        as_root apt-get update -qq || fail "could not run apt-get; install ${missing[*]} by hand"
+        DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends \
+            "${missing[@]}" fonts-dejavu-core >/dev/null || fail "could not install ${missing[*]}"
+    fi
+    local wanted installed
+    wanted=$(sha256sum package-lock.json | cut -d' ' -f1)
+    installed=$(cat node_modules/.installed 2>/dev/null || true)
+    if [ "$installed" != "$wanted" ] || [ ! -f "$VNU_JAR" ]; then
+        say "Installing the Nu HTML Checker (npm ci)"
+        # --ignore-scripts: vnu-jar's install script would fetch a Java runtime; Debian's serves.
+        npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+        echo "$wanted" > node_modules/.installed
+    fi
+}
+
+VNU_JAR=node_modules/vnu-jar/build/dist/vnu.jar

@@ -14,6 +14,7 @@ import pytest
 import redis
 
 ROOT = Path(__file__).resolve().parents[2]
+SECRET = "a-strong-key-for-these-tests-only-7b1e5d9c03f6a2e48d7c1b9a"
 PRINT_SETTINGS = (
     "import django; django.setup(); from django.conf import settings as s; "
     "print('|'.join(map(str, [s.DEBUG, s.DATABASES['default']['ENGINE'], "
@@ -50,13 +51,13 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
-    result = run_with({"SECRET_KEY": "s" * 50})
+    result = run_with({"SECRET_KEY": SECRET})
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be set when DEBUG is off" in result.stderr
 
 
 def test_debug_is_off_unless_asked_for():
-    result = run_with({"SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "pact.example.eu"})
+    result = run_with({"SECRET_KEY": SECRET, "ALLOWED_HOSTS": "pact.example.eu"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("False|")
 
@@ -75,7 +76,7 @@ def test_quick_start_defaults_to_sqlite_and_local_memory_cache():
 def test_database_redis_and_media_come_from_the_environment(tmp_path):
     result = run_with(
         {
-            "SECRET_KEY": "s" * 50,
+            "SECRET_KEY": SECRET,
             "ALLOWED_HOSTS": "pact.example.eu,www.pact.example.eu",
             "DATABASE_URL": "postgres://portal:secret@db.internal:5432/pactportal",
             "REDIS_URL": "redis://127.0.0.1:6379/1",
@@ -84,7 +85,7 @@ def test_database_redis_and_media_come_from_the_environment(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "django.db.backends.postgresql" in result.stdout
-    assert "django.core.cache.backends.redis.RedisCache" in result.stdout
+    assert "django_redis.cache.RedisCache" in result.stdout
     assert "['pact.example.eu', 'www.pact.example.eu']" in result.stdout
     assert result.stdout.strip().endswith(str(tmp_path))
 

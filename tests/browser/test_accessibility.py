@@ -1,0 +1,172 @@
+"""WCAG 2.1 A and AA by axe-core on every page type, keyboard use, and two screen widths."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from alliances.models import Alliance
+from partnerships.models import Organisation, Partnership
+from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE, pytestmark  # noqa: F401
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE = Axe()
+
+
+def public_pages(portal) -> dict[str, str]:
+    """One address of each public page type, on the real data."""
+    return {
+        "home": reverse("ecosystems:home"),
+        "ecosystems": reverse("ecosystems:list"),
+        "ecosystem": reverse("ecosystems:detail", kwargs={"slug": "digital"}),
+        "partnerships": reverse("partnerships:list") + "?kind=regional",
+        "partnership": portal["partnership"].get_absolute_url(),
+        "large-scale-partnership": Partnership.objects.published()
+        .large_scale()
+        .first()
+        .get_absolute_url(),
+        "organisations": reverse("partnerships:organisation_list"),
+        "organisation": Organisation.objects.published().first().get_absolute_url(),
+        "documents": reverse("partnerships:document_list"),
+        "document": portal["document"].get_absolute_url(),
+        "search": reverse("partnerships:search") + "?q=skills",
+        "alliances": reverse("alliances:list"),
+        "alliance": Alliance.objects.published().first().get_absolute_url(),
+        "consortium-checker": reverse("alliances:check"),
+        "not-found": "/no-such-page/",
+    }
+
+
+def assert_no_violations(page, where: str, exclude: tuple[str, ...] = ()):
+    context = {"exclude": [[selector] for selector in exclude]} if exclude else None
+    results = AXE.run(
+        page, context=context, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}}
+    )
+    violations = results.response["violations"]
+    assert not violations, f"{where}:\n" + "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+    )
+
+
+def test_every_public_page_type_meets_wcag_21_aa(page, portal):
+    for name, url in public_pages(portal).items():
+        page.goto(url)
+        assert_no_violations(page, name)
+
+
+def test_the_checkers_report_meets_wcag_21_aa(page, portal):
+    page.goto(reverse("alliances:check"))
+    page.locator("input[name$=-name]").first.fill("Politecnico di Milano")
+    page.get_by_role("button", name="Check the consortium").click()
+    assert_no_violations(page, "consortium-checker report")
+
+
+def sign_in_as_curator(page):
+    get_user_model().objects.create_superuser("ines", "ines@example.eu", "a long curator password")
+    page.goto(reverse("admin:login"))
+    assert_no_violations(page, "admin login")
+    page.get_by_label("Username").fill("ines")
+    page.get_by_label("Password").fill("a long curator password")
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_the_curators_admin_pages_meet_wcag_21_aa(page, portal):
+    sign_in_as_curator(page)
+    partnership = portal["partnership"]
+    for name, url in {
+        "admin index": reverse("admin:index"),
+        "partnership list": reverse("admin:partnerships_partnership_changelist"),
+        "partnership form": reverse("admin:partnerships_partnership_change", args=[partnership.pk]),
+        "new partnership": reverse("admin:partnerships_partnership_add"),
+        "document form": reverse(
+            "admin:partnerships_document_change", args=[portal["document"].pk]
+        ),
+        "history": reverse("admin:partnerships_partnership_history", args=[partnership.pk]),
+    }.items():
+        page.goto(url)
+        # Django's bundled Select2 autocomplete builds its own markup with known ARIA faults
+        # (an unnamed search field, a list holding a non-item); the select it enhances, which
+        # carries the label, is still checked.
+        assert_no_violations(page, name, exclude=(".select2-container",))
+
+
+FOCUSABLE = (
+    "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), "
+    "select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])"
+)
+# Numbers every visible control, so that two identical links still count as two.
+NUMBER_CONTROLS = """(selector) => [...document.querySelectorAll(selector)]
+    .filter(el => el.getClientRects().length && getComputedStyle(el).visibility !== "hidden")
+    .map((el, i) => { el.dataset.control = i; return i; })"""
+FOCUS_STATE = """() => {
+    const el = document.activeElement;
+    if (el === document.body) return null;
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    return {
+        control: el.dataset.control ? Number(el.dataset.control) : el.outerHTML.slice(0, 120),
+        visibleRing: (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
+            || style.boxShadow !== "none",
+        onScreen: box.width > 0 && box.height > 0 && box.bottom > 0 && box.right > 0
+            && box.top < innerHeight && box.left < innerWidth,
+    };
+}"""
+
+
+@pytest.mark.parametrize("name", ["home", "partnerships", "partnership", "consortium-checker"])
+def test_keyboard_alone_reaches_every_control_with_the_focus_always_visible(page, portal, name):
+    page.goto(public_pages(portal)[name])
+    controls = set(page.evaluate(NUMBER_CONTROLS, FOCUSABLE))
+    reached = set()
+    for _ in range(len(controls) + 5):
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUS_STATE)
+        if state is None or state["control"] in reached:
+            break  # past the last control, or round the page once
+        assert state["visibleRing"], f"no visible focus on control {state['control']}"
+        assert state["onScreen"], f"control {state['control']} has the focus but is off screen"
+        reached.add(state["control"])
+    missing = controls - reached
+    assert not missing, f"controls not reachable by keyboard: {sorted(missing)}"
+
+
+def test_the_skip_link_is_the_first_stop_and_moves_to_the_main_content(page, portal):
+    page.goto(reverse("ecosystems:home"))
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    assert skip.evaluate("el => el === document.activeElement")
+    box = skip.bounding_box()
+    assert box and box["y"] >= 0, "the focused skip link is on screen"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    inside_main = page.evaluate("document.getElementById('main').contains(document.activeElement)")
+    assert inside_main, "the next Tab continues inside the main content"
+
+
+# The outermost elements reaching past the right edge (what scrolls inside a box is fine).
+WIDER_THAN_THE_SCREEN = """[...document.querySelectorAll("body *")]
+    .filter(el => el.getBoundingClientRect().right > innerWidth + 1)
+    .filter(el => {
+        for (let up = el.parentElement; up; up = up.parentElement) {
+            if (getComputedStyle(up).overflowX !== "visible") return false;
+        }
+        return true;
+    })
+    .map(el => `${el.tagName}.${el.className} (${getComputedStyle(el).display})`).slice(0, 5)"""
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP], ids=["360px", "1280px"])
+def test_pages_fit_the_screen_at_phone_and_desktop_widths(page, portal, width):
+    page.set_viewport_size(width)
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, url in public_pages(portal).items():
+        page.goto(url)
+        overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0, (
+            f"{name} scrolls sideways by {overflow}px at {width['width']}px: "
+            + str(page.evaluate(WIDER_THAN_THE_SCREEN))
+        )
+        page.screenshot(path=folder / f"{name}-{width['width']}.png", full_page=True)

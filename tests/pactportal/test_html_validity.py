@@ -1,0 +1,94 @@
+"""Every public page type is valid HTML, by the Nu HTML Checker (vnu.jar, run once)."""
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from alliances.models import Alliance
+from partnerships.models import DocumentFile, Organisation, Partnership
+from tests.factories import DocumentFactory, make_pdf
+
+ROOT = Path(__file__).resolve().parents[2]
+VNU_JAR = Path(os.environ.get("VNU_JAR", ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"))
+
+
+def public_pages() -> dict[str, str]:
+    madrid = Partnership.objects.published().regional().first()
+    document = DocumentFactory(partnership=madrid)
+    version = DocumentFile(document=document, language="en")
+    version.file = ContentFile(make_pdf(), name="charter.pdf")
+    version.full_clean()
+    version.save()
+    return {
+        "home": reverse("ecosystems:home"),
+        "ecosystems": reverse("ecosystems:list"),
+        "ecosystem": reverse("ecosystems:detail", kwargs={"slug": "digital"}),
+        "partnerships": reverse("partnerships:list") + "?kind=regional&year_from=abc",
+        "partnership": madrid.get_absolute_url(),
+        "large-scale-partnership": Partnership.objects.published()
+        .large_scale()
+        .first()
+        .get_absolute_url(),
+        "organisations": reverse("partnerships:organisation_list"),
+        "organisation": Organisation.objects.published().first().get_absolute_url(),
+        "documents": reverse("partnerships:document_list"),
+        "document": document.get_absolute_url(),
+        "search": reverse("partnerships:search") + "?q=skills",
+        "search-empty": reverse("partnerships:search"),
+        "alliances": reverse("alliances:list"),
+        "alliance": Alliance.objects.published().first().get_absolute_url(),
+        "consortium-checker": reverse("alliances:check"),
+        "not-found": "/no-such-page/",
+    }
+
+
+def test_every_public_page_type_is_valid_html(pact_data, client, tmp_path):
+    assert VNU_JAR.is_file(), f"{VNU_JAR} is missing: scripts/test installs it (npm ci)"
+    files = {}
+    for name, url in public_pages().items():
+        response = client.get(url)
+        assert response.status_code in (200, 404), (name, response.status_code)
+        files[name] = tmp_path / f"{name}.html"
+        files[name].write_bytes(response.content)
+    # The checker's report after a submission, with its error messages.
+    response = client.post(
+        reverse("alliances:check"),
+        {
+            "call": "blueprint-2025",
+            "members-TOTAL_FORMS": "2",
+            "members-INITIAL_FORMS": "0",
+            "members-0-name": "Politecnico di Milano",
+            "members-0-country": "IT",
+            "members-0-type": "hei",
+            "members-0-role": "coordinator",
+            "check": "1",
+        },
+    )
+    files["consortium-report"] = tmp_path / "consortium-report.html"
+    files["consortium-report"].write_bytes(response.content)
+
+    result = subprocess.run(
+        [
+            "java",
+            "-jar",
+            str(VNU_JAR),
+            "--errors-only",
+            "--format",
+            "json",
+            *map(str, files.values()),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    messages = json.loads(result.stderr)["messages"]
+    errors = [
+        f"{Path(m['url']).stem}, line {m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m["type"] == "error"
+    ]
+    assert not errors, "\n".join(errors)
