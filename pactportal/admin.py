@@ -7,10 +7,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
+from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import PublicationStatus
 from .services import publication_set_status
+
+
+def side_by_side(field: str) -> tuple[str, ...]:
+    """A translated field's columns (``summary_en``, ``summary_fr``…) as one row of a fieldset.
+
+    django-modeltranslation would put each language on a row of its own.
+    """
+    return tuple(get_translation_fields(field))
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

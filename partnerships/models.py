@@ -1,3 +1,4 @@
+import unicodedata
 import uuid
 
 from django.contrib.postgres.indexes import GinIndex
@@ -8,7 +9,9 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import get_valid_filename, slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from simple_history.models import HistoricalRecords
@@ -37,7 +40,21 @@ def not_empty(*fields: str) -> Q:
     return Q(*[~Q(**{field: ""}) for field in fields])
 
 
+def alphabetical(text: str) -> str:
+    """A sort key that files “Österreich” under O and “Élysée” under E, as readers expect."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 class CountryQuerySet(models.QuerySet):
+    def options(self) -> list[tuple[str, str]]:
+        """``(code, name)`` of each country, named and sorted in the reader's language.
+
+        The names come from django-countries' translations; the table keeps English ones.
+        """
+        named = [(code, str(countries.name(code))) for code in self.values_list("code", flat=True)]
+        return sorted(named, key=lambda option: alphabetical(option[1]))
+
     def covered_by(self, partnerships: models.QuerySet):
         """Countries a set of partnerships names as covered, or where one of its members is."""
         # Two semi-joins rather than two joins: joining both paths would multiply each
@@ -328,6 +345,7 @@ class Organisation(TimeStampedModel, Publishable):
 
 class PartnershipQuerySet(PublishableQuerySet):
     search_fields = (("name", "A"), ("acronym", "A"), ("summary", "B"), ("description", "C"))
+    translated_search_fields = frozenset({"summary", "description"})
 
     def with_counts(self):
         """Published members and documents of each partnership, counted in the same query."""
@@ -500,7 +518,7 @@ class Partnership(TimeStampedModel, Publishable):
     source_url = models.URLField(_("source"), blank=True)
 
     objects = PartnershipQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[linked_ecosystems, countries, regions])
+    # The change history is registered in translation.py, with the translated columns.
 
     class Meta:
         ordering = ["name", "pk"]
@@ -642,6 +660,7 @@ class Membership(TimeStampedModel):
 
 class DocumentQuerySet(PublishableQuerySet):
     search_fields = (("title", "A"), ("description", "B"))
+    translated_search_fields = frozenset({"title", "description"})
 
     def in_language(self, language: str):
         """Documents with a version in the language."""
@@ -700,7 +719,7 @@ class Document(TimeStampedModel, Publishable):
     source_url = models.URLField(_("source"), blank=True, max_length=500)
 
     objects = DocumentQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The change history is registered in translation.py, with the translated columns.
 
     class Meta:
         # Newest first; documents whose date is unknown come last, not first.
@@ -728,6 +747,15 @@ class Document(TimeStampedModel, Publishable):
 
     def get_absolute_url(self):
         return reverse("partnerships:document_detail", args=[self.slug])
+
+    @property
+    def versions(self) -> list["DocumentFile"]:
+        """Its language versions, the reader's language first, then the rest in their order.
+
+        Sorted from the prefetched ``files`` (``for_list()``), so no query per document.
+        """
+        reader = get_language()
+        return sorted(self.files.all(), key=lambda version: version.language != reader)
 
     def clean(self):
         super().clean()
@@ -864,8 +892,8 @@ class DocumentFile(TimeStampedModel):
         if not self.size_bytes:
             return ""
         if self.size_bytes < 1024 * 1024:
-            return f"{self.size_bytes / 1024:.2f} KB"
-        return f"{self.size_bytes / (1024 * 1024):.2f} MB"
+            return _("%(size)s KB") % {"size": number_format(self.size_bytes / 1024, 2)}
+        return _("%(size)s MB") % {"size": number_format(self.size_bytes / (1024 * 1024), 2)}
 
     @property
     def label(self) -> str:

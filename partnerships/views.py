@@ -84,11 +84,7 @@ class PartnershipListView(FacetedListView):
         }
         countries = until_content_changes(
             "covered-countries",
-            lambda: list(
-                Country.objects.covered_by(Partnership.objects.published()).values_list(
-                    "code", "name"
-                )
-            ),
+            lambda: Country.objects.covered_by(Partnership.objects.published()).options(),
         )
         return super().get_context_data(
             facets=facets,
@@ -134,9 +130,7 @@ class OrganisationListView(FacetedListView):
                 )
             },
             countries=without_counts(
-                Country.objects.filter(code__in=published.values("country")).values_list(
-                    "code", "name"
-                )
+                Country.objects.filter(code__in=published.values("country")).options()
             ),
             **kwargs,
         )

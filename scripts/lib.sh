@@ -84,3 +84,21 @@ print(url.hostname or "127.0.0.1", url.port or 5432)' "$DATABASE_URL")
     done
     fail "PostgreSQL was started but does not answer on $host:$port; see its log in /var/log/postgresql/."
 }
+
+# ensure_test_tools: what the tests need from the system: xgettext (gettext), which extracts the
+# interface strings the catalogue test compares with locale/, and Debian's chromium, which the
+# browser tests drive with Playwright. Installed with apt-get when missing; instant otherwise.
+ensure_test_tools() {
+    local missing=()
+    command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
+    [ ${#missing[@]} -eq 0 ] && return 0
+    command -v apt-get >/dev/null 2>&1 ||
+        fail "The tests need ${missing[*]}: install them with your system's package manager."
+    local sudo=()
+    [ "$(id -u)" = 0 ] || sudo=(sudo -n)
+    say "Installing ${missing[*]} (apt-get)"
+    "${sudo[@]}" apt-get update -qq &&
+        DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+        fail "Could not install ${missing[*]}. Run: sudo apt-get install ${missing[*]}"
+}

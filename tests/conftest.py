@@ -6,6 +6,7 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +17,10 @@ def _fast_and_isolated(settings, tmp_path):
     # Each test rolls its data back without a signal, so a page cached in one test could
     # answer in the next; the cache's own tests turn it on.
     settings.PAGE_CACHE_SECONDS = 0
+    # Each request activates its language for the rest of the thread; a test starts in English
+    # whatever the one before it requested.
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture

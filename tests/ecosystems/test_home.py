@@ -88,8 +88,8 @@ def test_uploaded_versions_link_to_the_file_and_links_to_their_site(client, db):
     assert "24 April 2023" in html
     download = reverse("partnerships:document_download", args=[document.slug, "it"])
     assert (
-        f'href="{download}" download type="application/pdf">Italian ({upload.size_label} - PDF)'
-        in html
+        f'href="{download}" hreflang="it" download type="application/pdf">'
+        f"Italian ({upload.size_label} - PDF)" in html
     )
     assert 'rel="external">English (PDF)' in html
 

@@ -40,4 +40,4 @@ def test_drafts_stay_out_of_an_ecosystem_page(client, db):
 
 
 def test_an_unknown_ecosystem_is_not_found(client, db):
-    assert client.get("/ecosystems/space-tourism/").status_code == 404
+    assert client.get(reverse("ecosystems:detail", args=["space-tourism"])).status_code == 404
