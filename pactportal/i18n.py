@@ -53,6 +53,24 @@ class LocaleMiddleware(locale.LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
+def language_parameters(result, generator, request, public):
+    """Schema post-processing: ``?lang=`` and ``Accept-Language`` on every operation."""
+    codes = language_codes()
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            operation.setdefault("parameters", []).append(
+                {
+                    "name": LANGUAGE_PARAMETER,
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "enum": codes},
+                    "description": "The language of the texts; without it, Accept-Language "
+                    "decides. The response's Content-Language names the language served.",
+                }
+            )
+    return result
+
+
 def languages(request):
     """The language switcher and the hreflang alternates of the current page, for base.html."""
     path = request.get_full_path()

@@ -214,6 +214,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "pactportal.api.error_responses",
+        "pactportal.i18n.language_parameters",
     ],
 }
 

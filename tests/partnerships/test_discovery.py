@@ -5,6 +5,7 @@ from urllib.parse import quote
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from pactportal.models import PublicationStatus
 from partnerships.models import Partnership
@@ -99,6 +100,9 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
     response = client.get("/robots.txt")
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert "Disallow: /admin/" in response.content.decode()
+    for language in ("en", "fr", "de"):
+        with translation.override(language):
+            assert f"Disallow: {reverse('partnerships:search')}\n" in response.content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
 
 
