@@ -527,3 +527,17 @@ def test_list_and_detail_endpoints_run_a_constant_number_of_queries(
     ]:
         with django_assert_max_num_queries(ceiling):
             assert anonymous.get(f"{API}{path}").status_code == 200, path
+
+
+def test_a_curator_writes_a_summary_in_the_language_the_request_names(curator):
+    partnership = PartnershipFactory(slug="open", summary="Skills for shipyards.")
+    detail = reverse("api:partnership-detail", args=["open"])
+    french = "Des compétences pour les chantiers navals."
+
+    response = client_for(curator).patch(f"{detail}?lang=fr", {"summary": french}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response["Content-Language"] == "fr" and response.json()["summary"] == french
+
+    partnership.refresh_from_db()
+    assert (partnership.summary_en, partnership.summary_fr) == ("Skills for shipyards.", french)
+    assert client_for().get(detail, {"lang": "de"}).json()["summary"] == "Skills for shipyards."
