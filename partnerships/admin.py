@@ -191,7 +191,11 @@ class DocumentFileInline(admin.StackedInline):
     def measured(self, obj):
         if not obj.file:
             return _("Only uploads are measured; give the size and pages of a link yourself.")
-        return f"{filesizeformat(obj.size_bytes)}, {obj.page_count} p., SHA-256 {obj.sha256}"
+        return _("%(size)s, %(pages)s pages, SHA-256 %(sha256)s") % {
+            "size": filesizeformat(obj.size_bytes),
+            "pages": obj.page_count,
+            "sha256": obj.sha256,
+        }
 
 
 @admin.register(Document)

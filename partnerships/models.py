@@ -655,7 +655,11 @@ class Membership(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.organisation} — {self.get_role_display()} of {self.partnership}"
+        return _("%(organisation)s — %(role)s of %(partnership)s") % {
+            "organisation": self.organisation,
+            "role": self.get_role_display(),
+            "partnership": self.partnership,
+        }
 
 
 class DocumentQuerySet(PublishableQuerySet):
