@@ -1,6 +1,7 @@
 """The French and German catalogues translate every interface string, and ship compiled."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from django.core.management import call_command
 LOCALE = Path(settings.BASE_DIR) / "locale"
 # What makemessages reads: the apps' Python code and the templates.
 SOURCES = ["pactportal", "ecosystems", "partnerships", "alliances", "templates"]
+PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\{ ?\w+ ?\}\}")
 TRANSLATED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
 
@@ -56,6 +58,20 @@ def test_every_interface_string_is_translated(extracted, language):
     ]
     assert not missing, f"{language}: not in the catalogue (run makemessages): {missing}"
     assert not untranslated, f"{language}: not translated yet: {untranslated}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_translations_keep_every_placeholder(language):
+    """A translation that drops or misspells ``%(name)s`` would fail when the page renders."""
+    wrong = []
+    for entry in polib.pofile(str(LOCALE / language / "LC_MESSAGES/django.po")):
+        # A singular form may leave out the count ("This record…"), never add a name.
+        least = set(PLACEHOLDER.findall(entry.msgid))
+        most = set(PLACEHOLDER.findall(entry.msgid_plural or entry.msgid))
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+            if text and not least <= set(PLACEHOLDER.findall(text)) <= most:
+                wrong.append((entry.msgid, text))
+    assert not wrong
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
