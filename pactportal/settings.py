@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ecosystems",
     "partnerships",
     "alliances",
+    "figures",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("alliances/", include("alliances.urls")),
+    path("figures/", include("figures.urls")),
     path("", include("ecosystems.urls")),
     path("", include("partnerships.urls")),
 ]

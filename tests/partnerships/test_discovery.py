@@ -210,9 +210,9 @@ def build_world(scale: int):
 
 # Ceilings per page, whatever the number of rows: the same for both scales below.
 CEILINGS = {
-    "/": 6,
+    "/": 7,
     "/ecosystems/": 1,
-    "/ecosystems/digital/": 13,
+    "/ecosystems/digital/": 16,
     "/partnerships/": 10,
     "/partnerships/?kind=regional&country=IT&ecosystem=digital&q=skills": 12,
     "/organisations/": 5,
