@@ -44,7 +44,7 @@ const FRAME = {
 const MARKER_AREA = 40;
 const MARKER_RADIUS = 4.5;
 // Points whose triangle with their neighbours is smaller than this (in steradians) are
-// dropped: about 0.2 px² at this scale, which keeps the file near 40 kB.
+// dropped: about 5 px² at this scale, which keeps the file under 40 kB.
 const SIMPLIFY_STERADIANS = 4e-6;
 // Islands and exclaves smaller than this are dropped, except a country's largest piece.
 const MIN_PIECE_AREA = 3;
