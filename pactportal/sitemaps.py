@@ -20,6 +20,7 @@ class PagesSitemap(Sitemap):
             "partnerships:document_list",
             "alliances:list",
             "alliances:check",
+            "figures:index",
         ]
 
     def location(self, item):

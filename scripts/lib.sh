@@ -84,3 +84,15 @@ print(url.hostname or "127.0.0.1", url.port or 5432)' "$DATABASE_URL")
     done
     fail "PostgreSQL was started but does not answer on $host:$port; see its log in /var/log/postgresql/."
 }
+
+# ensure_chromium: the browser tests drive Debian's chromium (never a downloaded one); install
+# it when missing, as root or through passwordless sudo, otherwise say what to run.
+ensure_chromium() {
+    [ -x /usr/bin/chromium ] && return 0
+    command -v apt-get >/dev/null 2>&1 || fail "The browser tests need Chromium at /usr/bin/chromium; install it with your package manager."
+    say "Installing Chromium for the browser tests"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo -n"
+    { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null; } ||
+        fail "Could not install Chromium. Run: sudo apt-get install chromium"
+}

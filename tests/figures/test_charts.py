@@ -209,3 +209,8 @@ def test_charts_are_remembered_until_content_changes(
     third = Client().get(reverse("figures:index"), {"third": 1})
     launches = next(i for i in third.context["charts"] if i["chart"].slug == "launches-by-year")
     assert {row.key: row.value for row in launches["rows"]}["2023"] == 1
+
+
+def test_the_sitemap_lists_the_figures_page(client, db):
+    response = client.get(reverse("django.contrib.sitemaps.views.sitemap", args=["pages"]))
+    assert f"{reverse('figures:index')}</loc>" in response.content.decode()
