@@ -41,6 +41,7 @@ class AllianceDetailView(PublicDetailView):
                 caption=_("Countries of the consortium’s members"),
                 count_heading=_("Members listed"),
                 label=members_label,
+                others_label=_("no member listed"),
             ),
             call=call,
             report=alliance.eligibility(call, ProgrammeCountry.codes()) if call else None,

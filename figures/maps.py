@@ -36,6 +36,8 @@ def country_name(code: str) -> str:
 
 
 def partnerships_label(count: int) -> str:
+    if not count:
+        return _("no partnership yet")
     return ngettext("%(count)s partnership", "%(count)s partnerships", count) % {"count": count}
 
 
@@ -61,7 +63,7 @@ class MapCountry:
 
 @dataclass(frozen=True)
 class CountryMap:
-    """What the map template draws: background shapes, then the highlighted countries.
+    """What the map template draws: the other countries, then the highlighted ones.
 
     ``highlighted`` holds every country with a count, those the map cannot draw (outside its
     frame) included, so the table beside the map lists them all.
@@ -70,7 +72,7 @@ class CountryMap:
     width: int
     height: int
     land: str
-    background: list[dict]
+    others: list[MapCountry]
     highlighted: list[MapCountry]
     count_heading: str
     caption: str
@@ -86,13 +88,17 @@ def country_map(
     caption: str,
     count_heading: str,
     label=partnerships_label,
+    others_label: str | None = None,
     filters: dict[str, str] | None = None,
 ) -> CountryMap:
     """The map with the countries in ``counts`` highlighted, shaded by their count.
 
     Each highlighted country links to the partnership list filtered by it (and by
-    ``filters``); its accessible name is its name and what ``label`` says of its count.
+    ``filters``); its accessible name is its name and what ``label`` says of its count. Every
+    other country the map draws is named too, with ``others_label`` (by default what
+    ``label`` says of zero).
     """
+    others_label = others_label or label(0)
     shapes = geometry()["countries"]
     highest = max(counts.values(), default=0)
     list_url = reverse("partnerships:list")
@@ -117,8 +123,18 @@ def country_map(
         width=geometry()["width"],
         height=geometry()["height"],
         land=geometry()["land"],
-        background=[
-            {"d": shape["d"], "marker": shape["marker"]}
+        others=[
+            MapCountry(
+                code=code,
+                name=country_name(code),
+                count=0,
+                shade=0,
+                href="",
+                label=_("%(country)s: %(figure)s")
+                % {"country": country_name(code), "figure": others_label},
+                d=shape["d"],
+                marker=shape["marker"],
+            )
             for code, shape in sorted(shapes.items())
             if code not in counts
         ],

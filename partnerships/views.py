@@ -128,6 +128,7 @@ class PartnershipDetailView(PublicDetailView):
                 caption=_("Countries this partnership covers or has members in"),
                 count_heading=_("Members listed"),
                 label=members_label,
+                others_label=_("not covered"),
             ),
             **kwargs,
         )

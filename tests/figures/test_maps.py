@@ -207,3 +207,15 @@ def test_pages_with_maps_run_a_constant_number_of_queries(
         with django_assert_max_num_queries(ceiling):
             response = client.get(url)
         assert response.status_code == 200 and map_links(response.content.decode()), url
+
+
+def test_every_country_drawn_is_named_for_screen_readers(client, db):
+    build_pact()
+    html = client.get(reverse("ecosystems:home")).content.decode()
+    named = dict(re.findall(r'aria-label="([^"]+)" data-country="([A-Z]{2})"', html))
+    by_code = {code: label for label, code in named.items()}
+
+    assert set(by_code) == set(geometry()["countries"])
+    assert by_code["AT"] == "Austria: no partnership yet"
+    assert by_code["DE"] == "Germany: 6 partnerships"
+    assert 'role="img" aria-label="Austria: no partnership yet"' in html
