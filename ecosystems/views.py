@@ -3,7 +3,6 @@ from django.utils.translation import gettext as _
 
 from figures.charts import CHARTS, ECOSYSTEM_CHARTS
 from figures.maps import country_map
-from figures.views import drawn
 from pactportal.cache import until_content_changes
 from partnerships.models import Country, Document, Organisation, Partnership
 
@@ -80,6 +79,6 @@ def ecosystem_detail(request, slug: str):
                 % {"ecosystem": ecosystem.name},
                 filters={"ecosystem": ecosystem.slug},
             ),
-            "charts": [drawn(CHARTS[slug], ecosystem) for slug in ECOSYSTEM_CHARTS],
+            "charts": [CHARTS[slug].shown(ecosystem) for slug in ECOSYSTEM_CHARTS],
         },
     )

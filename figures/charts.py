@@ -1,7 +1,7 @@
 """The portal's charts: what each counts, in one query, and how it is drawn as SVG.
 
-A chart's rows are computed from published records only and remembered until content
-changes; the labels are resolved when a page is drawn, so each language gets its own.
+A chart's rows are computed from published records only and remembered, for each language,
+until content changes.
 """
 
 from collections.abc import Callable
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
-from django.utils.functional import lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Alliance
@@ -27,6 +27,10 @@ COLUMNS_HEIGHT = 260
 COLUMNS_AXIS = 28
 COLUMNS_TOP = 22
 VALUE_ROOM = 70
+
+
+NO_COUNTRY = _("Country not stated")
+NO_CALL = _("No call recorded")
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,7 @@ def members_by_type(scope) -> list[tuple[str, str, int]]:
         .annotate(n=Count("pk"))
         .order_by("-n", "type")
     )
-    return [(code, lazy_type_label(code), n) for code, n in rows]
+    return [(code, str(OrganisationType(code).label), n) for code, n in rows]
 
 
 def members_by_country(scope) -> list[tuple[str, str, int]]:
@@ -99,7 +103,7 @@ def members_by_country(scope) -> list[tuple[str, str, int]]:
         .annotate(n=Count("pk"))
         .order_by("-n", "country")
     )
-    return [(code or "", lazy_country_name(code) if code else NO_COUNTRY, n) for code, n in rows]
+    return [(code or "", country_name(code) if code else str(NO_COUNTRY), n) for code, n in rows]
 
 
 def alliances_by_call(_scope) -> list[tuple[str, str, int]]:
@@ -110,18 +114,7 @@ def alliances_by_call(_scope) -> list[tuple[str, str, int]]:
         .annotate(n=Count("pk"))
         .order_by(F("call__deadline").desc(nulls_last=True), "call__slug")
     )
-    return [(slug or "", title or NO_CALL, n) for slug, title, _deadline, n in rows]
-
-
-def _type_label(code: str) -> str:
-    return str(OrganisationType(code).label)
-
-
-# Lazy, so that rows remembered in the cache are translated when they are shown.
-lazy_type_label = lazy(_type_label, str)
-lazy_country_name = lazy(country_name, str)
-NO_COUNTRY = _("Country not stated")
-NO_CALL = _("No call recorded")
+    return [(slug or "", title or str(NO_CALL), n) for slug, title, _deadline, n in rows]
 
 
 @dataclass(frozen=True)
@@ -138,16 +131,22 @@ class Chart:
 
     def rows(self, ecosystem=None) -> list[Row]:
         """The chart's rows, over every published partnership or one ecosystem's."""
-        if ecosystem is None:
-            scope, name = Partnership.objects.published(), f"chart.{self.slug}"
-        else:
-            scope = Partnership.objects.published().in_ecosystem(ecosystem)
-            name = f"chart.{self.slug}.{ecosystem.slug}"
+        scope = Partnership.objects.published()
+        name = f"chart.{get_language()}.{self.slug}"
+        if ecosystem is not None:
+            scope = scope.in_ecosystem(ecosystem)
+            name = f"{name}.{ecosystem.slug}"
+        # Remembered per language: the labels are part of the rows.
         computed = until_content_changes(name, lambda: self.compute(scope))
         return [Row(key, str(label), value) for key, label, value in computed]
 
     def drawing(self, rows: list[Row]) -> dict:
         return columns_drawing(rows) if self.columns else bars_drawing(rows)
+
+    def shown(self, ecosystem=None) -> dict:
+        """What the chart template takes: the chart, its rows, their drawing, the ecosystem."""
+        rows = self.rows(ecosystem)
+        return {"chart": self, "rows": rows, "drawing": self.drawing(rows), "ecosystem": ecosystem}
 
 
 def bars_drawing(rows: list[Row]) -> dict:

@@ -35,6 +35,11 @@ def country_name(code: str) -> str:
     return str(countries.name(code)) or code
 
 
+def named(code: str, figure: str) -> str:
+    """A country's accessible name on the map: its name and its figure."""
+    return _("%(country)s: %(figure)s") % {"country": country_name(code), "figure": figure}
+
+
 def partnerships_label(count: int) -> str:
     if not count:
         return _("no partnership yet")
@@ -110,8 +115,7 @@ def country_map(
                 count=count,
                 shade=shade(count, highest),
                 href=f"{list_url}?{urlencode({'country': code, **(filters or {})})}",
-                label=_("%(country)s: %(figure)s")
-                % {"country": country_name(code), "figure": label(count)},
+                label=named(code, label(count)),
                 d=shapes.get(code, {}).get("d", ""),
                 marker=shapes.get(code, {}).get("marker"),
             )
@@ -130,8 +134,7 @@ def country_map(
                 count=0,
                 shade=0,
                 href="",
-                label=_("%(country)s: %(figure)s")
-                % {"country": country_name(code), "figure": others_label},
+                label=named(code, others_label),
                 d=shape["d"],
                 marker=shape["marker"],
             )

@@ -9,18 +9,12 @@ from ecosystems.models import Ecosystem
 from .charts import CHARTS
 
 
-def drawn(chart, ecosystem=None) -> dict:
-    """What the chart template needs: the chart, its rows and their drawing."""
-    rows = chart.rows(ecosystem)
-    return {"chart": chart, "rows": rows, "drawing": chart.drawing(rows), "ecosystem": ecosystem}
-
-
 def figures(request):
     """Every chart of the Pact, each with its table and CSV download."""
     return render(
         request,
         "figures/figures.html",
-        {"charts": [drawn(chart) for chart in CHARTS.values()]},
+        {"charts": [chart.shown() for chart in CHARTS.values()]},
     )
 
 
