@@ -66,6 +66,22 @@ class MapCountry:
     marker: dict | None = None
 
 
+def legend(counts: dict[str, int]) -> list[tuple[int, int, int]]:
+    """``(shade, lowest, highest)`` for each shade a count falls in, as ``shade()`` assigns."""
+    highest = max(counts.values(), default=0)
+    if not highest:
+        return [(1, 0, 0)] if counts else []
+    steps = []
+    for level in range(1, SHADES + 1):
+        low = (level - 1) * highest // SHADES + 1
+        high = level * highest // SHADES
+        if level == 1:
+            low = min(low, *counts.values())
+        if low <= high:
+            steps.append((level, low, high))
+    return steps
+
+
 @dataclass(frozen=True)
 class CountryMap:
     """What the map template draws: the other countries, then the highlighted ones.
@@ -81,6 +97,7 @@ class CountryMap:
     highlighted: list[MapCountry]
     count_heading: str
     caption: str
+    legend: list[tuple[int, int, int]]
 
     @property
     def drawn(self) -> list[MapCountry]:
@@ -144,4 +161,5 @@ def country_map(
         highlighted=highlighted,
         count_heading=count_heading,
         caption=caption,
+        legend=legend(counts),
     )

@@ -184,7 +184,7 @@ def test_each_shade_stands_out_from_the_sea_and_from_uncovered_land():
     land = re.search(
         r"\.country-map__land, \.country-map__country \{ fill: (#[0-9a-f]{6})", css
     ).group(1)
-    shades = dict(re.findall(r"\.map-shade-(\d) \{ fill: (#[0-9a-f]{6}); \}", css))
+    shades = dict(re.findall(r"--shade-(\d): (#[0-9a-f]{6});", css))
 
     assert sorted(shades) == [str(n) for n in range(1, SHADES + 1)]
     for colour in shades.values():
@@ -219,3 +219,19 @@ def test_every_country_drawn_is_named_for_screen_readers(client, db):
     assert by_code["AT"] == "Austria: no partnership yet"
     assert by_code["DE"] == "Germany: 6 partnerships"
     assert 'role="img" aria-label="Austria: no partnership yet"' in html
+
+
+def test_the_legend_gives_the_range_of_each_shade(client, db):
+    build_pact()
+    response = client.get(reverse("ecosystems:home"))
+    country_map = response.context["country_map"]
+    for country in country_map.highlighted:
+        assert [
+            level for level, low, high in country_map.legend if low <= country.count <= high
+        ] == [country.shade], country
+    # Germany has the most, 6: the darkest shade is for more than four fifths of that.
+    assert max(country.count for country in country_map.highlighted) == 6
+    assert country_map.legend[-1] == (5, 5, 6)
+    assert '<span class="country-map__swatch map-shade-5" aria-hidden="true"></span> 5 to 6' in (
+        response.content.decode()
+    )
