@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -107,14 +108,19 @@ def members_by_country(scope) -> list[tuple[str, str, int]]:
 
 
 def alliances_by_call(_scope) -> list[tuple[str, str, int]]:
+    # Alliances of earlier programmes have no call recorded here; their sources name the
+    # programme strand that funded them, which serves as their call.
     rows = (
         Alliance.objects.published()
         .order_by()
-        .values_list("call__slug", "call__title", "call__deadline")
+        .values_list("call__slug", "call__title", "call__deadline", "programme_strand")
         .annotate(n=Count("pk"))
-        .order_by(F("call__deadline").desc(nulls_last=True), "call__slug")
+        .order_by(F("call__deadline").desc(nulls_last=True), "-n", "programme_strand")
     )
-    return [(slug or "", title or str(NO_CALL), n) for slug, title, _deadline, n in rows]
+    return [
+        (slug or slugify(strand), title or strand or str(NO_CALL), n)
+        for slug, title, _deadline, strand, n in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -274,9 +280,12 @@ CHARTS = {
         Chart(
             slug="alliances-by-call",
             title=_("Erasmus+ alliances per call"),
-            description=_("Published Blueprint alliances by the funding call that selected them."),
-            key_heading=_("Call slug"),
-            label_heading=_("Call"),
+            description=_(
+                "Published Blueprint alliances by the funding call that selected them, or, for "
+                "alliances of earlier programmes, by the programme strand their sources name."
+            ),
+            key_heading=_("Call or strand (slug)"),
+            label_heading=_("Call or programme strand"),
             value_heading=_("Alliances"),
             compute=alliances_by_call,
         ),

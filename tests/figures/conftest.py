@@ -67,7 +67,11 @@ def build_pact(scale: int = 1, call=None):
     if call is not None:
         for i, status in enumerate([PublicationStatus.PUBLISHED] * 2 + [DRAFT]):
             alliance = make_alliance(
-                call if i != 1 else None, slug=f"alliance-{i}", acronym=f"AL{i}", status=status
+                call if i != 1 else None,
+                slug=f"alliance-{i}",
+                acronym=f"AL{i}",
+                status=status,
+                programme_strand="" if i != 1 else "Erasmus+ Sector Skills Alliances, Lot 3",
             )
             AllianceMember.objects.create(
                 alliance=alliance,

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils.text import slugify
 
 from alliances.models import Alliance
 from ecosystems.models import Ecosystem
@@ -63,10 +64,10 @@ def expected(slug: str, ecosystem_slug: str | None = None) -> dict[str, int]:
     if slug == "members-by-country":
         return dict(Counter(o.country_id or "" for o in published_members(partnerships)))
     if slug == "alliances-by-call":
-        calls = Counter(
-            a.call.slug if a.call else "" for a in Alliance.objects.all() if a.is_published
+        published = [a for a in Alliance.objects.all() if a.is_published]
+        return dict(
+            Counter(a.call.slug if a.call else slugify(a.programme_strand) for a in published)
         )
-        return dict(calls)
     raise AssertionError(slug)
 
 
@@ -214,3 +215,14 @@ def test_charts_are_remembered_until_content_changes(
 def test_the_sitemap_lists_the_figures_page(client, db):
     response = client.get(reverse("django.contrib.sitemaps.views.sitemap", args=["pages"]))
     assert f"{reverse('figures:index')}</loc>" in response.content.decode()
+
+
+def test_alliances_of_earlier_programmes_count_under_their_strand(client, pact):
+    rows = {key: (label, int(n)) for key, label, n in csv_rows(client, "alliances-by-call")[1:]}
+    assert rows == {
+        "blueprint-2025": (
+            "Alliances for Sectoral Cooperation on Skills (implementing the Blueprint)",
+            1,
+        ),
+        "erasmus-sector-skills-alliances-lot-3": ("Erasmus+ Sector Skills Alliances, Lot 3", 1),
+    }
