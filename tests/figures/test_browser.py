@@ -55,6 +55,10 @@ def test_a_keyboard_user_without_javascript_opens_a_country_from_the_map(pact_si
     else:
         pytest.fail("No country of the map could be reached with the keyboard.")
     name = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    # Focusing a country shows its figure on the map, not only to screen readers.
+    tip = page.locator(f'[data-country="{focused}"] .country-map__tip')
+    assert tip.is_visible() and tip.text_content() == name
+    assert not page.locator('[data-country="FR"] .country-map__tip').is_visible() or focused == "FR"
     page.keyboard.press("Enter")
     page.wait_for_url(f"**{reverse('partnerships:list')}?country={focused}")
 
