@@ -162,7 +162,9 @@ def test_the_map_works_under_a_strict_content_security_policy(client, db):
     html = client.get(reverse("ecosystems:home")).content.decode()
     fragment = html.split('<div class="country-map">', 1)[1].split("</table>", 1)[0]
     assert (
-        "style=" not in fragment and "<script" not in html and " on" not in fragment.split(">")[0]
+        "style=" not in fragment
+        and "<script" not in html
+        and not re.search(r"\son[a-z]+=", fragment)
     )
     assert "<title" in fragment and "<table>" in fragment
 
