@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ecosystems",
     "partnerships",
     "alliances",
+    "figures",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ class PagesSitemap(TranslatedSitemap):
             "partnerships:document_list",
             "alliances:list",
             "alliances:check",
+            "figures:index",
         ]
 
     def location(self, item):

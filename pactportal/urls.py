@@ -40,6 +40,7 @@ urlpatterns = [
 # to the visitor's language (pactportal.i18n).
 urlpatterns += i18n_patterns(
     path("alliances/", include("alliances.urls")),
+    path("figures/", include("figures.urls")),
     path("", include("ecosystems.urls")),
     path("", include("partnerships.urls")),
     prefix_default_language=True,

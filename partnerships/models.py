@@ -4,7 +4,7 @@ import uuid
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -56,15 +56,57 @@ class CountryQuerySet(models.QuerySet):
         return sorted(named, key=lambda option: alphabetical(option[1]))
 
     def covered_by(self, partnerships: models.QuerySet):
-        """Countries a set of partnerships names as covered, or where one of its members is."""
+        """Countries a set of partnerships names as covered, or where one of its members is.
+
+        Only published members count: a draft organisation must not show where it is.
+        """
         # Two semi-joins rather than two joins: joining both paths would multiply each
         # country's partnership links by its memberships before DISTINCT could remove them.
         # DISTINCT keeps each subquery to a few dozen codes, small enough for PostgreSQL to
         # hash; one row per membership (300,000 at scale) made it re-run per country.
         return self.filter(
             Q(code__in=partnerships.values("countries").distinct())
-            | Q(code__in=partnerships.values("memberships__organisation__country").distinct())
+            | Q(
+                code__in=partnerships.filter(
+                    memberships__organisation__status=PublicationStatus.PUBLISHED
+                )
+                .values("memberships__organisation__country")
+                .distinct()
+            )
         )
+
+    def partnership_counts(self, partnerships: models.QuerySet) -> dict[str, int]:
+        """How many of ``partnerships`` each country has, in one query.
+
+        A partnership counts in a country as ``Partnership.objects.in_country()`` finds it
+        there: it covers the country or one of its published members is established there,
+        once either way, so each count is the length of the partnership list filtered by that
+        country.
+        """
+        ids = partnerships.order_by().values("pk")
+        covered = (
+            Partnership.countries.through.objects.filter(partnership__in=ids)
+            .order_by()
+            .values(code=F("country_id"), pid=F("partnership_id"))
+        )
+        hosting = (
+            Membership.objects.filter(
+                partnership__in=ids,
+                organisation__status=PublicationStatus.PUBLISHED,
+                organisation__country__isnull=False,
+            )
+            .order_by()
+            .values(code=F("organisation__country_id"), pid=F("partnership_id"))
+        )
+        # UNION (not UNION ALL) keeps each (country, partnership) pair once; Django cannot
+        # group the rows of a union, so the count wraps its SQL.
+        sql, params = covered.union(hosting).query.sql_with_params()
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT pairs.code, COUNT(*) FROM ({sql}) pairs GROUP BY pairs.code",
+                params,
+            )
+            return dict(cursor.fetchall())
 
 
 class Country(models.Model):
@@ -395,9 +437,11 @@ class PartnershipQuerySet(PublishableQuerySet):
         return self.filter(Q(ecosystem=ecosystem) | Q(pk__in=linked.values("partnership")))
 
     def in_country(self, country):
-        """Partnerships that cover the country or have a member established there."""
+        """Partnerships that cover the country or have a published member established there."""
         covered = Partnership.countries.through.objects.filter(country=country)
-        hosting = Membership.objects.filter(organisation__country=country)
+        hosting = Membership.objects.filter(
+            organisation__country=country, organisation__status=PublicationStatus.PUBLISHED
+        )
         return self.filter(
             Q(pk__in=covered.values("partnership")) | Q(pk__in=hosting.values("partnership"))
         )

@@ -5,6 +5,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from ecosystems.models import Ecosystem
+from figures.maps import country_map, members_label
 from pactportal.cache import until_content_changes
 from pactportal.views import FilteredListView, PublicDetailView
 
@@ -111,7 +112,22 @@ class PartnershipDetailView(PublicDetailView):
         groups = {}
         for membership in members:
             groups.setdefault(membership.get_role_display(), []).append(membership)
-        return super().get_context_data(member_groups=groups.items(), **kwargs)
+        # From the rows already prefetched: a country it covers, or where a member is.
+        counts = dict.fromkeys((c.code for c in self.object.countries.all()), 0)
+        for membership in members:
+            if code := membership.organisation.country_id:
+                counts[code] = counts.get(code, 0) + 1
+        return super().get_context_data(
+            member_groups=groups.items(),
+            country_map=country_map(
+                counts,
+                caption=_("Countries this partnership covers or has members in"),
+                count_heading=_("Members listed"),
+                label=members_label,
+                others_label=_("not covered"),
+            ),
+            **kwargs,
+        )
 
 
 class OrganisationListView(FacetedListView):

@@ -6,6 +6,7 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.utils import translation
 
 
@@ -21,6 +22,21 @@ def _fast_and_isolated(settings, tmp_path):
     # whatever the one before it requested.
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _migrated_rows_survive(django_db_setup, django_db_blocker):
+    """Put back the rows the data migrations wrote (ecosystems, countries, groups) at the end.
+
+    A transactional test (the browser tests, whose live server reads from another thread)
+    empties every table when it ends. pytest-django runs such tests after the others, so this
+    session is unharmed, but a later run reusing the test database would find them gone.
+    """
+    with django_db_blocker.unblock():
+        rows = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.deserialize_db_from_string(rows)
 
 
 @pytest.fixture
