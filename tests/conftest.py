@@ -24,6 +24,10 @@ def _fast_and_isolated(settings, tmp_path):
         yield
 
 
+# Before pytest-django points the connection at the test database.
+DEVELOPMENT_DATABASE = settings.DATABASES["default"]["NAME"]
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _migrated_rows_survive(django_db_setup, django_db_blocker):
     """Put back the rows the data migrations wrote (ecosystems, countries, groups) at the end.
@@ -31,7 +35,12 @@ def _migrated_rows_survive(django_db_setup, django_db_blocker):
     A transactional test (the browser tests, whose live server reads from another thread)
     empties every table when it ends. pytest-django runs such tests after the others, so this
     session is unharmed, but a later run reusing the test database would find them gone.
+    A run of tests that need no database sets none up: then there is nothing to protect, and
+    the connection still names the development database, which must not be touched.
     """
+    if connection.settings_dict["NAME"] == DEVELOPMENT_DATABASE:
+        yield
+        return
     with django_db_blocker.unblock():
         rows = connection.creation.serialize_db_to_string()
     yield

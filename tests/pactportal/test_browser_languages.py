@@ -1,6 +1,7 @@
 """The issue's "done when", in a real browser: a French reader, and a curator translating."""
 
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect, sync_playwright
 
+from pactportal.models import PublicationStatus
 from tests.factories import PartnershipFactory
 
 CHROMIUM_ARGS = [
@@ -59,6 +61,20 @@ def curator(monkeypatch):
 
 
 @pytest.fixture
+def italian_partnerships():
+    """Two published partnerships in Italy, one in Spain, and an Italian draft nobody may see."""
+    lombardy = PartnershipFactory(regional=True, name="Lombardy Skills Partnership")
+    apulia = PartnershipFactory(regional=True, name="Apulia Skills Partnership")
+    madrid = PartnershipFactory(regional=True, name="Madrid Skills Partnership")
+    draft = PartnershipFactory(
+        regional=True, name="Draft Venice Partnership", status=PublicationStatus.DRAFT
+    )
+    for partnership, country in [(lombardy, "IT"), (apulia, "IT"), (madrid, "ES"), (draft, "IT")]:
+        partnership.countries.add(country)
+    return [apulia.name, lombardy.name]
+
+
+@pytest.fixture
 def partnership():
     return PartnershipFactory(summary="Welding skills for Europe's shipyards.")
 
@@ -91,3 +107,53 @@ def test_a_curator_translates_a_summary_in_the_admin_and_french_readers_see_it(
     # German readers still get the English summary until someone translates it.
     reader.goto(live_server.url + address("de", "partnerships:detail", partnership.slug))
     expect(reader.get_by_text("Welding skills for Europe's shipyards.")).to_be_visible()
+
+
+# A point of the country's own shape that the pointer reaches (not the sea around it, nor its
+# neighbours): where a visitor clicks on the map.
+POINT_INSIDE = """code => {
+    const link = document.querySelector(`svg.country-map__svg a[data-country="${code}"]`);
+    const box = link.querySelector(".country-map__country").getBoundingClientRect();
+    for (let i = 1; i < 24; i++) {
+        for (let j = 1; j < 24; j++) {
+            const x = box.left + (box.width * i) / 24, y = box.top + (box.height * j) / 24;
+            if (document.elementFromPoint(x, y)?.closest("a") === link) return [x, y];
+        }
+    }
+    return null;
+}"""
+
+
+def point_inside(page, code: str) -> tuple[float, float]:
+    point = page.evaluate(POINT_INSIDE, code)
+    assert point, f"{code} cannot be clicked anywhere on the map"
+    return point
+
+
+def test_a_french_visitor_goes_from_the_map_to_the_italian_partnerships_in_french(
+    live_server, italian_partnerships, browser
+):
+    page = browser.new_context(locale="fr-FR").new_page()
+    # The bare address: the browser's language decides.
+    page.goto(live_server.url + "/")
+    page.wait_for_url(f"**{address('fr', 'ecosystems:home')}")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+
+    europe = page.locator("svg.country-map__svg").first
+    expect(europe).to_be_visible()
+    covered = europe.locator("a[data-country]")
+    assert sorted(covered.evaluate_all("links => links.map(a => a.dataset.country)")) == [
+        "ES",
+        "IT",
+    ]
+    italy = europe.get_by_role("link", name=re.compile(r"^Italie\W+2 partenariats$"))
+    italy.scroll_into_view_if_needed()
+    page.mouse.click(*point_inside(page, "IT"))
+
+    page.wait_for_url(f"**{address('fr', 'partnerships:list')}?country=IT")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("h1")).to_have_text("Partenariats")
+    expect(page.get_by_text("2 partenariats trouvés")).to_be_visible()
+    expect(page.locator("#id_country option:checked")).to_have_text("Italie")
+    names = page.locator(".items .item__title a").all_inner_texts()
+    assert sorted(name.strip() for name in names) == italian_partnerships

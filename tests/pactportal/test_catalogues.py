@@ -7,12 +7,21 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
-# What makemessages reads: the apps' Python code and the templates.
-SOURCES = ["pactportal", "ecosystems", "partnerships", "alliances", "templates"]
+# What makemessages reads: the project's own apps and the templates.
+SOURCES = [
+    "pactportal",
+    *(
+        Path(config.path).name
+        for config in apps.get_app_configs()
+        if Path(config.path).parent == Path(settings.BASE_DIR)
+    ),
+    "templates",
+]
 PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\{ ?\w+ ?\}\}")
 TRANSLATED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
@@ -32,7 +41,7 @@ def extracted(tmp_path_factory) -> dict[tuple, polib.POEntry]:
         shutil.copytree(
             Path(settings.BASE_DIR) / name,
             copy / name,
-            ignore=shutil.ignore_patterns("__pycache__", "migrations"),
+            ignore=shutil.ignore_patterns("__pycache__", "migrations", "node_modules"),
         )
     (copy / "locale").mkdir()
     cwd = Path.cwd()

@@ -65,6 +65,7 @@ def test_every_page_speaks_the_language_of_its_prefix(client, world, language):
         url("partnerships:search", language, query="?q=skills"),
         url("alliances:list", language),
         url("alliances:check", language),
+        url("figures:index", language),
     ]
     for address in pages:
         assert address.startswith(f"/{language}/")
@@ -255,3 +256,13 @@ def test_remembered_country_names_are_kept_per_language(page_cache, world):
         Client(), url("partnerships:list", "en", query="?b")
     )
     assert "Italien" in page(Client(), url("partnerships:list", "de", query="?c"))
+
+
+def test_the_map_and_the_charts_speak_the_readers_language(client, world):
+    french = page(client, url("ecosystems:home", "fr"))
+    assert 'aria-label="Italie\u00a0: 1 partenariat"' in french
+    assert f'href="{url("partnerships:list", "fr", query="?country=IT")}"' in french
+    german = page(client, url("ecosystems:home", "de"))
+    assert 'aria-label="Italien: 1 Partnerschaft"' in german
+    charts = page(client, url("figures:index", "de"))
+    assert "Partnerschaften je Ökosystem" in charts and "Mitgliedsorganisationen nach Art" in charts
