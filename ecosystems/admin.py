@@ -46,7 +46,7 @@ class EcosystemAdmin(TranslationAdmin, HistoryAdmin):
                 "fields": [
                     side_by_side("includes"),
                     side_by_side("description"),
-                    "labour_market_size",
+                    side_by_side("labour_market_size"),
                 ]
             },
         ),

@@ -13,7 +13,7 @@ from .models import Ecosystem
 
 @register(Ecosystem)
 class EcosystemTranslationOptions(TranslationOptions):
-    fields = ("name", "includes", "description")
+    fields = ("name", "includes", "description", "labour_market_size")
     # English is the fallback every page relies on: it may not be left empty.
     required_languages = ("en",)
     # A missing translation is NULL, as in rows never translated, not "": the unique names

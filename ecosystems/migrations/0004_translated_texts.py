@@ -6,12 +6,12 @@ from django.db.models import F
 
 def texts_are_english(apps, schema_editor):
     """The texts written so far are the English ones; the other languages start empty."""
-    for name in (
-        "Ecosystem",
-        "HistoricalEcosystem",
-    ):
+    for name in ("Ecosystem", "HistoricalEcosystem"):
         apps.get_model("ecosystems", name).objects.update(
-            name_en=F("name"), includes_en=F("includes"), description_en=F("description")
+            name_en=F("name"),
+            includes_en=F("includes"),
+            description_en=F("description"),
+            labour_market_size_en=F("labour_market_size"),
         )
 
 
@@ -173,6 +173,72 @@ class Migration(migrations.Migration):
                 fields=("name_de",),
                 name="ecosystems_ecosystem_unique_name_de",
                 violation_error_message="Another ecosystem already has this name.",
+            ),
+        ),
+        migrations.AddField(
+            model_name="ecosystem",
+            name="labour_market_size_de",
+            field=models.CharField(
+                blank=True,
+                help_text="A dated or sourced figure, e.g. “About 600,000 employees in the EU”.",
+                max_length=300,
+                null=True,
+                verbose_name="size of the workforce",
+            ),
+        ),
+        migrations.AddField(
+            model_name="ecosystem",
+            name="labour_market_size_en",
+            field=models.CharField(
+                blank=True,
+                help_text="A dated or sourced figure, e.g. “About 600,000 employees in the EU”.",
+                max_length=300,
+                null=True,
+                verbose_name="size of the workforce",
+            ),
+        ),
+        migrations.AddField(
+            model_name="ecosystem",
+            name="labour_market_size_fr",
+            field=models.CharField(
+                blank=True,
+                help_text="A dated or sourced figure, e.g. “About 600,000 employees in the EU”.",
+                max_length=300,
+                null=True,
+                verbose_name="size of the workforce",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalecosystem",
+            name="labour_market_size_de",
+            field=models.CharField(
+                blank=True,
+                help_text="A dated or sourced figure, e.g. “About 600,000 employees in the EU”.",
+                max_length=300,
+                null=True,
+                verbose_name="size of the workforce",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalecosystem",
+            name="labour_market_size_en",
+            field=models.CharField(
+                blank=True,
+                help_text="A dated or sourced figure, e.g. “About 600,000 employees in the EU”.",
+                max_length=300,
+                null=True,
+                verbose_name="size of the workforce",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalecosystem",
+            name="labour_market_size_fr",
+            field=models.CharField(
+                blank=True,
+                help_text="A dated or sourced figure, e.g. “About 600,000 employees in the EU”.",
+                max_length=300,
+                null=True,
+                verbose_name="size of the workforce",
             ),
         ),
         migrations.RunPython(texts_are_english, migrations.RunPython.noop),

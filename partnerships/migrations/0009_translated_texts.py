@@ -6,17 +6,11 @@ from django.db.models import F
 
 def texts_are_english(apps, schema_editor):
     """The texts written so far are the English ones; the other languages start empty."""
-    for name in (
-        "Partnership",
-        "HistoricalPartnership",
-    ):
+    for name in ("Partnership", "HistoricalPartnership"):
         apps.get_model("partnerships", name).objects.update(
             summary_en=F("summary"), description_en=F("description")
         )
-    for name in (
-        "Document",
-        "HistoricalDocument",
-    ):
+    for name in ("Document", "HistoricalDocument"):
         apps.get_model("partnerships", name).objects.update(
             title_en=F("title"), description_en=F("description")
         )

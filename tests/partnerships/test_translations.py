@@ -126,6 +126,9 @@ def test_the_data_file_carries_the_ecosystems_in_three_languages(pact_data):
         assert Ecosystem.objects.get(slug="health").included_sectors[0] == (
             "Arzneimittel und andere Medizinprodukte"
         )
+    assert digital.labour_market_size_fr.startswith("1,2 million d’entreprises")
+    # No source gives the electronics workforce, in any language.
+    assert not Ecosystem.objects.get(slug="electronics").labour_market_size_fr
 
 
 def test_a_reload_keeps_translations_the_file_does_not_give(pact_data):
