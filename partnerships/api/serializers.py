@@ -40,7 +40,8 @@ class CountryField(LookupField):
         return super().to_internal_value(data.upper() if isinstance(data, str) else data)
 
     def to_representation(self, obj):
-        return {"code": obj.code, "name": obj.name}
+        # The name in the language the client asked for, from django-countries.
+        return {"code": obj.code, "name": str(obj)}
 
 
 class CountryFieldSchema(OpenApiSerializerFieldExtension):

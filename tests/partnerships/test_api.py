@@ -541,3 +541,17 @@ def test_a_curator_writes_a_summary_in_the_language_the_request_names(curator):
     partnership.refresh_from_db()
     assert (partnership.summary_en, partnership.summary_fr) == ("Skills for shipyards.", french)
     assert client_for().get(detail, {"lang": "de"}).json()["summary"] == "Skills for shipyards."
+
+
+def test_country_names_come_in_the_requested_language(db):
+    PartnershipFactory(slug="open").countries.add("DE")
+    detail = reverse("api:partnership-detail", args=["open"])
+    names = {
+        language: client_for().get(detail, {"lang": language}).json()["countries"]
+        for language in ("en", "fr", "de")
+    }
+    assert names == {
+        "en": [{"code": "DE", "name": "Germany"}],
+        "fr": [{"code": "DE", "name": "Allemagne"}],
+        "de": [{"code": "DE", "name": "Deutschland"}],
+    }
