@@ -10,10 +10,11 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from modeltranslation.translator import translator
 
 from ecosystems.models import Ecosystem
 from partnerships.management.commands.load_pact_data import DEFAULT_DATA_FILE
-from partnerships.models import Partnership
+from partnerships.models import Document, Partnership
 from tests.factories import PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +158,11 @@ def test_a_bad_translation_in_the_file_stops_the_load(tmp_path, translations, me
     with pytest.raises(CommandError, match=message):
         call_command("load_pact_data", "--file", str(path), stdout=io.StringIO())
     assert Ecosystem.objects.get(slug="digital").name_fr is None
+
+
+@pytest.mark.parametrize("model", [Ecosystem, Partnership, Document])
+def test_search_reads_every_language_of_each_translated_field_it_searches(model):
+    """The search vectors and their indexes must name the columns modeltranslation made."""
+    translated = set(translator.get_options_for_model(model).all_fields)
+    searched = {field for field, _weight in model.objects.all().search_fields}
+    assert model.objects.all().translated_search_fields == searched & translated
