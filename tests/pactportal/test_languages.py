@@ -266,3 +266,10 @@ def test_the_map_and_the_charts_speak_the_readers_language(client, world):
     assert 'aria-label="Italien: 1 Partnerschaft"' in german
     charts = page(client, url("figures:index", "de"))
     assert "Partnerschaften je Ökosystem" in charts and "Mitgliedsorganisationen nach Art" in charts
+
+
+def test_sorting_choices_follow_each_requests_language(client):
+    # The filter classes are built once, during whichever request comes first.
+    assert "Acronyme (décroissant)" in page(client, url("alliances:list", "fr"))
+    german = page(client, url("alliances:list", "de"))
+    assert "Akronym (absteigend)" in german and "décroissant" not in german
