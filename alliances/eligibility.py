@@ -10,6 +10,9 @@ rule carries the portal's decision, shown to the user next to the result.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from partnerships.models import OrganisationCategory, OrganisationType, category_of
 
 
@@ -20,10 +23,10 @@ class Role:
     ASSOCIATED_PARTNER = "associated_partner"
 
     CHOICES = [
-        (COORDINATOR, "Coordinator"),
-        (FULL_PARTNER, "Full partner"),
-        (AFFILIATED_ENTITY, "Affiliated entity"),
-        (ASSOCIATED_PARTNER, "Associated partner"),
+        (COORDINATOR, gettext_lazy("Coordinator")),
+        (FULL_PARTNER, gettext_lazy("Full partner")),
+        (AFFILIATED_ENTITY, gettext_lazy("Affiliated entity")),
+        (ASSOCIATED_PARTNER, gettext_lazy("Associated partner")),
     ]
     # The coordinator is a full partner too; only these count toward the minimums.
     COUNTED = frozenset({COORDINATOR, FULL_PARTNER})
@@ -48,16 +51,20 @@ class CallRules:
     def from_dict(cls, data: dict) -> "CallRules":
         """Rules from stored data; unknown keys or wrong types raise ``ValueError``."""
         if not isinstance(data, dict):
-            raise ValueError("The rules must be an object of named values.")
+            raise ValueError(_("The rules must be an object of named values."))
         known = {f.name: f.type for f in fields(cls)}
         unknown = sorted(set(data) - set(known))
         if unknown:
-            raise ValueError(f"Unknown rules: {', '.join(unknown)}.")
+            raise ValueError(_("Unknown rules: %(names)s.") % {"names": ", ".join(unknown)})
         for name, value in data.items():
             wanted = bool if known[name] in (bool, "bool") else int
             if type(value) is not wanted or (wanted is int and value < 0):
-                kind = "true or false" if wanted is bool else "a whole number, 0 or more"
-                raise ValueError(f"The rule “{name}” must be {kind}.")
+                message = (
+                    _("The rule “%(name)s” must be true or false.")
+                    if wanted is bool
+                    else _("The rule “%(name)s” must be a whole number, 0 or more.")
+                )
+                raise ValueError(message % {"name": name})
         return cls(**data)
 
 
@@ -104,28 +111,32 @@ def _names(members: Iterable[Member]) -> tuple[str, ...]:
     return tuple(sorted(member.label for member in members))
 
 
-LABOUR_MARKET_DECISION = (
+LABOUR_MARKET_DECISION = gettext_lazy(
     "Counted as labour-market actors: enterprises of any size (social enterprises included), "
     "chambers, social partners, sectoral associations and sector skills councils, which "
     "employers lead."
 )
-EDUCATION_DECISION = (
+EDUCATION_DECISION = gettext_lazy(
     "Counted as education and training providers: higher education institutions, VET "
     "providers and networks of VET providers."
 )
-VET_DECISION = (
+VET_DECISION = gettext_lazy(
     "Only a VET provider itself meets this rule; a network of VET providers counts as an "
     "education and training provider but not as the required VET provider."
 )
-ECHE_DECISION = (
+ECHE_DECISION = gettext_lazy(
     "Applies to higher education institutions established in a programme country that are "
     "coordinator, full partner or affiliated entity; associated partners receive no funding "
     "and are not bound by it; institutions in other countries need no charter."
 )
-COUNTRY_DECISION = (
+COUNTRY_DECISION = gettext_lazy(
     "Only the coordinator's and full partners' countries count, and only programme countries; "
     "a full partner elsewhere counts as a partner but adds no country."
 )
+
+
+def at_least(minimum: int) -> str:
+    return _("at least %(n)s") % {"n": minimum}
 
 
 def check_consortium(
@@ -142,8 +153,8 @@ def check_consortium(
     results.append(
         RuleResult(
             rule="one_coordinator",
-            title="One coordinator",
-            required="exactly 1",
+            title=_("One coordinator"),
+            required=_("exactly 1"),
             actual=str(len(coordinators)),
             passed=len(coordinators) == 1,
             culprits=_names(coordinators) if len(coordinators) > 1 else (),
@@ -155,40 +166,44 @@ def check_consortium(
     results.append(
         RuleResult(
             rule="min_programme_countries",
-            title="Programme countries",
-            required=f"at least {rules.min_programme_countries}",
+            title=_("Programme countries"),
+            required=at_least(rules.min_programme_countries),
             actual=f"{len(countries)}" + (f" ({', '.join(countries)})" if countries else ""),
             passed=len(countries) >= rules.min_programme_countries,
             culprits=tuple(
-                f"{m.label} is not in a programme country: counted as a partner, not as a country"
+                _(
+                    "%(member)s is not in a programme country: counted as a partner, not as a "
+                    "country"
+                )
+                % {"member": m.label}
                 for m in sorted(outside, key=lambda m: m.label)
             ),
-            decision=COUNTRY_DECISION,
+            decision=str(COUNTRY_DECISION),
         )
     )
 
     results.append(
         RuleResult(
             rule="min_full_partners",
-            title="Full partners (the coordinator included)",
-            required=f"at least {rules.min_full_partners}",
+            title=_("Full partners (the coordinator included)"),
+            required=at_least(rules.min_full_partners),
             actual=str(len(counted)),
             passed=len(counted) >= rules.min_full_partners,
-            decision="Affiliated entities and associated partners are listed but not counted.",
+            decision=_("Affiliated entities and associated partners are listed but not counted."),
         )
     )
 
     for rule, title, category, minimum, decision in [
         (
             "min_labour_market_actors",
-            "Labour-market actors among the full partners",
+            gettext_lazy("Labour-market actors among the full partners"),
             OrganisationCategory.LABOUR_MARKET,
             rules.min_labour_market_actors,
             LABOUR_MARKET_DECISION,
         ),
         (
             "min_education_training_providers",
-            "Education and training providers among the full partners",
+            gettext_lazy("Education and training providers among the full partners"),
             OrganisationCategory.EDUCATION_TRAINING,
             rules.min_education_training_providers,
             EDUCATION_DECISION,
@@ -198,11 +213,11 @@ def check_consortium(
         results.append(
             RuleResult(
                 rule=rule,
-                title=title,
-                required=f"at least {minimum}",
+                title=str(title),
+                required=at_least(minimum),
                 actual=str(len(found)),
                 passed=len(found) >= minimum,
-                decision=decision,
+                decision=str(decision),
             )
         )
 
@@ -211,8 +226,8 @@ def check_consortium(
         results.append(
             RuleResult(
                 rule="require_hei",
-                title="A higher education institution as full partner",
-                required="at least 1",
+                title=_("A higher education institution as full partner"),
+                required=at_least(1),
                 actual=str(len(heis)),
                 passed=bool(heis),
             )
@@ -222,11 +237,11 @@ def check_consortium(
         results.append(
             RuleResult(
                 rule="require_vet_provider",
-                title="A VET provider as full partner",
-                required="at least 1",
+                title=_("A VET provider as full partner"),
+                required=at_least(1),
                 actual=str(len(vets)),
                 passed=bool(vets),
-                decision=VET_DECISION,
+                decision=str(VET_DECISION),
             )
         )
     if rules.eche_required_in_programme_countries:
@@ -241,15 +256,16 @@ def check_consortium(
         results.append(
             RuleResult(
                 rule="eche_required_in_programme_countries",
-                title="Erasmus Charter for Higher Education (ECHE)",
-                required="every higher education institution in a programme country holds one",
-                actual=f"{len(missing)} without" if missing else "all hold one",
+                title=_("Erasmus Charter for Higher Education (ECHE)"),
+                required=_("every higher education institution in a programme country holds one"),
+                actual=_("%(n)s without") % {"n": len(missing)} if missing else _("all hold one"),
                 passed=not missing,
                 culprits=tuple(
-                    f"{m.label} is a higher education institution without an ECHE"
+                    _("%(member)s is a higher education institution without an ECHE")
+                    % {"member": m.label}
                     for m in sorted(missing, key=lambda m: m.label)
                 ),
-                decision=ECHE_DECISION,
+                decision=str(ECHE_DECISION),
             )
         )
     return Report(results=tuple(results), counted=_names(counted), not_counted=_names(not_counted))

@@ -60,7 +60,7 @@ MemberFormSet = forms.formset_factory(
 
 
 def country_choices() -> list[tuple[str, str]]:
-    return list(Country.objects.values_list("code", "name"))
+    return Country.objects.options()
 
 
 def members_from_csv(upload, countries: set[str]) -> tuple[list[dict], list[str]]:

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -241,7 +242,7 @@ class Alliance(TimeStampedModel, Publishable):
         errors = {**Alliance.starts.errors(self), **Alliance.ends.errors(self)}
         if self.call_id and self.eu_grant_eur and self.eu_grant_eur > self.call.max_grant_eur:
             errors["eu_grant_eur"] = _("The call grants at most EUR %(max)s per project.") % {
-                "max": f"{self.call.max_grant_eur:,}"
+                "max": number_format(self.call.max_grant_eur, force_grouping=True)
             }
         if errors:
             raise ValidationError(errors)
@@ -303,4 +304,8 @@ class AllianceMember(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.organisation} — {self.get_role_display()} of {self.alliance.acronym}"
+        return _("%(organisation)s — %(role)s of %(alliance)s") % {
+            "organisation": self.organisation,
+            "role": self.get_role_display(),
+            "alliance": self.alliance.acronym,
+        }

@@ -2,6 +2,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from figures.maps import country_map, members_label
 from pactportal.views import FilteredListView, PublicDetailView
 from partnerships.models import Organisation
 
@@ -28,11 +29,20 @@ class AllianceDetailView(PublicDetailView):
     def get_context_data(self, **kwargs):
         alliance = self.object
         call = alliance.call or FundingCall.objects.first()
-        groups = {}
+        groups, counts = {}, {}
         for member in alliance.members.all():
             groups.setdefault(member.get_role_display(), []).append(member)
+            if code := member.organisation.country_id:
+                counts[code] = counts.get(code, 0) + 1
         return super().get_context_data(
             member_groups=groups.items(),
+            country_map=country_map(
+                counts,
+                caption=_("Countries of the consortium’s members"),
+                count_heading=_("Members listed"),
+                label=members_label,
+                others_label=_("no member listed"),
+            ),
             call=call,
             report=alliance.eligibility(call, ProgrammeCountry.codes()) if call else None,
             **kwargs,

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
-from pactportal.admin import HistoryAdmin
+from pactportal.admin import HistoryAdmin, side_by_side
 from pactportal.models import count_of
 from partnerships.models import Partnership
 
@@ -9,11 +10,14 @@ from .models import Ecosystem
 
 
 @admin.register(Ecosystem)
-class EcosystemAdmin(HistoryAdmin):
-    """The 14 ecosystems are created by a migration: curators edit their texts only."""
+class EcosystemAdmin(TranslationAdmin, HistoryAdmin):
+    """The 14 ecosystems are created by a migration: curators edit their texts only.
+
+    Each translated text shows its English, French and German columns side by side.
+    """
 
     list_display = ["name", "display_order", "slug", "partnership_count", "updated_at"]
-    search_fields = ["name", "includes", "description"]
+    search_fields = ["name_en", "name_fr", "name_de", "description_en"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
 
@@ -35,7 +39,16 @@ class EcosystemAdmin(HistoryAdmin):
         return False
 
     fieldsets = [
-        (None, {"fields": ["name", "slug", "display_order", "icon"]}),
-        ("About", {"fields": ["includes", "description", "labour_market_size"]}),
-        ("Sources", {"fields": ["pact_page_url", "source_url", "created_at", "updated_at"]}),
+        (None, {"fields": [side_by_side("name"), "slug", "display_order", "icon"]}),
+        (
+            _("About"),
+            {
+                "fields": [
+                    side_by_side("includes"),
+                    side_by_side("description"),
+                    side_by_side("labour_market_size"),
+                ]
+            },
+        ),
+        (_("Sources"), {"fields": ["pact_page_url", "source_url", "created_at", "updated_at"]}),
     ]

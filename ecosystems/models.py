@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -5,7 +6,6 @@ from django.db.models import Q
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from pactportal.models import SearchableQuerySet, TimeStampedModel, count_of
 
@@ -14,6 +14,7 @@ class EcosystemQuerySet(SearchableQuerySet):
     """Ecosystems have no drafts: all 14 are always public."""
 
     search_fields = (("name", "A"), ("includes", "B"), ("description", "C"))
+    translated_search_fields = frozenset({"name", "includes", "description"})
 
     def published(self):
         return self.all()
@@ -37,7 +38,8 @@ class Ecosystem(TimeStampedModel):
     The rows are created by a data migration; curators edit their texts, not their number.
     """
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    # Unique in each language: see the constraints (the translated columns carry it, not this).
+    name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     display_order = models.PositiveSmallIntegerField(_("display order"), unique=True)
     includes = models.TextField(
@@ -61,13 +63,21 @@ class Ecosystem(TimeStampedModel):
     source_url = models.URLField(_("source"), blank=True)
 
     objects = EcosystemQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The change history is registered in translation.py, with the translated columns.
 
     class Meta:
         ordering = ["display_order"]
         verbose_name = _("ecosystem")
         verbose_name_plural = _("ecosystems")
         constraints = [
+            *(
+                models.UniqueConstraint(
+                    fields=[f"name_{code}"],
+                    name=f"%(app_label)s_%(class)s_unique_name_{code}",
+                    violation_error_message=_("Another ecosystem already has this name."),
+                )
+                for code, _name in settings.LANGUAGES
+            ),
             models.CheckConstraint(
                 condition=~Q(name="") & ~Q(slug=""),
                 name="%(app_label)s_%(class)s_name_slug_not_empty",

@@ -1,5 +1,8 @@
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
+from figures.charts import CHARTS, ECOSYSTEM_CHARTS
+from figures.maps import country_map
 from pactportal.cache import until_content_changes
 from partnerships.models import Country, Document, Organisation, Partnership
 
@@ -28,6 +31,12 @@ def ecosystems_with_counts() -> list[Ecosystem]:
     )
 
 
+def partnership_map(partnerships, name: str, *, caption: str, filters=None):
+    """The map of where ``partnerships`` are, shaded by how many each country has."""
+    counts = until_content_changes(name, lambda: Country.objects.partnership_counts(partnerships))
+    return country_map(counts, caption=caption, count_heading=_("Partnerships"), filters=filters)
+
+
 def home(request):
     """The 14 ecosystems, the Pact's headline figures and the latest documents."""
     return render(
@@ -39,6 +48,11 @@ def home(request):
                 "figures", lambda: figures_of(Partnership.objects.published())
             ),
             "latest_documents": Document.objects.published().for_list()[:LATEST_DOCUMENTS],
+            "country_map": partnership_map(
+                Partnership.objects.published(),
+                "map.countries",
+                caption=_("Where the Pact’s partnerships are"),
+            ),
         },
     )
 
@@ -68,5 +82,13 @@ def ecosystem_detail(request, slug: str):
             "regional": partnerships.regional().for_list()[:ECOSYSTEM_PARTNERSHIPS],
             "documents": documents.for_list()[:ECOSYSTEM_DOCUMENTS],
             "document_count": documents.count(),
+            "country_map": partnership_map(
+                partnerships,
+                f"map.countries.{ecosystem.slug}",
+                caption=_("Where the partnerships of %(ecosystem)s are")
+                % {"ecosystem": ecosystem.name},
+                filters={"ecosystem": ecosystem.slug},
+            ),
+            "charts": [CHARTS[slug].shown(ecosystem) for slug in ECOSYSTEM_CHARTS],
         },
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
+from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import PublicationStatus
@@ -32,6 +33,14 @@ class LabelledInlineFormSet(BaseInlineFormSet):
 
 class LabelledTabularInline(admin.TabularInline):
     formset = LabelledInlineFormSet
+
+
+def side_by_side(field: str) -> tuple[str, ...]:
+    """A translated field's columns (``summary_en``, ``summary_fr``…) as one row of a fieldset.
+
+    django-modeltranslation would put each language on a row of its own.
+    """
+    return tuple(get_translation_fields(field))
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

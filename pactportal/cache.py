@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re, patch_cache_control, set_response_etag
+from django.utils.translation import get_language
 
 GENERATION_KEY = "pages:generation"
 CONTENT_APPS = {"ecosystems", "partnerships", "alliances"}
@@ -46,11 +47,13 @@ def until_content_changes(name: str, compute):
     """``compute()``, computed once until the next content change (with the page cache on).
 
     For values every page view would otherwise recompute over the whole data set, such as the
-    Pact's headline figures. The generation in the key retires them on any change.
+    Pact's headline figures. The generation in the key retires them on any change; the
+    language in it keeps translated values (country names, ecosystem names) to their language.
     """
     if not settings.PAGE_CACHE_SECONDS:
         return compute()
-    return cache.get_or_set(f"memo.{generation()}.{name}", compute, settings.PAGE_CACHE_SECONDS)
+    key = f"memo.{generation()}.{get_language()}.{name}"
+    return cache.get_or_set(key, compute, settings.PAGE_CACHE_SECONDS)
 
 
 def _content_changed(sender, **kwargs):

@@ -1,5 +1,6 @@
 """Abstract building blocks shared by the portal's content models (no tables of their own)."""
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
@@ -14,8 +15,15 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
-# Stemming for English, the language of the portal's content today.
+# PostgreSQL's text search configuration for each interface language: its stemming and stop
+# words. A language PostgreSQL has no configuration for gets "simple" (no stemming).
+SEARCH_CONFIG_BY_LANGUAGE = {"en": "english", "fr": "french", "de": "german"}
+# Fields that are not translated (names, acronyms) are searched with English stemming.
 SEARCH_CONFIG = "english"
+
+
+def search_config(language: str) -> str:
+    return SEARCH_CONFIG_BY_LANGUAGE.get(language, "simple")
 
 
 def count_of(queryset: models.QuerySet, field: str):
@@ -57,15 +65,33 @@ class AnyOf(models.Lookup):
         return In(self.lhs, self.rhs).as_sql(compiler, connection)
 
 
-def search_vector(*weighted_fields: tuple[str, str]) -> SearchVector:
-    """A weighted English search vector over ``(field, weight)`` pairs.
+def search_columns(
+    weighted_fields: tuple[tuple[str, str], ...], translated: frozenset[str]
+) -> list[tuple[str, str, str]]:
+    """``(column, weight, config)`` for each field: a translated field has a column per language.
+
+    Each language's column is stemmed in that language, so "partenariats" finds "partenariat".
+    """
+    columns = []
+    for field, weight in weighted_fields:
+        if field in translated:
+            columns += [
+                (f"{field}_{code}", weight, search_config(code))
+                for code, _name in settings.LANGUAGES
+            ]
+        else:
+            columns.append((field, weight, SEARCH_CONFIG))
+    return columns
+
+
+def search_vector(columns: list[tuple[str, str, str]]) -> SearchVector:
+    """A weighted search vector over ``(column, weight, config)`` triples.
 
     The same expression is indexed (a GIN expression index) and queried, so PostgreSQL can
     answer a search from the index.
     """
     vectors = [
-        SearchVector(field, weight=weight, config=SEARCH_CONFIG)
-        for field, weight in weighted_fields
+        SearchVector(column, weight=weight, config=config) for column, weight, config in columns
     ]
     combined = vectors[0]
     for vector in vectors[1:]:
@@ -104,20 +130,40 @@ class StoredVector(models.Expression):
         return f"{table}.{connection.ops.quote_name(self.column)}", []
 
 
+def search_query(text: str) -> SearchQuery:
+    """The visitor's words stemmed in every language of the portal, any of which may match.
+
+    Visitors search in their own language, or in English, whatever page they are on.
+    """
+    configs = dict.fromkeys(search_config(code) for code, _name in settings.LANGUAGES)
+    queries = [SearchQuery(text, search_type="websearch", config=config) for config in configs]
+    combined = queries[0]
+    for query in queries[1:]:
+        combined = combined | query
+    return combined
+
+
 class SearchableQuerySet(models.QuerySet):
     """Ranked full-text search on PostgreSQL; plain substring matching on SQLite.
 
     A queryset declares ``search_fields`` as ``(field, weight)`` pairs, weights A (most
-    important) to D. SQLite serves only the zero-setup quick start, so it gets the simple match.
-    Large tables keep their vector in a column (``stored_vector``, see ``StoredVector``).
+    important) to D, and which of them are translated (``translated_search_fields``, the same
+    fields its model registers with django-modeltranslation). SQLite serves only the
+    zero-setup quick start, so it gets the simple match. Large tables keep their vector in a
+    column (``stored_vector``, see ``StoredVector``).
     """
 
     search_fields: tuple[tuple[str, str], ...] = ()
+    translated_search_fields: frozenset[str] = frozenset()
     stored_vector = False
 
     @classmethod
+    def columns(cls) -> list[tuple[str, str, str]]:
+        return search_columns(cls.search_fields, cls.translated_search_fields)
+
+    @classmethod
     def vector(cls) -> SearchVector:
-        return search_vector(*cls.search_fields)
+        return search_vector(cls.columns())
 
     def search(self, text: str):
         text = text.strip()
@@ -125,10 +171,10 @@ class SearchableQuerySet(models.QuerySet):
             return self.none()
         if connections[self.db].vendor != "postgresql":
             condition = Q()
-            for field, _weight in self.search_fields:
-                condition |= Q(**{f"{field}__icontains": text})
+            for column, _weight, _config in self.columns():
+                condition |= Q(**{f"{column}__icontains": text})
             return self.filter(condition)
-        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        query = search_query(text)
         vector = StoredVector() if self.stored_vector else self.vector()
         return (
             self.alias(search_match=vector)

@@ -15,6 +15,7 @@ from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import Q
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 _ISO_PARTIAL = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
 
@@ -69,7 +70,9 @@ class PartialDate:
         return self.date.year
 
     def __str__(self) -> str:
-        pattern = {DatePrecision.DAY: "j F Y", DatePrecision.MONTH: "F Y", DatePrecision.YEAR: "Y"}
+        # Each language writes a full date its own way ("10. November 2020" in German).
+        day = pgettext("date format", "j F Y")
+        pattern = {DatePrecision.DAY: day, DatePrecision.MONTH: "F Y", DatePrecision.YEAR: "Y"}
         return format_date(self.date, pattern[self.precision])
 
 

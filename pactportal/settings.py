@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -114,6 +115,8 @@ PERMISSIONS_POLICY = {
 }
 
 INSTALLED_APPS = [
+    # Before the admin, so that its translated fields show side by side there.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -137,6 +140,7 @@ INSTALLED_APPS = [
     "ecosystems",
     "partnerships",
     "alliances",
+    "figures",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +158,8 @@ MIDDLEWARE = [
     # Before sessions and authentication: a cached page for an anonymous reader skips both.
     "pactportal.cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of the URL prefix for pages; ?lang= or Accept-Language for the API.
+    "pactportal.i18n.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -179,6 +185,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "pactportal.i18n.languages",
             ],
         },
     },
@@ -247,6 +254,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The interface languages. Adding one is adding its catalogue under locale/ and a line here
+# (and a migration for the translated content fields it brings).
+LANGUAGES = [
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("de", _("German")),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Curated texts missing in a language are shown in English.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
@@ -331,6 +349,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "pactportal.api.error_responses",
+        "pactportal.i18n.language_parameters",
     ],
 }
 

@@ -1,4 +1,4 @@
-"""The sitemap: every published page, from the same published-only querysets as the pages."""
+"""The sitemap: every published page in every language, from the published-only querysets."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -8,7 +8,15 @@ from ecosystems.models import Ecosystem
 from partnerships.models import Document, Organisation, Partnership
 
 
-class PagesSitemap(Sitemap):
+class TranslatedSitemap(Sitemap):
+    """Each page once per language, with its other languages as hreflang alternates."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PagesSitemap(TranslatedSitemap):
     priority = 0.8
 
     def items(self):
@@ -20,13 +28,14 @@ class PagesSitemap(Sitemap):
             "partnerships:document_list",
             "alliances:list",
             "alliances:check",
+            "figures:index",
         ]
 
     def location(self, item):
         return reverse(item)
 
 
-class PublishedSitemap(Sitemap):
+class PublishedSitemap(TranslatedSitemap):
     model = None
 
     def items(self):

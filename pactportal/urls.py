@@ -3,22 +3,24 @@
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
 
-from . import views
+from . import i18n, views
 from .sitemaps import SITEMAPS
 
-admin.site.site_header = "Pact for Skills portal: curation"
-admin.site.site_title = "Pact for Skills curation"
-admin.site.index_title = "Content"
+admin.site.site_header = _("Pact for Skills portal: curation")
+admin.site.site_title = _("Pact for Skills curation")
+admin.site.index_title = _("Content")
 
 handler400 = "pactportal.views.bad_request"
 handler404 = "pactportal.views.page_not_found"
@@ -48,10 +50,18 @@ urlpatterns = [
         ),
         name="api-redoc",
     ),
+    path("language/<str:language>/", i18n.switch_language, name="switch_language"),
+]
+
+# The public pages, under their language: /en/, /fr/, /de/. A path without a prefix redirects
+# to the visitor's language (pactportal.i18n).
+urlpatterns += i18n_patterns(
     path("alliances/", include("alliances.urls")),
+    path("figures/", include("figures.urls")),
     path("", include("ecosystems.urls")),
     path("", include("partnerships.urls")),
-]
+    prefix_default_language=True,
+)
 
 # Uploaded documents are served by the web server in production; runserver serves them locally.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -2,8 +2,9 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
-from pactportal.admin import ContentAdmin, HistoryAdmin, LabelledTabularInline
+from pactportal.admin import ContentAdmin, HistoryAdmin, LabelledTabularInline, side_by_side
 from pactportal.models import count_of
 
 from .forms import PartnershipForm
@@ -80,7 +81,9 @@ class MembershipInline(LabelledTabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(ContentAdmin):
+class PartnershipAdmin(TranslationAdmin, ContentAdmin):
+    """Summary and description show their English, French and German columns side by side."""
+
     form = PartnershipForm
     resource_classes = [PartnershipResource]
     list_display = [
@@ -103,7 +106,7 @@ class PartnershipAdmin(ContentAdmin):
         ("countries", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["ecosystem"]
-    search_fields = ["name", "acronym", "summary"]
+    search_fields = ["name", "acronym", "summary_en", "summary_fr", "summary_de"]
     date_hierarchy = "launched_on"
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["ecosystem", "linked_ecosystems", "countries", "regions"]
@@ -116,7 +119,17 @@ class PartnershipAdmin(ContentAdmin):
                 "fields": ["ecosystem", "linked_ecosystems", "countries", "regions"],
             },
         ),
-        (_("About"), {"fields": ["summary", "description", "website", "contact_email"]}),
+        (
+            _("About"),
+            {
+                "fields": [
+                    side_by_side("summary"),
+                    side_by_side("description"),
+                    "website",
+                    "contact_email",
+                ]
+            },
+        ),
         (
             _("Dates"),
             {
@@ -178,11 +191,17 @@ class DocumentFileInline(admin.StackedInline):
     def measured(self, obj):
         if not obj.file:
             return _("Only uploads are measured; give the size and pages of a link yourself.")
-        return f"{filesizeformat(obj.size_bytes)}, {obj.page_count} p., SHA-256 {obj.sha256}"
+        return _("%(size)s, %(pages)s pages, SHA-256 %(sha256)s") % {
+            "size": filesizeformat(obj.size_bytes),
+            "pages": obj.page_count,
+            "sha256": obj.sha256,
+        }
 
 
 @admin.register(Document)
-class DocumentAdmin(ContentAdmin):
+class DocumentAdmin(TranslationAdmin, ContentAdmin):
+    """Title and description show their English, French and German columns side by side."""
+
     list_display = [
         "title",
         "kind",
@@ -195,11 +214,26 @@ class DocumentAdmin(ContentAdmin):
     ]
     list_filter = ["status", "kind", "ecosystem", "files__language"]
     list_select_related = ["partnership", "ecosystem"]
-    search_fields = ["title", "description"]
+    search_fields = ["title_en", "title_fr", "title_de", "description_en"]
     date_hierarchy = "issued_on"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["partnership", "ecosystem"]
     inlines = [DocumentFileInline]
+    fieldsets = [
+        (None, {"fields": [side_by_side("title"), "slug", "kind", "status"]}),
+        (
+            _("About"),
+            {
+                "fields": [
+                    ("issued_on", "issued_on_precision"),
+                    "partnership",
+                    "ecosystem",
+                    side_by_side("description"),
+                ]
+            },
+        ),
+        (_("Record"), {"fields": ["source_url", "published_at", "created_at", "updated_at"]}),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("files")

@@ -1,6 +1,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
 
 from .models import Document
 
@@ -11,8 +12,8 @@ class LatestDocumentsFeed(Feed):
     """Documents in the order they were published on the portal, newest first."""
 
     feed_type = Atom1Feed
-    title = "Pact for Skills: newly published documents"
-    subtitle = "Agreements, commitments and publications of the Pact for Skills partnerships."
+    title = _("Pact for Skills: newly published documents")
+    subtitle = _("Agreements, commitments and publications of the Pact for Skills partnerships.")
     link = reverse_lazy("partnerships:document_list")
 
     def items(self):

@@ -9,6 +9,8 @@ import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F
+from django.forms.utils import pretty_name
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
@@ -79,6 +81,17 @@ class OrderingFilter(django_filters.OrderingFilter):
     A list sorted newest first should not open with the records whose date nobody knows, and
     pages of a sorted list must not overlap, so the primary key settles equal values.
     """
+
+    def build_choices(self, fields, labels):
+        # The choices are built once, with the FilterSet class; django-filter's own would fix
+        # "… (descending)" in whatever language the first request had. Lazy labels follow each
+        # request's language.
+        descending = lazy(lambda label: self.descending_fmt % label, str)
+        choices = []
+        for field, param in fields.items():
+            label = labels.get(field, pretty_name(param))
+            choices += [(param, label), (f"-{param}", descending(label))]
+        return choices
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")

@@ -1,14 +1,17 @@
+import unicodedata
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import get_valid_filename, slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from simple_history.models import HistoricalRecords
@@ -38,17 +41,73 @@ def not_empty(*fields: str) -> Q:
     return Q(*[~Q(**{field: ""}) for field in fields])
 
 
+def alphabetical(text: str) -> str:
+    """A sort key that files “Österreich” under O and “Élysée” under E, as readers expect."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 class CountryQuerySet(models.QuerySet):
+    def options(self) -> list[tuple[str, str]]:
+        """``(code, name)`` of each country, named and sorted in the reader's language.
+
+        The names come from django-countries' translations; the table keeps English ones.
+        """
+        named = [(code, str(countries.name(code))) for code in self.values_list("code", flat=True)]
+        return sorted(named, key=lambda option: alphabetical(option[1]))
+
     def covered_by(self, partnerships: models.QuerySet):
-        """Countries a set of partnerships names as covered, or where one of its members is."""
+        """Countries a set of partnerships names as covered, or where one of its members is.
+
+        Only published members count: a draft organisation must not show where it is.
+        """
         # Two semi-joins rather than two joins: joining both paths would multiply each
         # country's partnership links by its memberships before DISTINCT could remove them.
         # DISTINCT keeps each subquery to a few dozen codes, small enough for PostgreSQL to
         # hash; one row per membership (300,000 at scale) made it re-run per country.
         return self.filter(
             Q(code__in=partnerships.values("countries").distinct())
-            | Q(code__in=partnerships.values("memberships__organisation__country").distinct())
+            | Q(
+                code__in=partnerships.filter(
+                    memberships__organisation__status=PublicationStatus.PUBLISHED
+                )
+                .values("memberships__organisation__country")
+                .distinct()
+            )
         )
+
+    def partnership_counts(self, partnerships: models.QuerySet) -> dict[str, int]:
+        """How many of ``partnerships`` each country has, in one query.
+
+        A partnership counts in a country as ``Partnership.objects.in_country()`` finds it
+        there: it covers the country or one of its published members is established there,
+        once either way, so each count is the length of the partnership list filtered by that
+        country.
+        """
+        ids = partnerships.order_by().values("pk")
+        covered = (
+            Partnership.countries.through.objects.filter(partnership__in=ids)
+            .order_by()
+            .values(code=F("country_id"), pid=F("partnership_id"))
+        )
+        hosting = (
+            Membership.objects.filter(
+                partnership__in=ids,
+                organisation__status=PublicationStatus.PUBLISHED,
+                organisation__country__isnull=False,
+            )
+            .order_by()
+            .values(code=F("organisation__country_id"), pid=F("partnership_id"))
+        )
+        # UNION (not UNION ALL) keeps each (country, partnership) pair once; Django cannot
+        # group the rows of a union, so the count wraps its SQL.
+        sql, params = covered.union(hosting).query.sql_with_params()
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT pairs.code, COUNT(*) FROM ({sql}) pairs GROUP BY pairs.code",
+                params,
+            )
+            return dict(cursor.fetchall())
 
 
 class Country(models.Model):
@@ -335,6 +394,7 @@ class Organisation(TimeStampedModel, Publishable):
 
 class PartnershipQuerySet(PublishableQuerySet):
     search_fields = (("name", "A"), ("acronym", "A"), ("summary", "B"), ("description", "C"))
+    translated_search_fields = frozenset({"summary", "description"})
     stored_vector = True
 
     def with_counts(self):
@@ -524,7 +584,7 @@ class Partnership(TimeStampedModel, Publishable):
     source_url = models.URLField(_("source"), blank=True)
 
     objects = PartnershipQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[linked_ecosystems, countries, regions])
+    # The change history is registered in translation.py, with the translated columns.
 
     class Meta:
         ordering = ["name", "pk"]
@@ -665,11 +725,16 @@ class Membership(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.organisation} — {self.get_role_display()} of {self.partnership}"
+        return _("%(organisation)s — %(role)s of %(partnership)s") % {
+            "organisation": self.organisation,
+            "role": self.get_role_display(),
+            "partnership": self.partnership,
+        }
 
 
 class DocumentQuerySet(PublishableQuerySet):
     search_fields = (("title", "A"), ("description", "B"))
+    translated_search_fields = frozenset({"title", "description"})
     stored_vector = True
 
     def in_language(self, language: str):
@@ -729,7 +794,7 @@ class Document(TimeStampedModel, Publishable):
     source_url = models.URLField(_("source"), blank=True, max_length=500)
 
     objects = DocumentQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The change history is registered in translation.py, with the translated columns.
 
     class Meta:
         # Newest first; documents whose date is unknown come last, not first.
@@ -766,6 +831,15 @@ class Document(TimeStampedModel, Publishable):
 
     def get_absolute_url(self):
         return reverse("partnerships:document_detail", args=[self.slug])
+
+    @property
+    def versions(self) -> list["DocumentFile"]:
+        """Its language versions, the reader's language first, then the rest in their order.
+
+        Sorted from the prefetched ``files`` (``for_list()``), so no query per document.
+        """
+        reader = get_language()
+        return sorted(self.files.all(), key=lambda version: version.language != reader)
 
     def clean(self):
         super().clean()
@@ -904,8 +978,8 @@ class DocumentFile(TimeStampedModel):
         if not self.size_bytes:
             return ""
         if self.size_bytes < 1024 * 1024:
-            return f"{self.size_bytes / 1024:.2f} KB"
-        return f"{self.size_bytes / (1024 * 1024):.2f} MB"
+            return _("%(size)s KB") % {"size": number_format(self.size_bytes / 1024, 2)}
+        return _("%(size)s MB") % {"size": number_format(self.size_bytes / (1024 * 1024), 2)}
 
     @property
     def label(self) -> str:

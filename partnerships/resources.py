@@ -136,6 +136,9 @@ class PartnershipResource(SlugCheckedResource):
     launched = fields.Field(
         attribute="launched", column_name="launched", widget=PartialDateWidget()
     )
+    # "summary" is the English text, whatever the language of the admin the file comes from;
+    # summary_fr and summary_de are optional columns.
+    summary = fields.Field(attribute="summary_en", column_name="summary")
 
     class Meta:
         model = Partnership
@@ -151,6 +154,8 @@ class PartnershipResource(SlugCheckedResource):
             "countries",
             "launched",
             "summary",
+            "summary_fr",
+            "summary_de",
             "website",
             "commitment_people",
             "commitment_target_year",

@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import slugify
@@ -101,6 +102,28 @@ def partial_date(value: str | None) -> PartialDate | None:
     return PartialDate.parse(value) if value else None
 
 
+def translated(record: dict, texts: dict[str, Any]) -> dict[str, Any]:
+    """The English ``texts`` and the record's ``translations`` of them, by language column.
+
+    ``{"summary": "…"}`` with ``"translations": {"fr": {"summary": "…"}}`` gives
+    ``summary_en`` and ``summary_fr``. A language the file does not give is left as it is, so
+    a curator's translation survives a reload.
+    """
+    values = {f"{name}_{settings.LANGUAGE_CODE}": value for name, value in texts.items()}
+    other_languages = {code for code, _name in settings.LANGUAGES} - {settings.LANGUAGE_CODE}
+    for language, translation in (record.get("translations") or {}).items():
+        if language not in other_languages:
+            raise PactDataError(f"translations: “{language}” is not a language of the portal")
+        unknown = set(translation) - set(texts)
+        if unknown:
+            raise PactDataError(
+                f"translations.{language}: {', '.join(sorted(unknown))} cannot be translated"
+            )
+        for name, value in translation.items():
+            values[f"{name}_{language}"] = "\n".join(value) if isinstance(value, list) else value
+    return values
+
+
 class PactDataLoader:
     """Turns the file's records into rows: matched, compared, validated, saved if changed."""
 
@@ -170,10 +193,15 @@ class PactDataLoader:
             Ecosystem,
             {"slug": record["slug"]},
             {
-                "name": record["name"],
-                "includes": "\n".join(record["includes"]),
-                "description": record["description"],
-                "labour_market_size": record["labour_market_size"],
+                **translated(
+                    record,
+                    {
+                        "name": record["name"],
+                        "includes": "\n".join(record["includes"]),
+                        "description": record["description"],
+                        "labour_market_size": record["labour_market_size"],
+                    },
+                ),
                 "pact_page_url": record["pact_page_url"],
                 "source_url": record["source_url"],
             },
@@ -222,8 +250,9 @@ class PactDataLoader:
                 "ecosystem_id": self.ecosystem_id(record["ecosystem"])
                 if record["ecosystem"]
                 else None,
-                "summary": record["summary"],
-                "description": record["description"],
+                **translated(
+                    record, {"summary": record["summary"], "description": record["description"]}
+                ),
                 "launched_on": launched.date if launched else None,
                 "launched_on_precision": launched.precision if launched else "",
                 "launch_note": record["launch_note"],
@@ -265,7 +294,9 @@ class PactDataLoader:
             Document,
             {"slug": record["slug"]},
             {
-                "title": record["title"],
+                **translated(
+                    record, {"title": record["title"], "description": record["description"]}
+                ),
                 "kind": record["kind"],
                 "issued_on": issued.date if issued else None,
                 "issued_on_precision": issued.precision if issued else "",
@@ -273,7 +304,6 @@ class PactDataLoader:
                 "ecosystem_id": self.ecosystem_id(record["ecosystem"])
                 if record["ecosystem"]
                 else None,
-                "description": record["description"],
                 "source_url": record["source_url"],
                 "status": record["status"],
             },

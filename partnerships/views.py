@@ -5,6 +5,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from ecosystems.models import Ecosystem
+from figures.maps import country_map, members_label
 from pactportal.cache import until_content_changes
 from pactportal.models import PublicationStatus
 from pactportal.views import FilteredListView, PublicDetailView
@@ -107,11 +108,7 @@ class PartnershipListView(FacetedListView):
         }
         countries = until_content_changes(
             "covered-countries",
-            lambda: list(
-                Country.objects.covered_by(Partnership.objects.published()).values_list(
-                    "code", "name"
-                )
-            ),
+            lambda: Country.objects.covered_by(Partnership.objects.published()).options(),
         )
         return super().get_context_data(
             facets=facets,
@@ -138,7 +135,22 @@ class PartnershipDetailView(PublicDetailView):
         groups = {}
         for membership in members:
             groups.setdefault(membership.get_role_display(), []).append(membership)
-        return super().get_context_data(member_groups=groups.items(), **kwargs)
+        # From the rows already prefetched: a country it covers, or where a member is.
+        counts = dict.fromkeys((c.code for c in self.object.countries.all()), 0)
+        for membership in members:
+            if code := membership.organisation.country_id:
+                counts[code] = counts.get(code, 0) + 1
+        return super().get_context_data(
+            member_groups=groups.items(),
+            country_map=country_map(
+                counts,
+                caption=_("Countries this partnership covers or has members in"),
+                count_heading=_("Members listed"),
+                label=members_label,
+                others_label=_("not covered"),
+            ),
+            **kwargs,
+        )
 
 
 class OrganisationListView(FacetedListView):
@@ -156,9 +168,7 @@ class OrganisationListView(FacetedListView):
         return super().get_context_data(
             facets={"type": self.choices(OrganisationType.choices, self.facet_counts()["type"])},
             countries=without_counts(
-                Country.objects.filter(code__in=published.values("country")).values_list(
-                    "code", "name"
-                )
+                Country.objects.filter(code__in=published.values("country")).options()
             ),
             **kwargs,
         )

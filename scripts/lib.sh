@@ -89,12 +89,14 @@ as_root() {
     if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi
 }
 
-# ensure_browser_tools: what the browser and HTML tests drive. Debian's Chromium (Playwright
-# drives it; it never downloads a browser of its own), a Java runtime and the Nu HTML Checker
-# (vnu.jar, from npm, pinned in package-lock.json). Quick when everything is there already.
-ensure_browser_tools() {
+# ensure_test_tools: what the tests need from the system. Debian's Chromium (Playwright drives
+# it; it never downloads a browser of its own), a Java runtime and the Nu HTML Checker (vnu.jar,
+# from npm, pinned in package-lock.json), and xgettext (gettext), which extracts the interface
+# strings the catalogue test compares with locale/. Quick when everything is there already.
+ensure_test_tools() {
     local missing=()
     [ -x /usr/bin/chromium ] || missing+=(chromium)
+    command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
     command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
     command -v npm >/dev/null 2>&1 || missing+=(npm)
     if [ ${#missing[@]} -gt 0 ]; then

@@ -6,6 +6,8 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -19,6 +21,34 @@ def _fast_and_isolated(settings, tmp_path):
     # Each test rolls its data back without a signal, so a page cached in one test could
     # answer in the next; the cache's own tests turn it on.
     settings.PAGE_CACHE_SECONDS = 0
+    # Each request activates its language for the rest of the thread; a test starts in English
+    # whatever the one before it requested.
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+# Before pytest-django points the connection at the test database.
+DEVELOPMENT_DATABASE = settings.DATABASES["default"]["NAME"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _migrated_rows_survive(django_db_setup, django_db_blocker):
+    """Put back the rows the data migrations wrote (ecosystems, countries, groups) at the end.
+
+    A transactional test (the browser tests, whose live server reads from another thread)
+    empties every table when it ends. pytest-django runs such tests after the others, so this
+    session is unharmed, but a later run reusing the test database would find them gone.
+    A run of tests that need no database sets none up: then there is nothing to protect, and
+    the connection still names the development database, which must not be touched.
+    """
+    if connection.settings_dict["NAME"] == DEVELOPMENT_DATABASE:
+        yield
+        return
+    with django_db_blocker.unblock():
+        rows = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.deserialize_db_from_string(rows)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -39,7 +40,8 @@ class CountryField(LookupField):
         return super().to_internal_value(data.upper() if isinstance(data, str) else data)
 
     def to_representation(self, obj):
-        return {"code": obj.code, "name": obj.name}
+        # The name in the language the client asked for, from django-countries.
+        return {"code": obj.code, "name": str(obj)}
 
 
 class CountryFieldSchema(OpenApiSerializerFieldExtension):
@@ -240,14 +242,14 @@ class PartnershipSerializer(ModelValidatingSerializer):
         queryset=Ecosystem.objects.all(),
         allow_null=True,
         required=False,
-        help_text="Large-scale partnerships: the slug of their one ecosystem.",
+        help_text=_("Large-scale partnerships: the slug of their one ecosystem."),
     )
     linked_ecosystems = LookupField(
         slug_field="slug",
         queryset=Ecosystem.objects.all(),
         many=True,
         required=False,
-        help_text="Regional partnerships: slugs of the ecosystems they work on.",
+        help_text=_("Regional partnerships: slugs of the ecosystems they work on."),
     )
     ecosystems = EcosystemBriefSerializer(many=True, read_only=True)
     countries = CountryField(many=True, required=False)
@@ -408,7 +410,8 @@ class DocumentSerializer(ModelValidatingSerializer):
         slug_field="slug", queryset=Ecosystem.objects.all(), allow_null=True, required=False
     )
     kind_name = serializers.CharField(source="get_kind_display", read_only=True)
-    versions = DocumentFileSerializer(source="files", many=True, read_only=True)
+    # The reader's language first (Document.versions).
+    versions = DocumentFileSerializer(many=True, read_only=True)
 
     class Meta:
         model = Document

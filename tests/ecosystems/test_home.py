@@ -88,8 +88,8 @@ def test_uploaded_versions_link_to_the_file_and_links_to_their_site(client, db):
     assert "24 April 2023" in html
     download = reverse("partnerships:document_download", args=[document.slug, "it"])
     assert (
-        f'href="{download}" download type="application/pdf">Italian ({upload.size_label} - PDF)'
-        in html
+        f'href="{download}" hreflang="it" download type="application/pdf">'
+        f"Italian ({upload.size_label} - PDF)" in html
     )
     assert 'rel="external">English (PDF)' in html
 
@@ -104,7 +104,7 @@ def test_home_runs_a_constant_number_of_queries(client, db, django_assert_max_nu
         for regional in PartnershipFactory.create_batch(5 * scale, regional=True):
             regional.linked_ecosystems.add(ecosystem(slug))
             regional.countries.add("IT", "SI")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("ecosystems:home"))
     assert response.context["figures"]["partnerships"] == 60 * scale
 

@@ -41,7 +41,7 @@ def test_drafts_stay_out_of_an_ecosystem_page(client, db):
 
 
 def test_an_unknown_ecosystem_is_not_found(client, db):
-    assert client.get("/ecosystems/space-tourism/").status_code == 404
+    assert client.get(reverse("ecosystems:detail", args=["space-tourism"])).status_code == 404
 
 
 def test_a_large_ecosystem_shows_its_first_partnerships_and_links_to_all(client, db):

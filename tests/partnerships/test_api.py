@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
@@ -76,7 +77,9 @@ def test_a_partnership_in_full(pact_data):
     assert (
         data["url"] == "http://testserver/api/v1/partnerships/lombardy-regional-skills-partnership/"
     )
-    assert data["web_url"] == "http://testserver/partnerships/lombardy-regional-skills-partnership/"
+    assert data["web_url"] == "http://testserver" + reverse(
+        "partnerships:detail", args=["lombardy-regional-skills-partnership"]
+    )
     assert data["launched"] == "2022-12"  # known to the month, said so
     assert data["agreement_signed"] == "2023-04-24"
     assert data["countries"] == [{"code": "IT", "name": "Italy"}]
@@ -118,7 +121,8 @@ def test_document_versions_carry_size_pages_hash_and_an_absolute_download_url(db
         "page_count": 2,
         "sha256": upload.sha256,
         "label": f"German ({upload.size_label} - PDF)",
-        "download_url": f"http://testserver/documents/{document.slug}/de.pdf",
+        "download_url": "http://testserver"
+        + reverse("partnerships:document_download", args=[document.slug, "de"]),
     }
     english = next(v for v in versions if v["language"] == "en")
     assert english["label"] == "English (327.08 KB - PDF)"
@@ -228,10 +232,12 @@ def test_bad_filter_values_are_400_naming_the_parameter(db, endpoint, query, par
     assert list(body["errors"]) == [parameter]
 
 
-@pytest.mark.parametrize("path", ["/api/v1/organisations/", "/organisations/", "/partnerships/"])
-def test_an_empty_ordering_list_is_no_ordering(db, path):
+@pytest.mark.parametrize(
+    "view", ["api:organisation-list", "partnerships:organisation_list", "partnerships:list"]
+)
+def test_an_empty_ordering_list_is_no_ordering(db, view):
     OrganisationFactory()
-    response = client_for().get(path, {"ordering": ",,"})
+    response = client_for().get(reverse(view), {"ordering": ",,"})
     assert response.status_code == 200
 
 
@@ -521,3 +527,31 @@ def test_list_and_detail_endpoints_run_a_constant_number_of_queries(
     ]:
         with django_assert_max_num_queries(ceiling):
             assert anonymous.get(f"{API}{path}").status_code == 200, path
+
+
+def test_a_curator_writes_a_summary_in_the_language_the_request_names(curator):
+    partnership = PartnershipFactory(slug="open", summary="Skills for shipyards.")
+    detail = reverse("api:partnership-detail", args=["open"])
+    french = "Des compétences pour les chantiers navals."
+
+    response = client_for(curator).patch(f"{detail}?lang=fr", {"summary": french}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response["Content-Language"] == "fr" and response.json()["summary"] == french
+
+    partnership.refresh_from_db()
+    assert (partnership.summary_en, partnership.summary_fr) == ("Skills for shipyards.", french)
+    assert client_for().get(detail, {"lang": "de"}).json()["summary"] == "Skills for shipyards."
+
+
+def test_country_names_come_in_the_requested_language(db):
+    PartnershipFactory(slug="open").countries.add("DE")
+    detail = reverse("api:partnership-detail", args=["open"])
+    names = {
+        language: client_for().get(detail, {"lang": language}).json()["countries"]
+        for language in ("en", "fr", "de")
+    }
+    assert names == {
+        "en": [{"code": "DE", "name": "Germany"}],
+        "fr": [{"code": "DE", "name": "Allemagne"}],
+        "de": [{"code": "DE", "name": "Deutschland"}],
+    }

@@ -413,3 +413,37 @@ def test_create_curator_creates_then_updates_an_account(monkeypatch):
             "create_curator", "--username", "ines", "--password-from-env", "CURATOR_PASSWORD"
         )
     assert Document.objects.count() == 0
+
+
+def test_an_import_carries_french_and_german_summaries_and_keeps_those_it_does_not_give(
+    curator_client,
+):
+    header = b"slug,name,kind,scope,ecosystem,linked_ecosystems,countries,launched,status,"
+    upload(
+        curator_client,
+        "partnership",
+        header + b"summary,summary_fr\n"
+        b"alps,Alps Skills,regional,regional,,,IT,2024,draft,Skills in the Alps.,"
+        b"Des comp\xc3\xa9tences dans les Alpes.\n",
+        "p.csv",
+        CSV_FORMAT,
+    )
+    alps = Partnership.objects.get(slug="alps")
+    assert (alps.summary_en, alps.summary_fr) == (
+        "Skills in the Alps.",
+        "Des compétences dans les Alpes.",
+    )
+
+    upload(
+        curator_client,
+        "partnership",
+        header
+        + b"summary\nalps,Alps Skills,regional,regional,,,IT,2024,draft,Skills of the Alps.\n",
+        "p.csv",
+        CSV_FORMAT,
+    )
+    alps.refresh_from_db()
+    assert (alps.summary_en, alps.summary_fr) == (
+        "Skills of the Alps.",
+        "Des compétences dans les Alpes.",
+    )

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def link(html: str, text: str) -> str:
 
 
 def test_home_to_ecosystem_to_partnership_to_its_agreement(client, pact_data):
-    home = client.get("/").content.decode()
+    home = client.get(reverse("ecosystems:home")).content.decode()
     ecosystem = client.get(link(home, "Digital")).content.decode()
     partnership = client.get(link(ecosystem, PARTNERSHIP)).content.decode()
 
@@ -27,7 +28,9 @@ def test_home_to_ecosystem_to_partnership_to_its_agreement(client, pact_data):
 
 
 def test_the_same_partnership_by_country_and_by_name(client, pact_data):
-    listed = client.get("/partnerships/", {"country": "ES", "kind": "regional"}).content.decode()
-    found = client.get("/search/", {"q": "Madrid Oeste"}).content.decode()
+    listed = client.get(
+        reverse("partnerships:list"), {"country": "ES", "kind": "regional"}
+    ).content.decode()
+    found = client.get(reverse("partnerships:search"), {"q": "Madrid Oeste"}).content.decode()
     assert PARTNERSHIP in listed
     assert link(found, PARTNERSHIP) == link(listed, PARTNERSHIP)

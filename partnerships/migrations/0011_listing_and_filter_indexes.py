@@ -8,7 +8,7 @@ from pactportal.migration_operations import OnPostgreSQL
 class Migration(migrations.Migration):
     dependencies = [
         ("ecosystems", "0003_change_history"),
-        ("partnerships", "0008_curators_group"),
+        ("partnerships", "0010_search_every_language"),
     ]
 
     operations = [

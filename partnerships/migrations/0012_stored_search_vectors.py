@@ -13,14 +13,22 @@ VECTORS = {
         """ || setweight(to_tsvector('english'::regconfig, COALESCE("acronym", '')), 'A'))"""
     ),
     "partnerships_partnership": (
-        """(((setweight(to_tsvector('english'::regconfig, COALESCE("name", '')), 'A')"""
+        """(((((((setweight(to_tsvector('english'::regconfig, COALESCE("name", '')), 'A')"""
         """ || setweight(to_tsvector('english'::regconfig, COALESCE("acronym", '')), 'A'))"""
-        """ || setweight(to_tsvector('english'::regconfig, COALESCE("summary", '')), 'B'))"""
-        """ || setweight(to_tsvector('english'::regconfig, COALESCE("description", '')), 'C'))"""
+        """ || setweight(to_tsvector('english'::regconfig, COALESCE("summary_en", '')), 'B'))"""
+        """ || setweight(to_tsvector('french'::regconfig, COALESCE("summary_fr", '')), 'B'))"""
+        """ || setweight(to_tsvector('german'::regconfig, COALESCE("summary_de", '')), 'B'))"""
+        """ || setweight(to_tsvector('english'::regconfig, COALESCE("description_en", '')), 'C'))"""
+        """ || setweight(to_tsvector('french'::regconfig, COALESCE("description_fr", '')), 'C'))"""
+        """ || setweight(to_tsvector('german'::regconfig, COALESCE("description_de", '')), 'C'))"""
     ),
     "partnerships_document": (
-        """(setweight(to_tsvector('english'::regconfig, COALESCE("title", '')), 'A')"""
-        """ || setweight(to_tsvector('english'::regconfig, COALESCE("description", '')), 'B'))"""
+        """(((((setweight(to_tsvector('english'::regconfig, COALESCE("title_en", '')), 'A')"""
+        """ || setweight(to_tsvector('french'::regconfig, COALESCE("title_fr", '')), 'A'))"""
+        """ || setweight(to_tsvector('german'::regconfig, COALESCE("title_de", '')), 'A'))"""
+        """ || setweight(to_tsvector('english'::regconfig, COALESCE("description_en", '')), 'B'))"""
+        """ || setweight(to_tsvector('french'::regconfig, COALESCE("description_fr", '')), 'B'))"""
+        """ || setweight(to_tsvector('german'::regconfig, COALESCE("description_de", '')), 'B'))"""
     ),
 }
 
@@ -38,7 +46,7 @@ def stored_vector(table: str, expression: str) -> migrations.RunSQL:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnerships", "0009_listing_and_filter_indexes"),
+        ("partnerships", "0011_listing_and_filter_indexes"),
     ]
 
     operations = [

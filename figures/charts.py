@@ -1,0 +1,296 @@
+"""The portal's charts: what each counts, in one query, and how it is drawn as SVG.
+
+A chart's rows are computed from published records only and remembered, for each language,
+until content changes.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from alliances.models import Alliance
+from ecosystems.models import Ecosystem
+from pactportal.cache import until_content_changes
+from partnerships.models import Organisation, OrganisationType, Partnership
+
+from .maps import country_name
+
+# Drawing sizes, in SVG user units (the SVG scales to its container).
+WIDTH = 640
+BAR_ROW = 36
+BAR_HEIGHT = 14
+COLUMNS_HEIGHT = 260
+COLUMNS_AXIS = 28
+COLUMNS_TOP = 22
+VALUE_ROOM = 70
+
+
+NO_COUNTRY = _("Country not stated")
+NO_CALL = _("No call recorded")
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    value: int
+
+
+def _sum_of(queryset, field: str, summed: str):
+    """The sum of ``summed`` over the rows of ``queryset`` pointing at the outer row."""
+    total = (
+        queryset.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(total=Sum(summed))
+        .values("total")
+    )
+    return Coalesce(Subquery(total), 0)
+
+
+def partnerships_by_ecosystem(_scope) -> list[tuple[str, str, int]]:
+    return [
+        (e.slug, e.name, e.large_scale_count + e.regional_count)
+        for e in Ecosystem.objects.with_published_counts()
+    ]
+
+
+def people_pledged_by_ecosystem(_scope) -> list[tuple[str, str, int]]:
+    published = Partnership.objects.published()
+    rows = Ecosystem.objects.annotate(
+        large_scale=_sum_of(published.large_scale(), "ecosystem", "commitment_people"),
+        regional=_sum_of(published.regional(), "linked_ecosystems", "commitment_people"),
+    )
+    return [(e.slug, e.name, e.large_scale + e.regional) for e in rows]
+
+
+def launches_by_year(scope) -> list[tuple[str, str, int]]:
+    counts = dict(
+        scope.filter(launched_on__isnull=False)
+        .order_by()
+        .values_list(ExtractYear("launched_on"))
+        .annotate(n=Count("pk"))
+    )
+    if not counts:
+        return []
+    # Every year from the first launch to the last, so gaps show as gaps.
+    years = range(min(counts), max(counts) + 1)
+    return [(str(year), str(year), counts.get(year, 0)) for year in years]
+
+
+def members_by_type(scope) -> list[tuple[str, str, int]]:
+    rows = (
+        Organisation.objects.published()
+        .members_of(scope)
+        .order_by()
+        .values_list("type")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "type")
+    )
+    return [(code, str(OrganisationType(code).label), n) for code, n in rows]
+
+
+def members_by_country(scope) -> list[tuple[str, str, int]]:
+    rows = (
+        Organisation.objects.published()
+        .members_of(scope)
+        .order_by()
+        .values_list("country")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "country")
+    )
+    return [(code or "", country_name(code) if code else str(NO_COUNTRY), n) for code, n in rows]
+
+
+def alliances_by_call(_scope) -> list[tuple[str, str, int]]:
+    # Alliances of earlier programmes have no call recorded here; their sources name the
+    # programme strand that funded them, which serves as their call.
+    rows = (
+        Alliance.objects.published()
+        .order_by()
+        .values_list("call__slug", "call__title", "call__deadline", "programme_strand")
+        .annotate(n=Count("pk"))
+        .order_by(F("call__deadline").desc(nulls_last=True), "-n", "programme_strand")
+    )
+    return [
+        (slug or slugify(strand), title or strand or str(NO_CALL), n)
+        for slug, title, _deadline, strand, n in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Chart:
+    slug: str
+    title: str
+    description: str
+    key_heading: str
+    label_heading: str
+    value_heading: str
+    compute: Callable
+    columns: bool = False  # one column per year, instead of one bar per row
+    scoped: bool = False  # can be drawn for one ecosystem's partnerships
+
+    def rows(self, ecosystem=None) -> list[Row]:
+        """The chart's rows, over every published partnership or one ecosystem's."""
+        scope = Partnership.objects.published()
+        name = f"chart.{get_language()}.{self.slug}"
+        if ecosystem is not None:
+            scope = scope.in_ecosystem(ecosystem)
+            name = f"{name}.{ecosystem.slug}"
+        # Remembered per language: the labels are part of the rows.
+        computed = until_content_changes(name, lambda: self.compute(scope))
+        return [Row(key, str(label), value) for key, label, value in computed]
+
+    def drawing(self, rows: list[Row]) -> dict:
+        return columns_drawing(rows) if self.columns else bars_drawing(rows)
+
+    def shown(self, ecosystem=None) -> dict:
+        """What the chart template takes: the chart, its rows, their drawing, the ecosystem."""
+        rows = self.rows(ecosystem)
+        return {"chart": self, "rows": rows, "drawing": self.drawing(rows), "ecosystem": ecosystem}
+
+
+def bars_drawing(rows: list[Row]) -> dict:
+    """Horizontal bars, each with its label above it and its value at its end."""
+    highest = max((row.value for row in rows), default=0) or 1
+    room = WIDTH - VALUE_ROOM
+    bars = []
+    for i, row in enumerate(rows):
+        top = i * BAR_ROW
+        width = round(room * row.value / highest, 1)
+        bars.append(
+            {
+                "row": row,
+                "label_y": top + 12,
+                "y": top + 17,
+                "width": width,
+                "height": BAR_HEIGHT,
+                "value_x": width + 6,
+                "value_y": top + 17 + BAR_HEIGHT - 2,
+            }
+        )
+    return {"width": WIDTH, "height": max(len(rows), 1) * BAR_ROW, "bars": bars}
+
+
+def columns_drawing(rows: list[Row]) -> dict:
+    """Vertical columns over a labelled axis, each with its value above it."""
+    highest = max((row.value for row in rows), default=0) or 1
+    plot = COLUMNS_HEIGHT - COLUMNS_AXIS - COLUMNS_TOP
+    slot = WIDTH / max(len(rows), 1)
+    width = round(slot * 0.6, 1)
+    columns = []
+    for i, row in enumerate(rows):
+        height = round(plot * row.value / highest, 1)
+        centre = round(slot * i + slot / 2, 1)
+        top = COLUMNS_TOP + plot - height
+        columns.append(
+            {
+                "row": row,
+                "x": round(centre - width / 2, 1),
+                "y": round(top, 1),
+                "width": width,
+                "height": height,
+                "centre": centre,
+                "value_y": round(top - 6, 1),
+                "label_y": COLUMNS_HEIGHT - 8,
+            }
+        )
+    return {
+        "width": WIDTH,
+        "height": COLUMNS_HEIGHT,
+        "axis_y": COLUMNS_TOP + plot,
+        "columns": columns,
+    }
+
+
+CHARTS = {
+    chart.slug: chart
+    for chart in [
+        Chart(
+            slug="partnerships-by-ecosystem",
+            title=_("Partnerships per ecosystem"),
+            description=_(
+                "Published large-scale partnerships of each ecosystem plus the regional "
+                "partnerships linked to it. A regional partnership linked to several "
+                "ecosystems counts in each."
+            ),
+            key_heading=_("Ecosystem slug"),
+            label_heading=_("Ecosystem"),
+            value_heading=_("Partnerships"),
+            compute=partnerships_by_ecosystem,
+        ),
+        Chart(
+            slug="launches-by-year",
+            title=_("Partnerships launched each year"),
+            description=_(
+                "Published partnerships by the year they were launched. Partnerships whose "
+                "launch date is not known are left out."
+            ),
+            key_heading=_("Year"),
+            label_heading=_("Year"),
+            value_heading=_("Partnerships launched"),
+            compute=launches_by_year,
+            columns=True,
+            scoped=True,
+        ),
+        Chart(
+            slug="members-by-type",
+            title=_("Member organisations by type"),
+            description=_(
+                "Published organisations that are members of at least one published "
+                "partnership, by type. Each organisation counts once."
+            ),
+            key_heading=_("Type code"),
+            label_heading=_("Type"),
+            value_heading=_("Organisations"),
+            compute=members_by_type,
+            scoped=True,
+        ),
+        Chart(
+            slug="members-by-country",
+            title=_("Member organisations by country"),
+            description=_(
+                "Published organisations that are members of at least one published "
+                "partnership, by the country where they are established."
+            ),
+            key_heading=_("Country code"),
+            label_heading=_("Country"),
+            value_heading=_("Organisations"),
+            compute=members_by_country,
+            scoped=True,
+        ),
+        Chart(
+            slug="people-pledged-by-ecosystem",
+            title=_("People pledged for training, per ecosystem"),
+            description=_(
+                "The number of people the published partnerships of each ecosystem commit to "
+                "upskill or reskill, as stated by those that give a number. A regional "
+                "partnership linked to several ecosystems counts in each."
+            ),
+            key_heading=_("Ecosystem slug"),
+            label_heading=_("Ecosystem"),
+            value_heading=_("People pledged"),
+            compute=people_pledged_by_ecosystem,
+        ),
+        Chart(
+            slug="alliances-by-call",
+            title=_("Erasmus+ alliances per call"),
+            description=_(
+                "Published Blueprint alliances by the funding call that selected them, or, for "
+                "alliances of earlier programmes, by the programme strand their sources name."
+            ),
+            key_heading=_("Call or strand (slug)"),
+            label_heading=_("Call or programme strand"),
+            value_heading=_("Alliances"),
+            compute=alliances_by_call,
+        ),
+    ]
+}
+
+# The charts an ecosystem page shows for its own partnerships.
+ECOSYSTEM_CHARTS = ["launches-by-year", "members-by-type"]
