@@ -139,8 +139,10 @@ def test_the_quick_start_migrates_loads_and_serves_on_sqlite(tmp_path):
         assert result.returncode == 0, result.stderr
     pages = (
         "import django; django.setup(); from django.test import Client; "
-        "c = Client(HTTP_HOST='localhost'); print(*[c.get(u).status_code for u in "
-        "('/', '/search/?q=skills', '/partnerships/?country=IT', '/documents/')])"
+        "from django.urls import reverse; c = Client(HTTP_HOST='localhost'); "
+        "print(*[c.get(reverse(name) + query).status_code for name, query in ["
+        "('ecosystems:home', ''), ('partnerships:search', '?q=skills'), "
+        "('partnerships:list', '?country=IT'), ('partnerships:document_list', '')]])"
     )
     result = subprocess.run(
         [sys.executable, "-c", pages], cwd=ROOT, env=env, capture_output=True, text=True
