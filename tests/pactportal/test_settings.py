@@ -149,3 +149,21 @@ def test_the_quick_start_migrates_loads_and_serves_on_sqlite(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["200", "200", "200", "200"]
+
+
+@pytest.mark.parametrize(("value", "expected"), [("30/minute", "30/minute"), ("off", "None")])
+def test_the_anonymous_api_limit_comes_from_the_environment_and_can_be_lifted(value, expected):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['anon'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean_environment(DEBUG="true", API_THROTTLE_ANON=value),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
