@@ -114,7 +114,7 @@ def main() -> int:
     passed = errors == 0 and growth < GROWTH_LIMIT_MB
     lines = [
         START,
-        f"Run on {started:%Y-%m-%d %H:%M} UTC by `scripts/soak {' '.join(sys.argv[1:])}`: "
+        f"Run on {started:%Y-%m-%d %H:%M} UTC by `{' '.join(['scripts/soak', *sys.argv[1:]])}`: "
         f"{args.minutes} minutes at concurrency {args.concurrency} on the scale data at factor "
         f"{args.factor}, gunicorn without worker recycling, half the requests missing the page "
         f"cache. Machine: {machine()}.",
