@@ -16,19 +16,10 @@ from django.db import connection
 from playwright.sync_api import sync_playwright
 
 from partnerships.models import DocumentFile, Partnership
+from tests.chromium import launch
 from tests.factories import DocumentFactory, make_pdf
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 MADRID = "Madrid Oeste Tecnológico Regional Skills Partnership"
@@ -47,7 +38,7 @@ def browser(django_db_setup, django_db_blocker):
     # calls between browser steps are still plain synchronous code.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         # Django keeps connections per context, and Playwright's loop gives this thread a new
         # one: hand it the rows each live-server test restores before it starts.
         connection._test_serialized_contents = migrations_rows

@@ -4,17 +4,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
-from .conftest import build_pact
+from tests.chromium import launch
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from .conftest import build_pact
 
 
 @pytest.fixture
@@ -27,9 +19,7 @@ def pact_site(live_server):
 @pytest.fixture
 def browser(pact_site):
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
 

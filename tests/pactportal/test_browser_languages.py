@@ -11,17 +11,9 @@ from django.utils import translation
 from playwright.sync_api import expect, sync_playwright
 
 from pactportal.models import PublicationStatus
+from tests.chromium import launch
 from tests.factories import PartnershipFactory
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 PASSWORD = "a-long-curator-password-for-tests"
 
 # The live server answers from another thread, so the data is committed; the rows the
@@ -37,9 +29,7 @@ def address(language: str, view: str, *args) -> str:
 @pytest.fixture
 def browser():
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
 
