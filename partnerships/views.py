@@ -47,12 +47,15 @@ class FacetedListView(FilteredListView):
     get if I chose this instead". Each facet costs one grouped query, whatever the data size.
     """
 
+    def cleaned_filters(self) -> dict:
+        """The filter values the page's own form validated; invalid ones are left out."""
+        return self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+
     def others_filtered(self, name: str):
         # Reuses the values the page's own form already validated: no second validation, no
         # second lookup of slugs and codes in the database.
         queryset = self.get_base_queryset()
-        cleaned = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
-        for field, value in cleaned.items():
+        for field, value in self.cleaned_filters().items():
             if field not in (name, "ordering"):
                 queryset = self.filterset.filters[field].filter(queryset, value)
         return queryset
@@ -67,7 +70,7 @@ class FacetedListView(FilteredListView):
         The unfiltered list is where most visitors land, and its counts run over every
         published row, like the home page's figures.
         """
-        cleaned = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+        cleaned = self.cleaned_filters()
         if any(value not in (None, "") for field, value in cleaned.items() if field != "ordering"):
             return self.count_facets()
         return until_content_changes(f"facets.{type(self).__name__}", self.count_facets)
@@ -239,8 +242,7 @@ class DocumentListView(FacetedListView):
         truncated = len(top) > PARTNERSHIP_CHOICES
         choices = top[:PARTNERSHIP_CHOICES]
         # The validated choice: raw input may name nothing, or hold bytes no query may carry.
-        cleaned = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
-        chosen = cleaned.get("partnership")
+        chosen = self.cleaned_filters().get("partnership")
         if chosen and chosen.slug not in {slug for slug, _name, _n in choices}:
             n = matching.filter(partnership=chosen).count()
             choices.append((chosen.slug, chosen.name, n))

@@ -263,11 +263,12 @@ def wrk(url: str, *, duration: int, concurrency: int, bust: bool) -> dict:
     }
 
 
-def measure(server_env: dict, database_url: str, args, *, full: bool) -> dict:
-    """wrk's figures for every URL (uncached, cached, static ceiling) or, unless ``full``,
-    for the paginated lists uncached only."""
-    static_root = Path(tempfile.mkdtemp(prefix="pactportal-bench-static-"))
-    env = {**server_env, "DATABASE_URL": database_url, "STATIC_ROOT": str(static_root)}
+def collect_and_probe(env: dict) -> dict:
+    """Collect the static files into ``env``'s STATIC_ROOT, then ask Django for the URLs.
+
+    The probe also leaves each URL's bytes under ``bench/`` there, as its static ceiling.
+    """
+    static_root = Path(env["STATIC_ROOT"])
     manage(env, "collectstatic", "--noinput")
     # The probe runs with the per-process memory cache, so it never touches the server's Redis.
     probe_env = {**env, "REDIS_URL": "", "ALLOWED_HOSTS": "testserver"}
@@ -277,7 +278,15 @@ def measure(server_env: dict, database_url: str, args, *, full: bool) -> dict:
         capture_output=True,
         text=True,
     ).stdout
-    found = json.loads(output)
+    return json.loads(output)
+
+
+def measure(server_env: dict, database_url: str, args, *, full: bool) -> dict:
+    """wrk's figures for every URL (uncached, cached, static ceiling) or, unless ``full``,
+    for the paginated lists uncached only."""
+    static_root = Path(tempfile.mkdtemp(prefix="pactportal-bench-static-"))
+    env = {**server_env, "DATABASE_URL": database_url, "STATIC_ROOT": str(static_root)}
+    found = collect_and_probe(env)
     results = {"probe": found, "urls": {}}
     with Gunicorn(env) as server:
         for name, path in found["urls"].items():

@@ -14,6 +14,7 @@ import argparse
 import datetime
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,11 +23,10 @@ from pathlib import Path
 from tests.perf.bench import (
     REPORT,
     Gunicorn,
+    collect_and_probe,
     machine,
-    manage,
     prepare_database,
     production_env,
-    run,
 )
 
 SOAK_SCRIPT = Path(__file__).with_name("soak.lua")
@@ -78,21 +78,7 @@ def main() -> int:
         # No recycling: a leak must show as growth, not be cleared by a restart.
         "GUNICORN_MAX_REQUESTS": "0",
     }
-    manage(env, "collectstatic", "--noinput")
-    probe_env = {**env, "REDIS_URL": "", "ALLOWED_HOSTS": "testserver"}
-    found = json.loads(
-        run(
-            [
-                sys.executable,
-                str(Path(__file__).with_name("bench.py")),
-                "probe",
-                str(static_root / "bench"),
-            ],
-            probe_env,
-            capture_output=True,
-            text=True,
-        ).stdout
-    )
+    found = collect_and_probe(env)
     paths = [*found["urls"].values(), f"/static/{found['statics']['home']}"]
 
     slices = []
@@ -107,6 +93,8 @@ def main() -> int:
                 f"p95 {figures['p95']:.0f} ms, largest worker {figures['rss_mb']:.0f} MB",
                 flush=True,
             )
+
+    shutil.rmtree(static_root)
 
     half = len(slices) // 2
     growth = max(s["rss_mb"] for s in slices[half:]) - slices[half - 1]["rss_mb"]
