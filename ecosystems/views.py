@@ -81,7 +81,9 @@ def ecosystem_detail(request, slug: str):
             "large_scale": partnerships.large_scale().for_list()[:ECOSYSTEM_PARTNERSHIPS],
             "regional": partnerships.regional().for_list()[:ECOSYSTEM_PARTNERSHIPS],
             "documents": documents.for_list()[:ECOSYSTEM_DOCUMENTS],
-            "document_count": documents.count(),
+            "document_count": until_content_changes(
+                f"document-count.{ecosystem.slug}", documents.count
+            ),
             "country_map": partnership_map(
                 partnerships,
                 f"map.countries.{ecosystem.slug}",

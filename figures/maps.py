@@ -5,6 +5,7 @@ Earth (world-atlas) and committed: the portal reads only that file and needs no 
 """
 
 import functools
+import hashlib
 import json
 import math
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
+
+from pactportal.cache import until_content_changes
 
 MAP_FILE = Path(__file__).with_name("europe.json")
 SHADES = 5
@@ -90,6 +93,7 @@ class CountryMap:
     frame) included, so the table beside the map lists them all.
     """
 
+    key: str  # a digest of what the map shows
     width: int
     height: int
     land: str
@@ -118,9 +122,30 @@ def country_map(
     Each highlighted country links to the partnership list filtered by it (and by
     ``filters``); its accessible name is its name and what ``label`` says of its count. Every
     other country the map draws is named too, with ``others_label`` (by default what
-    ``label`` says of zero).
+    ``label`` says of zero). Naming some fifty countries costs more than the page around
+    them, so a map is made once per content change and language for the same arguments.
     """
-    others_label = others_label or label(0)
+    key = hashlib.sha256(
+        repr(
+            (
+                sorted(counts.items()),
+                caption,
+                count_heading,
+                label.__qualname__,
+                others_label,
+                sorted((filters or {}).items()),
+            )
+        ).encode()
+    ).hexdigest()
+    return until_content_changes(
+        f"country-map.{key}",
+        lambda: _country_map(
+            key, counts, caption, count_heading, label, others_label or label(0), filters
+        ),
+    )
+
+
+def _country_map(key, counts, caption, count_heading, label, others_label, filters) -> CountryMap:
     shapes = geometry()["countries"]
     highest = max(counts.values(), default=0)
     list_url = reverse("partnerships:list")
@@ -141,6 +166,7 @@ def country_map(
         key=lambda country: (-country.count, country.name),
     )
     return CountryMap(
+        key=key,
         width=geometry()["width"],
         height=geometry()["height"],
         land=geometry()["land"],

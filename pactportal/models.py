@@ -8,7 +8,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connections, models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import In
 from django.utils import timezone
@@ -42,9 +42,31 @@ def count_of(queryset: models.QuerySet, field: str):
     return Coalesce(Subquery(counted), 0)
 
 
+class IdSet:
+    """A long, fixed list of integer ids for the ``__any`` lookup, ready to send as one array.
+
+    Neither Django (which walks a list or tuple value item by item each time a filter is added)
+    nor the driver (which dumps a list item by item on every query) looks inside it: the array
+    is written out once, when the set is made, and each query sends that one string.
+    """
+
+    __slots__ = ("array", "ids")
+
+    def __init__(self, ids):
+        self.__setstate__(tuple(int(i) for i in ids))
+
+    # Pickled (into the cache) as the ids alone.
+    def __getstate__(self):
+        return self.ids
+
+    def __setstate__(self, ids):
+        self.ids = ids
+        self.array = "{" + ",".join(map(str, ids)) + "}"
+
+
 @models.IntegerField.register_lookup
 class AnyOf(models.Lookup):
-    """``id__any=[...]``: membership in a long list of integers, sent as one array on PostgreSQL.
+    """``id__any=IdSet(...)``: membership in thousands of ids, sent as one array on PostgreSQL.
 
     ``__in`` prepares and sends one parameter per value; with thousands of ids, building,
     binding and parsing them costs more than the query. Unnested into a subquery, the array is
@@ -55,14 +77,16 @@ class AnyOf(models.Lookup):
     prepare_rhs = False
 
     def get_prep_lookup(self):
-        return list(self.rhs)
+        if not isinstance(self.rhs, IdSet):
+            raise TypeError("__any takes an IdSet")
+        return self.rhs
 
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} IN (SELECT unnest(%s::bigint[]))", (*lhs_params, self.rhs)
+        return f"{lhs} IN (SELECT unnest(%s::bigint[]))", (*lhs_params, self.rhs.array)
 
     def as_sql(self, compiler, connection):
-        return In(self.lhs, self.rhs).as_sql(compiler, connection)
+        return In(self.lhs, list(self.rhs.ids)).as_sql(compiler, connection)
 
 
 def search_columns(
@@ -182,6 +206,24 @@ class SearchableQuerySet(models.QuerySet):
             .annotate(search_rank=SearchRank(vector, query))
             .order_by("-search_rank", *self.model._meta.ordering)
         )
+
+    def best(self, text: str, limit: int) -> tuple[int, list]:
+        """How many rows match ``text``, and the ``limit`` best of them as this queryset loads
+        them.
+
+        The ranking sorts the matching ids alone, counting them in the same pass; only the few
+        shown are then loaded with all they show, instead of every match being joined to its
+        relations and sorted whole.
+        """
+        top = list(
+            self.search(text)
+            .annotate(search_total=Window(Count("pk")))
+            .values_list("pk", "search_total")[:limit]
+        )
+        if not top:
+            return 0, []
+        rows = self.in_bulk([pk for pk, _total in top])
+        return top[0][1], [rows[pk] for pk, _total in top]
 
 
 class TimeStampedModel(models.Model):

@@ -230,6 +230,9 @@ else:
 # Anonymous pages and API reads are cached this long (seconds), or until content changes;
 # 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Each process also keeps the cache entries it used last in its own memory, up to this many
+# bytes (pactportal/cache.py); 0 keeps none.
+LOCAL_CACHE_BYTES = env.int("LOCAL_CACHE_BYTES", default=32 * 1024 * 1024)
 
 AUTHENTICATION_BACKENDS = [
     # First: it refuses a locked-out client before any password is checked.

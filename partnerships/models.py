@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from ecosystems.models import Ecosystem
 from pactportal.cache import until_content_changes
 from pactportal.models import (
+    IdSet,
     PublicationStatus,
     Publishable,
     PublishableQuerySet,
@@ -479,7 +480,7 @@ def hosting(country) -> Q:
         return Q(pk__in=members)
     ids = until_content_changes(
         f"hosting.{country.pk}",
-        lambda: list(members.order_by().distinct().values_list("partnership", flat=True)),
+        lambda: IdSet(members.order_by().distinct().values_list("partnership", flat=True)),
     )
     return Q(pk__any=ids)
 

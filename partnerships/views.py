@@ -1,3 +1,5 @@
+import hashlib
+
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
@@ -65,15 +67,19 @@ class FacetedListView(FilteredListView):
         raise NotImplementedError
 
     def facet_counts(self) -> dict[str, dict]:
-        """The counts for the current filters; on the unfiltered list, once per content change.
+        """The counts for the current filters, once per content change for each set of them.
 
-        The unfiltered list is where most visitors land, and its counts run over every
-        published row, like the home page's figures.
+        Each facet counts over every published row the other filters leave, as the home page's
+        figures count over all of them; the same filters give the same counts until content
+        changes, so they are remembered under the filters' validated values.
         """
-        cleaned = self.cleaned_filters()
-        if any(value not in (None, "") for field, value in cleaned.items() if field != "ordering"):
-            return self.count_facets()
-        return until_content_changes(f"facets.{type(self).__name__}", self.count_facets)
+        chosen = sorted(
+            (field, getattr(value, "pk", value))
+            for field, value in self.cleaned_filters().items()
+            if field != "ordering" and value not in (None, "")
+        )
+        digest = hashlib.sha256(repr(chosen).encode()).hexdigest()
+        return until_content_changes(f"facets.{type(self).__name__}.{digest}", self.count_facets)
 
     @staticmethod
     def choices(options, counts: dict) -> list[tuple[str, str, int]]:
@@ -303,13 +309,13 @@ def search(request):
             ),
         ]
         for key, label, queryset, list_url in sources:
-            found = queryset.search(text)
+            count, results = queryset.best(text, SEARCH_RESULTS_PER_GROUP)
             groups.append(
                 {
                     "key": key,
                     "label": label,
-                    "count": found.count(),
-                    "results": list(found[:SEARCH_RESULTS_PER_GROUP]),
+                    "count": count,
+                    "results": results,
                     "list_url": list_url,
                 }
             )

@@ -1,7 +1,5 @@
 """The map of Europe as a template tag that draws each distinct map once per content change."""
 
-import hashlib
-
 from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -16,20 +14,11 @@ def drawn_map(country_map, map_id: str) -> str:
     """``figures/includes/map.html`` for ``country_map``, remembered until content changes.
 
     Drawing a map escapes some 40 kB of country outlines; the overview maps are the same for
-    every visitor of a language, so they are drawn once. The key holds everything the drawing
+    every visitor of a language, so they are drawn once. The map's key sums up everything it
     shows, so two maps with different numbers or links never share one.
     """
-    shown = (
-        map_id,
-        country_map.caption,
-        country_map.count_heading,
-        [(c.code, c.count, c.shade, c.href, c.label) for c in country_map.highlighted],
-        [(c.code, c.label) for c in country_map.others],
-        country_map.legend,
-    )
-    digest = hashlib.sha256(repr(shown).encode()).hexdigest()
     html = until_content_changes(
-        f"map-html.{digest}",
+        f"map-html.{map_id}.{country_map.key}",
         lambda: render_to_string(
             "figures/includes/map.html", {"map": country_map, "map_id": map_id}
         ),

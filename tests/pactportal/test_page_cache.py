@@ -182,3 +182,60 @@ def test_the_unfiltered_counts_are_remembered_until_content_changes(
     again = get(LIST, QUERY_STRING="ordering=name")
     kinds = dict((value, n) for value, _label, n in again.context["facets"]["kind"])
     assert kinds == {"large-scale": 1, "regional": 1}
+
+
+def test_filtered_counts_are_remembered_for_those_filters_until_content_changes(
+    django_assert_max_num_queries,
+):
+    PartnershipFactory(regional=True, scope="local")
+
+    def scopes(query: str) -> dict:
+        response = get(LIST, QUERY_STRING=query)
+        return {value: n for value, _label, n in response.context["facets"]["scope"]}
+
+    assert scopes("kind=regional")["local"] == 1
+    # The same filters at another address (the order is not a filter): no counting query.
+    with django_assert_max_num_queries(5):
+        assert scopes("kind=regional&ordering=-name")["local"] == 1
+    # Other filters are counted for themselves.
+    assert scopes("kind=large-scale")["local"] == 0
+
+    publish(PartnershipFactory(regional=True, scope="local", status=PublicationStatus.DRAFT))
+    assert scopes("kind=regional&ordering=name")["local"] == 2
+
+
+def test_a_listed_record_is_drawn_once_until_content_changes():
+    partnership = PartnershipFactory(name="Drawn Once", summary="First summary.")
+    assert "First summary." in get(LIST).content.decode()
+    # Changed behind the portal's back: another address of the list renders the page again
+    # but takes the record's remembered fragment.
+    Partnership.objects.filter(pk=partnership.pk).update(summary_en="Quiet change.")
+    again = get(LIST, QUERY_STRING="ordering=name")
+    assert again["X-Cache"] == "miss" and "First summary." in again.content.decode()
+
+    partnership.refresh_from_db()
+    partnership.summary = "Saved change."
+    partnership.save()
+    assert "Saved change." in get(LIST, QUERY_STRING="ordering=-name").content.decode()
+
+
+def test_record_fragments_are_kept_apart_by_language():
+    PartnershipFactory(summary_en="Welding skills.", summary_fr="Compétences en soudage.")
+    english = get("/en/partnerships/").content.decode()
+    french = get("/fr/partnerships/").content.decode()
+    assert "Welding skills." in english and "Compétences en soudage." not in english
+    assert "Compétences en soudage." in french and "Welding skills." not in french
+    assert 'href="/fr/partnerships/' in french
+
+
+def test_maps_and_charts_show_a_publish_at_once():
+    home = reverse("ecosystems:home")
+    get(home)
+    figures = get(reverse("figures:index")).content.decode()
+    draft = PartnershipFactory(status=PublicationStatus.DRAFT, regional=True)
+    draft.countries.add("MT")
+    assert "?country=MT" not in get(home + "?before").content.decode()
+    publish(draft)
+    page = get(home + "?after").content.decode()
+    assert page.count("?country=MT") >= 2  # the shaded country and its row in the table
+    assert get(reverse("figures:index") + "?after").content.decode() != figures

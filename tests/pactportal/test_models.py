@@ -1,0 +1,28 @@
+"""The shared model building blocks: the ``__any`` lookup over a long list of ids."""
+
+import pickle
+
+import pytest
+
+from pactportal.models import IdSet
+from partnerships.models import Partnership
+from tests.factories import PartnershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_any_finds_exactly_the_rows_whose_ids_are_in_the_set():
+    first, second, _other = PartnershipFactory.create_batch(3)
+    # Thousands of ids are what it is for; none of the others exists.
+    ids = IdSet([first.pk, second.pk, *range(10**6, 10**6 + 5_000)])
+    assert set(Partnership.objects.filter(pk__any=ids)) == {first, second}
+    assert not Partnership.objects.filter(pk__any=IdSet([])).exists()
+
+
+def test_an_id_set_survives_the_cache_and_refuses_to_be_a_plain_list():
+    ids = pickle.loads(pickle.dumps(IdSet([3, 1, 2])))
+    assert (ids.ids, ids.array) == ((3, 1, 2), "{3,1,2}")
+    with pytest.raises(TypeError, match="IdSet"):
+        Partnership.objects.filter(pk__any=[1, 2])
+    with pytest.raises(ValueError):
+        IdSet(["1; DROP TABLE x"])
