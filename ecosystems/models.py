@@ -15,6 +15,7 @@ class EcosystemQuerySet(SearchableQuerySet):
 
     search_fields = (("name", "A"), ("includes", "B"), ("description", "C"))
     translated_search_fields = frozenset({"name", "includes", "description"})
+    stored_vector = True
 
     def published(self):
         return self.all()

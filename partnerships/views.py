@@ -289,27 +289,36 @@ def search(request):
     if text:
         sources = [
             ("ecosystems", _("Ecosystems"), Ecosystem.objects.all(), None),
+            # Each result shows its name, summary or kind, and country: nothing to count.
             (
                 "partnerships",
                 _("Partnerships"),
-                Partnership.objects.published().for_list(),
+                Partnership.objects.published(),
                 "partnerships:list",
             ),
             (
                 "organisations",
                 _("Organisations"),
-                Organisation.objects.published().for_list(),
+                Organisation.objects.published().select_related("country"),
                 "partnerships:organisation_list",
             ),
             (
                 "documents",
                 _("Documents"),
-                Document.objects.published().for_list(),
+                Document.objects.published(),
                 "partnerships:document_list",
             ),
         ]
+        digest = hashlib.sha256(text.encode()).hexdigest()
         for key, label, queryset, list_url in sources:
-            count, results = queryset.best(text, SEARCH_RESULTS_PER_GROUP)
+            # Ranking runs over every match, like a facet count: the same words give the same
+            # ranking until content changes.
+            count, ids = until_content_changes(
+                f"search.{key}.{digest}",
+                lambda queryset=queryset: queryset.ranking(text, SEARCH_RESULTS_PER_GROUP),
+            )
+            rows = queryset.in_bulk(ids)
+            results = [rows[pk] for pk in ids if pk in rows]
             groups.append(
                 {
                     "key": key,

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from ecosystems.models import Ecosystem
 from pactportal.models import StoredVector
 from partnerships.models import Document, Organisation, Partnership
 from tests.factories import PartnershipFactory
@@ -10,7 +11,7 @@ from tests.factories import PartnershipFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("model", [Organisation, Partnership, Document])
+@pytest.mark.parametrize("model", [Ecosystem, Organisation, Partnership, Document])
 def test_the_stored_vector_is_the_one_the_queryset_builds(pact_data, model):
     computed = type(model.objects.all()).vector()
     rows = model.objects.annotate(computed=computed, stored=StoredVector())
