@@ -1,5 +1,6 @@
 """What every API endpoint shares: errors, permissions and visibility."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from pactportal.cache import each_until_content_changes
 from pactportal.models import PublicationStatus
 
 
@@ -130,9 +132,56 @@ class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
         queryset = self.visible(self.queryset.model.objects.all())
         if self.action == "list":
             return queryset.for_list()
-        if self.action == "retrieve":
+        if self.action == "retrieve" and not self.remembers():
             return queryset.for_detail()
         return queryset
+
+    def remembers(self) -> bool:
+        """Whether this read's records come from their remembered representations.
+
+        Anonymous reads only, with the page cache on: what a record looks like to the public
+        is the same for every anonymous client of a language and host until content changes.
+        """
+        return bool(settings.PAGE_CACHE_SECONDS) and not self.request.user.is_authenticated
+
+    def represented(self, serializer_class, pks: list, load) -> list[dict]:
+        """Each record's representation, remembered until content changes.
+
+        Only records whose representation is missing are loaded (``load(pks)``, with all the
+        serializer shows) and serialized. Links in a representation are absolute, so the key
+        holds the scheme and host.
+        """
+        context = self.get_serializer_context()
+        origin = self.request.build_absolute_uri("/")
+        return each_until_content_changes(
+            f"api.{serializer_class.__qualname__}.{origin}",
+            pks,
+            # Plain dicts: the serializer's own keeps it, and so the request, alive.
+            lambda missing: {
+                obj.pk: dict(serializer_class(obj, context=context).data)
+                for obj in load(missing).values()
+            },
+        )
+
+    def list(self, request, *args, **kwargs):
+        if not self.remembers() or self.paginator is None:
+            return super().list(request, *args, **kwargs)
+        # The page is chosen by id alone; the rows behind it are loaded only where needed.
+        ids = self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
+        page = self.paginate_queryset(ids)
+        model = self.queryset.model
+        data = self.represented(self.get_serializer_class(), page, model.objects.for_list().in_bulk)
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        if not self.remembers():
+            return super().retrieve(request, *args, **kwargs)
+        obj = self.get_object()  # from the plain queryset: found and allowed, or 404
+        model = self.queryset.model
+        [data] = self.represented(
+            self.get_serializer_class(), [obj.pk], model.objects.for_detail().in_bulk
+        )
+        return Response(data)
 
     def written(self, obj, status_code):
         """After a write, the record as a detail read shows it (counts and nested parts)."""

@@ -115,6 +115,29 @@ def until_content_changes(name: str, compute):
     return value
 
 
+def each_until_content_changes(name: str, pks: list, draw) -> list:
+    """The value remembered for each of ``pks`` under ``name``, until content changes.
+
+    One round trip fetches every value this process does not hold; ``draw(missing)`` makes the
+    others, as ``{pk: value}``, and they are stored in one more. The caller checks that the page
+    cache is on (``PAGE_CACHE_SECONDS``).
+    """
+    prefix = f"each.{generation()}.{get_language()}.{name}"
+    keys = {pk: f"{prefix}.{pk}" for pk in pks}
+    found = {key: value for key in keys.values() if (value := local.get(key)) is not None}
+    if fetch := [key for key in keys.values() if key not in found]:
+        for key, value in cache.get_many(fetch).items():
+            found[key] = value
+            local.set(key, value)
+    if missing := [pk for pk in pks if keys[pk] not in found]:
+        drawn = {keys[pk]: value for pk, value in draw(missing).items()}
+        for key, value in drawn.items():
+            local.set(key, value)
+        found.update(drawn)
+        cache.set_many(drawn, settings.PAGE_CACHE_SECONDS)
+    return [found[keys[pk]] for pk in pks]
+
+
 def rendered_until_content_changes(template_name: str, items, name: str, **extra) -> list[str]:
     """``template_name`` rendered for each of ``items`` (as ``name``, with ``extra``), each
     remembered until the next content change (with the page cache on).
@@ -138,26 +161,18 @@ def rendered_until_content_changes(template_name: str, items, name: str, **extra
         model, pks = (type(items[0]) if records else None), list(records)
     if not pks:
         return []
+
+    def draw(missing):
+        if unloaded := [pk for pk in missing if pk not in records]:
+            records.update(model.objects.for_list().in_bulk(unloaded))
+        return {pk: str(template.render({name: records[pk], **extra})) for pk in missing}
+
     variant = hashlib.sha256(repr(sorted(extra.items())).encode()).hexdigest()[:16]
-    prefix = f"fragment.{generation()}.{get_language()}.{template_name}.{variant}"
-    keys = {pk: f"{prefix}.{model._meta.label_lower}.{pk}" for pk in pks}
-    found = {key: html for key in keys.values() if (html := local.get(key)) is not None}
-    if fetch := [key for key in keys.values() if key not in found]:
-        for key, html in cache.get_many(fetch).items():
-            found[key] = html
-            local.set(key, html)
-    if unloaded := [pk for pk in pks if keys[pk] not in found and pk not in records]:
-        records.update(model.objects.for_list().in_bulk(unloaded))
-    drawn = {}
-    for pk in pks:
-        if keys[pk] not in found:
-            html = str(template.render({name: records[pk], **extra}))
-            found[keys[pk]] = drawn[keys[pk]] = html
-            local.set(keys[pk], html)
-    if drawn:
-        cache.set_many(drawn, settings.PAGE_CACHE_SECONDS)
+    fragments = each_until_content_changes(
+        f"{template_name}.{variant}.{model._meta.label_lower}", pks, draw
+    )
     # Each fragment was rendered, and so escaped, by our own template.
-    return [mark_safe(found[keys[pk]]) for pk in pks]
+    return [mark_safe(html) for html in fragments]
 
 
 def _content_changed(sender, **kwargs):

@@ -239,3 +239,58 @@ def test_maps_and_charts_show_a_publish_at_once():
     page = get(home + "?after").content.decode()
     assert page.count("?country=MT") >= 2  # the shaded country and its row in the table
     assert get(reverse("figures:index") + "?after").content.decode() != figures
+
+
+def test_a_search_ranking_is_remembered_until_content_changes(django_assert_max_num_queries):
+    search = reverse("partnerships:search")
+
+    def found(query: str) -> list[str]:
+        groups = get(search, QUERY_STRING=query).context["groups"]
+        return [p.name for p in next(g for g in groups if g["key"] == "partnerships")["results"]]
+
+    PartnershipFactory(name="Welding Academy")
+    assert found("q=welding") == ["Welding Academy"]
+    # The same words at another address: the rankings are remembered, the results loaded.
+    with django_assert_max_num_queries(4):
+        assert found("q=welding&again") == ["Welding Academy"]
+
+    PartnershipFactory(name="Welding Skills Network")
+    assert sorted(found("q=welding&after")) == ["Welding Academy", "Welding Skills Network"]
+    hidden = PartnershipFactory(name="Welding Draft", status=PublicationStatus.DRAFT)
+    assert hidden.name not in found("q=welding&draft")
+
+
+def test_api_records_read_from_memory_are_the_ones_serialized_afresh(settings):
+    partnership = PartnershipFactory(name="Represented", regional=True)
+    partnership.countries.add("IT")
+    DocumentFactory(partnership=partnership)
+    list_url, detail_url = "/api/v1/partnerships/", f"/api/v1/partnerships/{partnership.slug}/"
+
+    settings.PAGE_CACHE_SECONDS = 0
+    fresh = get(list_url).json(), get(detail_url).json()
+    settings.PAGE_CACHE_SECONDS = 600
+    get(list_url), get(detail_url)
+    # Other addresses: the page cache misses, the records' representations are remembered.
+    remembered = get(list_url + "?page=1").json(), get(detail_url + "?again").json()
+    assert remembered == fresh
+
+    on_another_host = get(detail_url + "?host", HTTP_HOST="localhost").json()
+    assert on_another_host["url"] == f"http://localhost{detail_url}"
+
+    partnership.name = "Renamed Through The Admin"
+    partnership.save()
+    assert get(list_url + "?after").json()["results"][0]["name"] == "Renamed Through The Admin"
+    assert get(detail_url + "?after").json()["name"] == "Renamed Through The Admin"
+
+
+def test_curators_never_read_remembered_records(admin_user):
+    partnership = PartnershipFactory(name="Public Name")
+    get(f"/api/v1/partnerships/{partnership.slug}/")
+    # Changed behind the portal's back: only a remembered representation still has the name.
+    Partnership.objects.filter(pk=partnership.pk).update(name="Quiet Name")
+    token = Token.objects.create(user=admin_user).key
+    staff = get(
+        f"/api/v1/partnerships/{partnership.slug}/?x", HTTP_AUTHORIZATION=f"Token {token}"
+    ).json()
+    assert staff["name"] == "Quiet Name"
+    assert get(f"/api/v1/partnerships/{partnership.slug}/?x").json()["name"] == "Public Name"
