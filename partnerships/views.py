@@ -1,14 +1,17 @@
 import hashlib
 
+from django.conf import settings
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from ecosystems.models import Ecosystem
 from figures.maps import country_map, members_label
-from pactportal.cache import until_content_changes
+from pactportal.cache import each_until_content_changes, until_content_changes
 from pactportal.models import PublicationStatus
 from pactportal.views import FilteredListView, PublicDetailView
 
@@ -139,27 +142,57 @@ class PartnershipDetailView(PublicDetailView):
     model = Partnership
     template_name = "partnerships/partnership_detail.html"
 
+    def get_queryset(self):
+        # With the page cache on, the record is found by its slug alone: what its body shows
+        # (a hundred members, documents, regions) is loaded only to draw a body not remembered.
+        if settings.PAGE_CACHE_SECONDS:
+            return self.model.objects.reachable_by(self.request.user)
+        return super().get_queryset()
+
     def get_context_data(self, **kwargs):
-        members = self.object.published_memberships
-        groups = {}
-        for membership in members:
-            groups.setdefault(membership.get_role_display(), []).append(membership)
-        # From the rows already prefetched: a country it covers, or where a member is.
-        counts = dict.fromkeys((c.code for c in self.object.countries.all()), 0)
-        for membership in members:
-            if code := membership.organisation.country_id:
-                counts[code] = counts.get(code, 0) + 1
-        return super().get_context_data(
-            member_groups=groups.items(),
-            country_map=country_map(
+        if not settings.PAGE_CACHE_SECONDS:
+            body = partnership_body(self.object)
+        elif self.object.is_published:
+            # The same for every reader of a language until content changes.
+            [body] = each_until_content_changes(
+                "partnership-body",
+                [self.object.pk],
+                lambda missing: {
+                    pk: partnership_body(Partnership.objects.for_detail().get(pk=pk))
+                    for pk in missing
+                },
+            )
+        else:
+            body = partnership_body(Partnership.objects.for_detail().get(pk=self.object.pk))
+        # Rendered, and so escaped, by our own template.
+        return super().get_context_data(body=mark_safe(body), **kwargs)
+
+
+def partnership_body(partnership) -> str:
+    """The partnership page's record, from a partnership loaded with ``for_detail()``."""
+    members = partnership.published_memberships
+    groups = {}
+    for membership in members:
+        groups.setdefault(membership.get_role_display(), []).append(membership)
+    # From the rows already prefetched: a country it covers, or where a member is.
+    counts = dict.fromkeys((c.code for c in partnership.countries.all()), 0)
+    for membership in members:
+        if code := membership.organisation.country_id:
+            counts[code] = counts.get(code, 0) + 1
+    return render_to_string(
+        "partnerships/includes/partnership_body.html",
+        {
+            "partnership": partnership,
+            "member_groups": groups.items(),
+            "country_map": country_map(
                 counts,
                 caption=_("Countries this partnership covers or has members in"),
                 count_heading=_("Members listed"),
                 label=members_label,
                 others_label=_("not covered"),
             ),
-            **kwargs,
-        )
+        },
+    )
 
 
 class OrganisationListView(FacetedListView):

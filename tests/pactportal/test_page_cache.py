@@ -13,7 +13,13 @@ from pactportal.models import PublicationStatus
 from pactportal.services import publication_set_status
 from partnerships.models import DocumentFile, Partnership
 from partnerships.resources import PartnershipResource
-from tests.factories import DocumentFactory, PartnershipFactory, pdf_upload
+from tests.factories import (
+    DocumentFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    pdf_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -294,3 +300,19 @@ def test_curators_never_read_remembered_records(admin_user):
     ).json()
     assert staff["name"] == "Quiet Name"
     assert get(f"/api/v1/partnerships/{partnership.slug}/?x").json()["name"] == "Public Name"
+
+
+def test_a_partnership_page_shows_a_new_member_at_once(admin_user):
+    partnership = PartnershipFactory(name="Body Remembered")
+    url = partnership.get_absolute_url()
+    assert "No members are listed" in get(url).content.decode()
+    MembershipFactory(partnership=partnership, organisation=OrganisationFactory(name="New Member"))
+    page = get(url + "?after").content.decode()
+    assert "New Member" in page and "No members are listed" not in page
+
+    draft = PartnershipFactory(name="Draft Body", status=PublicationStatus.DRAFT)
+    staff = Client()
+    staff.force_login(admin_user)
+    assert "Draft Body" in staff.get(draft.get_absolute_url()).content.decode()
+    Partnership.objects.filter(pk=draft.pk).update(summary_en="Seen at once by curators.")
+    assert "Seen at once by curators." in staff.get(draft.get_absolute_url()).content.decode()
