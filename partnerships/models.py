@@ -351,6 +351,13 @@ class Organisation(TimeStampedModel, Publishable):
             models.Index(
                 "name", "id", name="organisation_listing_idx", condition=Q(status="published")
             ),
+            # The directory filtered by country and type is counted from the index alone.
+            models.Index(
+                "country",
+                "type",
+                name="organisation_country_type_idx",
+                condition=Q(status="published"),
+            ),
         ]
         constraints = [
             *Publishable.Meta.constraints,
