@@ -34,7 +34,13 @@ def ecosystems_with_counts() -> list[Ecosystem]:
 def partnership_map(partnerships, name: str, *, caption: str, filters=None):
     """The map of where ``partnerships`` are, shaded by how many each country has."""
     counts = until_content_changes(name, lambda: Country.objects.partnership_counts(partnerships))
-    return country_map(counts, caption=caption, count_heading=_("Partnerships"), filters=filters)
+    return country_map(
+        counts,
+        caption=caption,
+        count_heading=_("Partnerships"),
+        filters=filters,
+        remember_as=name,
+    )
 
 
 def home(request):

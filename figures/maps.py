@@ -5,7 +5,6 @@ Earth (world-atlas) and committed: the portal reads only that file and needs no 
 """
 
 import functools
-import hashlib
 import json
 import math
 from dataclasses import dataclass
@@ -93,7 +92,7 @@ class CountryMap:
     frame) included, so the table beside the map lists them all.
     """
 
-    key: str  # a digest of what the map shows
+    key: str | None  # the name it is remembered under, if it is
     width: int
     height: int
     land: str
@@ -116,6 +115,7 @@ def country_map(
     label=partnerships_label,
     others_label: str | None = None,
     filters: dict[str, str] | None = None,
+    remember_as: str | None = None,
 ) -> CountryMap:
     """The map with the countries in ``counts`` highlighted, shaded by their count.
 
@@ -123,24 +123,16 @@ def country_map(
     ``filters``); its accessible name is its name and what ``label`` says of its count. Every
     other country the map draws is named too, with ``others_label`` (by default what
     ``label`` says of zero). Naming some fifty countries costs more than the page around
-    them, so a map is made once per content change and language for the same arguments.
+    them: a map given a ``remember_as`` name (the overview maps, whose ``counts`` that name
+    stands for) is made and drawn once per content change and language.
     """
-    key = hashlib.sha256(
-        repr(
-            (
-                sorted(counts.items()),
-                caption,
-                count_heading,
-                label.__qualname__,
-                others_label,
-                sorted((filters or {}).items()),
-            )
-        ).encode()
-    ).hexdigest()
+    others_label = others_label or label(0)
+    if remember_as is None:
+        return _country_map(None, counts, caption, count_heading, label, others_label, filters)
     return until_content_changes(
-        f"country-map.{key}",
+        f"country-map.{remember_as}",
         lambda: _country_map(
-            key, counts, caption, count_heading, label, others_label or label(0), filters
+            remember_as, counts, caption, count_heading, label, others_label, filters
         ),
     )
 

@@ -14,6 +14,7 @@ and no unpickling.
 
 import contextvars
 import hashlib
+import pickle
 import threading
 import time
 
@@ -58,7 +59,9 @@ class LocalCache:
             return len(value)
         if isinstance(value, tuple) and value and isinstance(value[-1], bytes):
             return len(value[-1])  # a page: its body
-        return 1024  # a remembered value: figures, counts, a short list of rows
+        # Figures, counts, rows, a map: what the value weighs in Redis. Only stored values
+        # are weighed, once each.
+        return len(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
 
     def get(self, key: str, default=None):
         with self.lock:

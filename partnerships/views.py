@@ -40,6 +40,13 @@ def _counts(queryset, field: str) -> dict:
     return dict(rows.order_by().values_list(field).annotate(n=Count("pk")))
 
 
+def ecosystem_options() -> list[tuple[str, str]]:
+    """``(slug, name)`` of the 14 ecosystems for a filter, read once per content change."""
+    return until_content_changes(
+        "ecosystem-options", lambda: list(Ecosystem.objects.values_list("slug", "name"))
+    )
+
+
 def without_counts(options) -> list[tuple[str, str, None]]:
     """Choices for a select that shows no counts (the facet template takes triples)."""
     return [(value, label, None) for value, label in options]
@@ -114,9 +121,7 @@ class PartnershipListView(FacetedListView):
         facets = {
             "kind": self.choices(Partnership.Kind.choices, counts["kind"]),
             "scope": self.choices(Partnership.Scope.choices, counts["scope"]),
-            "ecosystem": self.choices(
-                Ecosystem.objects.values_list("slug", "name"), counts["ecosystem"]
-            ),
+            "ecosystem": self.choices(ecosystem_options(), counts["ecosystem"]),
         }
         countries = until_content_changes(
             "covered-countries",
@@ -239,8 +244,15 @@ class DocumentListView(FacetedListView):
         }
 
     def get_context_data(self, **kwargs):
-        published = Document.objects.published()
-        years = published.filter(issued_on__isnull=False).dates("issued_on", "year", "DESC")
+        years = until_content_changes(
+            "document-years",
+            lambda: [
+                date.year
+                for date in Document.objects.published()
+                .filter(issued_on__isnull=False)
+                .dates("issued_on", "year", "DESC")
+            ],
+        )
         counts = self.facet_counts()
         partnerships, truncated = counts["partnership"]
         return super().get_context_data(
@@ -248,10 +260,10 @@ class DocumentListView(FacetedListView):
                 "kind": self.choices(Document.Kind.choices, counts["kind"]),
                 "language": self.choices(Language.choices, counts["language"]),
             },
-            ecosystems=without_counts(Ecosystem.objects.values_list("slug", "name")),
+            ecosystems=without_counts(ecosystem_options()),
             partnerships=partnerships,
             partnerships_truncated=truncated,
-            years=without_counts((str(d.year), str(d.year)) for d in years),
+            years=without_counts((str(year), str(year)) for year in years),
             ordering_choices=without_counts(
                 [
                     ("-date", _("Date, newest first")),

@@ -14,14 +14,15 @@ def drawn_map(country_map, map_id: str) -> str:
     """``figures/includes/map.html`` for ``country_map``, remembered until content changes.
 
     Drawing a map escapes some 40 kB of country outlines; the overview maps are the same for
-    every visitor of a language, so they are drawn once. The map's key sums up everything it
-    shows, so two maps with different numbers or links never share one.
+    every visitor of a language, so those remembered under a name are drawn once.
     """
-    html = until_content_changes(
-        f"map-html.{map_id}.{country_map.key}",
-        lambda: render_to_string(
-            "figures/includes/map.html", {"map": country_map, "map_id": map_id}
-        ),
-    )
+
+    def draw():
+        return render_to_string("figures/includes/map.html", {"map": country_map, "map_id": map_id})
+
+    if country_map.key is None:
+        html = draw()
+    else:
+        html = until_content_changes(f"map-html.{map_id}.{country_map.key}", draw)
     # Rendered from our own template, which escaped everything it drew.
     return mark_safe(html)

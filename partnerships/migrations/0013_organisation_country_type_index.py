@@ -4,14 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnerships', '0012_stored_search_vectors'),
+        ("partnerships", "0012_stored_search_vectors"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(models.F('country'), models.F('type'), condition=models.Q(('status', 'published')), name='organisation_country_type_idx'),
+            model_name="organisation",
+            index=models.Index(
+                models.F("country"),
+                models.F("type"),
+                condition=models.Q(("status", "published")),
+                name="organisation_country_type_idx",
+            ),
         ),
     ]

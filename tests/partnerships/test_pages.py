@@ -376,3 +376,17 @@ def test_the_library_offers_the_partnerships_with_most_documents_and_keeps_the_c
     response = client.get(reverse("partnerships:document_list"), {"partnership": left_out.slug})
     assert f'<option value="{left_out.slug}" selected>' in response.content.decode()
     assert response.context["paginator"].count == 1
+
+
+def test_an_invalid_choice_is_marked_on_its_select_and_ignored(client, mixed):
+    response = client.get(PARTNERSHIPS, {"kind": "bogus", "country": "IT"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        '<select id="id_kind" name="kind" aria-invalid="true" aria-describedby="id_kind_error">'
+        in html
+    )
+    assert '<p class="field__error" id="id_kind_error">' in html
+    # The other filter still applies, and its select is not marked.
+    assert '<select id="id_country" name="country"><option value="">All</option>' in html
+    assert '<option value="IT" selected>Italy</option>' in html
