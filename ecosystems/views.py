@@ -1,9 +1,10 @@
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from figures.charts import CHARTS, ECOSYSTEM_CHARTS
 from figures.maps import country_map
-from pactportal.cache import until_content_changes
+from pactportal.cache import record_html_until_content_changes, until_content_changes
 from partnerships.models import Country, Document, Organisation, Partnership
 
 from .models import Ecosystem
@@ -74,11 +75,24 @@ def ecosystem_list(request):
 def ecosystem_detail(request, slug: str):
     """An ecosystem with its large-scale and linked regional partnerships and its documents."""
     ecosystem = get_object_or_404(Ecosystem.objects.all(), slug=slug)
-    partnerships = Partnership.objects.published().in_ecosystem(ecosystem)
-    documents = Document.objects.published().in_ecosystem(ecosystem)
     return render(
         request,
         "ecosystems/ecosystem_detail.html",
+        {
+            "ecosystem": ecosystem,
+            "body": record_html_until_content_changes(
+                "ecosystem-body", ecosystem.pk, lambda: ecosystem_body(ecosystem)
+            ),
+        },
+    )
+
+
+def ecosystem_body(ecosystem) -> str:
+    """The ecosystem page's record: figures, map, charts, partnerships and documents."""
+    partnerships = Partnership.objects.published().in_ecosystem(ecosystem)
+    documents = Document.objects.published().in_ecosystem(ecosystem)
+    return render_to_string(
+        "ecosystems/includes/ecosystem_body.html",
         {
             "ecosystem": ecosystem,
             "figures": until_content_changes(
@@ -87,9 +101,7 @@ def ecosystem_detail(request, slug: str):
             "large_scale": partnerships.large_scale().for_list()[:ECOSYSTEM_PARTNERSHIPS],
             "regional": partnerships.regional().for_list()[:ECOSYSTEM_PARTNERSHIPS],
             "documents": documents.for_list()[:ECOSYSTEM_DOCUMENTS],
-            "document_count": until_content_changes(
-                f"document-count.{ecosystem.slug}", documents.count
-            ),
+            "document_count": documents.count(),
             "country_map": partnership_map(
                 partnerships,
                 f"map.countries.{ecosystem.slug}",

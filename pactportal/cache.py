@@ -141,6 +141,20 @@ def each_until_content_changes(name: str, pks: list, draw) -> list:
     return [found[keys[pk]] for pk in pks]
 
 
+def record_html_until_content_changes(name: str, pk, draw) -> str:
+    """``draw()``, the HTML of one record's page body, remembered under ``name`` and the
+    record's ``pk`` until content changes (with the page cache on).
+
+    For a record page whose body is the same for every reader of a language: the view finds
+    the record, and only a body not remembered loads everything it shows.
+    """
+    if not settings.PAGE_CACHE_SECONDS:
+        return mark_safe(draw())
+    [html] = each_until_content_changes(name, [pk], lambda missing: {pk: draw()})
+    # Rendered, and so escaped, by our own template.
+    return mark_safe(html)
+
+
 def rendered_until_content_changes(template_name: str, items, name: str, **extra) -> list[str]:
     """``template_name`` rendered for each of ``items`` (as ``name``, with ``extra``), each
     remembered until the next content change (with the page cache on).

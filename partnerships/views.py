@@ -6,12 +6,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from ecosystems.models import Ecosystem
 from figures.maps import country_map, members_label
-from pactportal.cache import each_until_content_changes, until_content_changes
+from pactportal.cache import record_html_until_content_changes, until_content_changes
 from pactportal.models import PublicationStatus
 from pactportal.views import FilteredListView, PublicDetailView
 
@@ -155,22 +154,16 @@ class PartnershipDetailView(PublicDetailView):
         return super().get_queryset()
 
     def get_context_data(self, **kwargs):
+        def draw():
+            return partnership_body(Partnership.objects.for_detail().get(pk=self.object.pk))
+
         if not settings.PAGE_CACHE_SECONDS:
-            body = partnership_body(self.object)
+            body = partnership_body(self.object)  # found through for_detail() already
         elif self.object.is_published:
-            # The same for every reader of a language until content changes.
-            [body] = each_until_content_changes(
-                "partnership-body",
-                [self.object.pk],
-                lambda missing: {
-                    pk: partnership_body(Partnership.objects.for_detail().get(pk=pk))
-                    for pk in missing
-                },
-            )
-        else:
-            body = partnership_body(Partnership.objects.for_detail().get(pk=self.object.pk))
-        # Rendered, and so escaped, by our own template.
-        return super().get_context_data(body=mark_safe(body), **kwargs)
+            body = record_html_until_content_changes("partnership-body", self.object.pk, draw)
+        else:  # a draft, for the curators who may see it: always as it is now
+            body = draw()
+        return super().get_context_data(body=body, **kwargs)
 
 
 def partnership_body(partnership) -> str:

@@ -18,6 +18,7 @@ from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     PartnershipFactory,
+    ecosystem,
     pdf_upload,
 )
 
@@ -316,3 +317,14 @@ def test_a_partnership_page_shows_a_new_member_at_once(admin_user):
     assert "Draft Body" in staff.get(draft.get_absolute_url()).content.decode()
     Partnership.objects.filter(pk=draft.pk).update(summary_en="Seen at once by curators.")
     assert "Seen at once by curators." in staff.get(draft.get_absolute_url()).content.decode()
+
+
+def test_an_ecosystem_page_shows_a_publish_at_once():
+    tourism = ecosystem("tourism")
+    url = tourism.get_absolute_url()
+    draft = PartnershipFactory(
+        ecosystem=tourism, name="Coastal Guides", status=PublicationStatus.DRAFT
+    )
+    assert "Coastal Guides" not in get(url).content.decode()
+    publish(draft)
+    assert "Coastal Guides" in get(url + "?after").content.decode()
