@@ -77,7 +77,10 @@ class LocalCache:
             self.entries.clear()
 
 
-local = LocalCache(settings.LOCAL_CACHE_BYTES)
+# Half for remembered values and fragments, half for pages: pages come one per address, and a
+# crawl of many addresses must not push out the values every page is made of.
+local = LocalCache(settings.LOCAL_CACHE_BYTES // 2)
+local_pages = LocalCache(settings.LOCAL_CACHE_BYTES // 2)
 _MISSING = object()
 
 
@@ -242,13 +245,13 @@ class AnonymousPageCacheMiddleware:
         if not self.cacheable_request(request):
             return self.get_response(request)
         key = page_key(request)
-        if (page := local.get(key)) is not None:
+        if (page := local_pages.get(key)) is not None:
             current = generation()
         else:
             found = cache.get_many([GENERATION_KEY, key])
             current = found.get(GENERATION_KEY) or generation()
             if (page := found.get(key)) is not None:
-                local.set(key, page)
+                local_pages.set(key, page)
         if page is not None and page[0] == current:
             _made_in, status, headers, content = page
             cached = HttpResponse(content, status=status, headers=headers)
@@ -267,7 +270,7 @@ class AnonymousPageCacheMiddleware:
             set_response_etag(response)
             stored = (current, response.status_code, dict(response.items()), response.content)
             cache.set(key, stored, self.seconds)
-            local.set(key, stored)
+            local_pages.set(key, stored)
             response["X-Cache"] = "miss"
         return response
 

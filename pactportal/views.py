@@ -4,7 +4,7 @@ import logging
 import sys
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -48,7 +48,7 @@ class FilteredListView(ListView):
         return self.filterset.qs.for_list()
 
     def paginate_queryset(self, queryset, page_size):
-        paginator = Paginator(queryset, page_size)
+        paginator = self.get_paginator(queryset, page_size)
         requested = self.request.GET.get("page") or "1"
         self.page_message = ""
         try:

@@ -82,13 +82,23 @@ class FacetedListView(FilteredListView):
         figures count over all of them; the same filters give the same counts until content
         changes, so they are remembered under the filters' validated values.
         """
+        return until_content_changes(f"facets.{self.filters_key()}", self.count_facets)
+
+    def filters_key(self) -> str:
+        """The list and its validated filter values (the order is not one), as a cache key."""
         chosen = sorted(
             (field, getattr(value, "pk", value))
             for field, value in self.cleaned_filters().items()
             if field != "ordering" and value not in (None, "")
         )
-        digest = hashlib.sha256(repr(chosen).encode()).hexdigest()
-        return until_content_changes(f"facets.{type(self).__name__}.{digest}", self.count_facets)
+        return f"{type(self).__name__}.{hashlib.sha256(repr(chosen).encode()).hexdigest()}"
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        # How many rows the filters leave: counted over the data set like the facets, and
+        # remembered with them.
+        paginator.count = until_content_changes(f"total.{self.filters_key()}", queryset.count)
+        return paginator
 
     @staticmethod
     def choices(options, counts: dict) -> list[tuple[str, str, int]]:
