@@ -1,5 +1,7 @@
 """What every API endpoint shares: errors, permissions and visibility."""
 
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -10,7 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from pactportal.cache import each_until_content_changes
+from pactportal.cache import each_until_content_changes, until_content_changes
 from pactportal.models import PublicationStatus
 
 
@@ -111,6 +113,19 @@ class ApiResponsesMixin:
         return response
 
 
+class CountedIds:
+    """The ids of a filtered list whose total is known already: what a paginator slices."""
+
+    def __init__(self, ids, total: int):
+        self.ids, self.total = ids, total
+
+    def count(self) -> int:
+        return self.total
+
+    def __getitem__(self, index):
+        return list(self.ids[index])
+
+
 class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
     """A viewset that shows the public what is published, and curators what they ask for.
 
@@ -130,19 +145,28 @@ class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         queryset = self.visible(self.queryset.model.objects.all())
+        if self.remembers():  # what each record shows is loaded only where it is missing
+            return queryset
         if self.action == "list":
             return queryset.for_list()
-        if self.action == "retrieve" and not self.remembers():
+        if self.action == "retrieve":
             return queryset.for_detail()
         return queryset
 
     def remembers(self) -> bool:
         """Whether this read's records come from their remembered representations.
 
-        Anonymous reads only, with the page cache on: what a record looks like to the public
-        is the same for every anonymous client of a language and host until content changes.
+        Anonymous pages of a list and single records only, with the page cache on: what a
+        record looks like to the public is the same for every anonymous client of a language
+        and host until content changes. A CSV export, the whole list at once, is serialized
+        as it is.
         """
-        return bool(settings.PAGE_CACHE_SECONDS) and not self.request.user.is_authenticated
+        one_page = self.action == "list" and self.paginator is not None
+        return (
+            bool(settings.PAGE_CACHE_SECONDS)
+            and not self.request.user.is_authenticated
+            and (self.action == "retrieve" or one_page)
+        )
 
     def represented(self, serializer_class, pks: list, load) -> list[dict]:
         """Each record's representation, remembered until content changes.
@@ -164,14 +188,24 @@ class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
         )
 
     def list(self, request, *args, **kwargs):
-        if not self.remembers() or self.paginator is None:
+        if not self.remembers():
             return super().list(request, *args, **kwargs)
         # The page is chosen by id alone; the rows behind it are loaded only where needed.
         ids = self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
-        page = self.paginate_queryset(ids)
+        page = self.paginate_queryset(CountedIds(ids, self.total(ids)))
         model = self.queryset.model
         data = self.represented(self.get_serializer_class(), page, model.objects.for_list().in_bulk)
         return self.get_paginated_response(data)
+
+    def total(self, ids) -> int:
+        """How many records the filters leave, counted once per content change for each set
+        of filter values, as the pages' lists count theirs."""
+        filters = set(self.filterset_class.base_filters) - {"ordering"}
+        chosen = sorted(
+            (name, values) for name, values in self.request.query_params.lists() if name in filters
+        )
+        digest = hashlib.sha256(repr(chosen).encode()).hexdigest()
+        return until_content_changes(f"api-total.{type(self).__name__}.{digest}", ids.count)
 
     def retrieve(self, request, *args, **kwargs):
         if not self.remembers():

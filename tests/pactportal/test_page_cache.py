@@ -328,3 +328,13 @@ def test_an_ecosystem_page_shows_a_publish_at_once():
     assert "Coastal Guides" not in get(url).content.decode()
     publish(draft)
     assert "Coastal Guides" in get(url + "?after").content.decode()
+
+
+def test_an_anonymous_csv_export_is_serialized_whole_in_a_few_queries(
+    django_assert_max_num_queries,
+):
+    for n in range(30):
+        PartnershipFactory(name=f"Exported {n:02}").countries.add("IT")
+    with django_assert_max_num_queries(6):
+        response = get("/api/v1/partnerships/", HTTP_ACCEPT="text/csv")
+    assert response.content.decode().count("Exported") == 30
