@@ -226,9 +226,10 @@ def page_key(request) -> str:
 class AnonymousPageCacheMiddleware:
     """Serves anonymous reads from the cache, keyed on what each response may vary on.
 
-    Goes right after the security and static-file middleware, so that a hit costs no session,
-    no authentication and no view, and a single round trip to the cache (the generation and
-    the page together). A request is anonymous when it carries neither a session cookie nor an
+    Goes right after the security, static-file and conditional-GET middleware, so that a hit
+    costs no policy headers (kept with the page), no session, no authentication and no view,
+    and one round trip to the cache at most (the generation, with the page if this process
+    does not hold it). A request is anonymous when it carries neither a session cookie nor an
     ``Authorization`` header: those are the only ways to sign in. POSTs, the admin, and
     responses that are private, uncacheable, set cookies or vary on other headers are never
     cached. Browsers are told to revalidate (``max-age=0``), which the ETag stored with each

@@ -150,13 +150,15 @@ MIDDLEWARE = [
     # Static files straight from the worker, compressed and cached for a year by their hash,
     # before any session or database work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every GET, and 304 Not Modified when the client already has the same bytes.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Before the policy headers, sessions and authentication: a cached page for an anonymous
+    # reader is kept with its Content-Security-Policy and Permissions-Policy headers, and skips
+    # all of them.
+    "pactportal.cache.AnonymousPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "pactportal.middleware.AdminInlineStylesMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
-    # ETag on every GET, and 304 Not Modified when the client already has the same bytes.
-    "django.middleware.http.ConditionalGetMiddleware",
-    # Before sessions and authentication: a cached page for an anonymous reader skips both.
-    "pactportal.cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language of the URL prefix for pages; ?lang= or Accept-Language for the API.
     "pactportal.i18n.LocaleMiddleware",

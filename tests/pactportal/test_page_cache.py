@@ -338,3 +338,21 @@ def test_an_anonymous_csv_export_is_serialized_whole_in_a_few_queries(
     with django_assert_max_num_queries(6):
         response = get("/api/v1/partnerships/", HTTP_ACCEPT="text/csv")
     assert response.content.decode().count("Exported") == 30
+
+
+def test_a_cached_page_keeps_every_security_header():
+    PartnershipFactory()
+    miss, hit = get(LIST), get(LIST)
+    assert (miss["X-Cache"], hit["X-Cache"]) == ("miss", "hit")
+    for header in (
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "X-Request-ID",
+    ):
+        assert hit[header], header
+        if header != "X-Request-ID":
+            assert hit[header] == miss[header], header
+    assert hit["X-Request-ID"] != miss["X-Request-ID"]
