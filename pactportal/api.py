@@ -12,7 +12,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from pactportal.cache import each_until_content_changes, until_content_changes
+from pactportal.cache import (
+    each_until_content_changes,
+    ids_until_content_changes,
+    until_content_changes,
+)
 from pactportal.models import PublicationStatus
 
 
@@ -114,16 +118,17 @@ class ApiResponsesMixin:
 
 
 class CountedIds:
-    """The ids of a filtered list whose total is known already: what a paginator slices."""
+    """A filtered list's ids, a page at a time, with its total known already: what a
+    paginator slices."""
 
-    def __init__(self, ids, total: int):
-        self.ids, self.total = ids, total
+    def __init__(self, queryset, total: int):
+        self.queryset, self.total = queryset, total
 
     def count(self) -> int:
         return self.total
 
     def __getitem__(self, index):
-        return list(self.ids[index])
+        return ids_until_content_changes(self.queryset[index])
 
 
 class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
@@ -191,13 +196,13 @@ class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
         if not self.remembers():
             return super().list(request, *args, **kwargs)
         # The page is chosen by id alone; the rows behind it are loaded only where needed.
-        ids = self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
-        page = self.paginate_queryset(CountedIds(ids, self.total(ids)))
+        records = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(CountedIds(records, self.total(records)))
         model = self.queryset.model
         data = self.represented(self.get_serializer_class(), page, model.objects.for_list().in_bulk)
         return self.get_paginated_response(data)
 
-    def total(self, ids) -> int:
+    def total(self, records) -> int:
         """How many records the filters leave, counted once per content change for each set
         of filter values, as the pages' lists count theirs."""
         filters = set(self.filterset_class.base_filters) - {"ordering"}
@@ -205,7 +210,7 @@ class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
             (name, values) for name, values in self.request.query_params.lists() if name in filters
         )
         digest = hashlib.sha256(repr(chosen).encode()).hexdigest()
-        return until_content_changes(f"api-total.{type(self).__name__}.{digest}", ids.count)
+        return until_content_changes(f"api-total.{type(self).__name__}.{digest}", records.count)
 
     def retrieve(self, request, *args, **kwargs):
         if not self.remembers():

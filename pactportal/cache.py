@@ -21,7 +21,7 @@ import time
 import cachetools
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import MiddlewareNotUsed
+from django.core.exceptions import EmptyResultSet, MiddlewareNotUsed
 from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -144,6 +144,26 @@ def each_until_content_changes(name: str, pks: list, draw) -> list:
     return [found[keys[pk]] for pk in pks]
 
 
+def ids_until_content_changes(queryset) -> list:
+    """The primary keys ``queryset`` selects, in its order, once per content change.
+
+    Keyed on the query itself (its SQL and parameters), so two lists share an entry exactly
+    when they ask the same question; a page of a filtered list then costs no query until
+    content changes.
+    """
+    ids = queryset.values_list("pk", flat=True)
+    if not settings.PAGE_CACHE_SECONDS:
+        return list(ids)
+    try:
+        sql, params = ids.query.sql_with_params()
+    except EmptyResultSet:  # a filter no row can pass, such as an empty list of ids
+        return []
+    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+    return until_content_changes(
+        f"ids.{queryset.model._meta.label_lower}.{digest}", lambda: list(ids)
+    )
+
+
 def record_html_until_content_changes(name: str, pk, draw) -> str:
     """``draw()``, the HTML of one record's page body, remembered under ``name`` and the
     record's ``pk`` until content changes (with the page cache on).
@@ -175,7 +195,7 @@ def rendered_until_content_changes(template_name: str, items, name: str, **extra
         return [template.render({name: item, **extra}) for item in items]
     if isinstance(items, QuerySet):
         model, records = items.model, {}
-        pks = list(items.values_list("pk", flat=True))
+        pks = ids_until_content_changes(items)
     else:
         records = {item.pk: item for item in items}
         model, pks = (type(items[0]) if records else None), list(records)

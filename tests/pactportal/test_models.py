@@ -1,4 +1,5 @@
-"""The shared model building blocks: the ``__any`` lookup over a long list of ids."""
+"""The shared model building blocks: the ``__any`` lookup over a long list of ids, and the
+ids of a query remembered until content changes."""
 
 import pickle
 
@@ -26,3 +27,24 @@ def test_an_id_set_survives_the_cache_and_refuses_to_be_a_plain_list():
         Partnership.objects.filter(pk__any=[1, 2])
     with pytest.raises(ValueError):
         IdSet(["1; DROP TABLE x"])
+
+
+def test_the_ids_of_a_query_are_remembered_until_content_changes(settings):
+    from django.core.cache import cache
+
+    from pactportal.cache import ids_until_content_changes
+
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    first = PartnershipFactory(name="A first")
+    second = PartnershipFactory(name="B second")
+    by_name = Partnership.objects.published().order_by("name")
+    assert ids_until_content_changes(by_name) == [first.pk, second.pk]
+    # A filter no row can pass asks nothing of the database.
+    assert ids_until_content_changes(Partnership.objects.none()) == []
+
+    Partnership.objects.filter(pk=first.pk).update(name="C renamed quietly")
+    assert ids_until_content_changes(by_name) == [first.pk, second.pk]
+    first.refresh_from_db()
+    first.save()
+    assert ids_until_content_changes(by_name) == [second.pk, first.pk]
