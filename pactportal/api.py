@@ -217,10 +217,12 @@ class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
             return super().retrieve(request, *args, **kwargs)
         obj = self.get_object()  # from the plain queryset: found and allowed, or 404
         model = self.queryset.model
-        [data] = self.represented(
+        found = self.represented(
             self.get_serializer_class(), [obj.pk], model.objects.for_detail().in_bulk
         )
-        return Response(data)
+        if not found:  # deleted since it was found
+            raise exceptions.NotFound
+        return Response(found[0])
 
     def written(self, obj, status_code):
         """After a write, the record as a detail read shows it (counts and nested parts)."""

@@ -125,8 +125,9 @@ def each_until_content_changes(name: str, pks: list, draw) -> list:
     """The value remembered for each of ``pks`` under ``name``, until content changes.
 
     One round trip fetches every value this process does not hold; ``draw(missing)`` makes the
-    others, as ``{pk: value}``, and they are stored in one more. The caller checks that the page
-    cache is on (``PAGE_CACHE_SECONDS``).
+    others, as ``{pk: value}``, and they are stored in one more. A record ``draw`` cannot find
+    (deleted since its id was read) is left out. The caller checks that the page cache is on
+    (``PAGE_CACHE_SECONDS``).
     """
     prefix = f"each.{generation()}.{get_language()}.{name}"
     keys = {pk: f"{prefix}.{pk}" for pk in pks}
@@ -141,7 +142,7 @@ def each_until_content_changes(name: str, pks: list, draw) -> list:
             local.set(key, value)
         found.update(drawn)
         cache.set_many(drawn, settings.PAGE_CACHE_SECONDS)
-    return [found[keys[pk]] for pk in pks]
+    return [found[keys[pk]] for pk in pks if keys[pk] in found]
 
 
 def ids_until_content_changes(queryset) -> list:
@@ -205,7 +206,11 @@ def rendered_until_content_changes(template_name: str, items, name: str, **extra
     def draw(missing):
         if unloaded := [pk for pk in missing if pk not in records]:
             records.update(model.objects.for_list().in_bulk(unloaded))
-        return {pk: str(template.render({name: records[pk], **extra})) for pk in missing}
+        return {
+            pk: str(template.render({name: records[pk], **extra}))
+            for pk in missing
+            if pk in records
+        }
 
     variant = hashlib.sha256(repr(sorted(extra.items())).encode()).hexdigest()[:16]
     fragments = each_until_content_changes(

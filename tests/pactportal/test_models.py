@@ -48,3 +48,14 @@ def test_the_ids_of_a_query_are_remembered_until_content_changes(settings):
     first.refresh_from_db()
     first.save()
     assert ids_until_content_changes(by_name) == [second.pk, first.pk]
+
+
+def test_a_record_gone_before_it_is_drawn_is_left_out(settings):
+    from django.core.cache import cache
+
+    from pactportal.cache import each_until_content_changes
+
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    drawn = each_until_content_changes("test", [1, 2, 3], lambda missing: {1: "one", 3: "three"})
+    assert drawn == ["one", "three"]

@@ -29,6 +29,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import redis
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 WRK_SCRIPT = Path(__file__).with_name("wrk.lua")
 REPORT = BASE_DIR / "docs" / "performance.md"
@@ -281,6 +283,12 @@ def collect_and_probe(env: dict) -> dict:
     return json.loads(output)
 
 
+def empty_cache(env: dict) -> None:
+    """Empty the benchmark's Redis database: each run starts from a cache of its own, since
+    what was remembered for one database does not hold for another."""
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
+
+
 def measure(server_env: dict, database_url: str, args, *, full: bool) -> dict:
     """wrk's figures for every URL (uncached, cached, static ceiling) or, unless ``full``,
     for the paginated lists uncached only."""
@@ -288,6 +296,7 @@ def measure(server_env: dict, database_url: str, args, *, full: bool) -> dict:
     env = {**server_env, "DATABASE_URL": database_url, "STATIC_ROOT": str(static_root)}
     found = collect_and_probe(env)
     results = {"probe": found, "urls": {}}
+    empty_cache(env)
     with Gunicorn(env) as server:
         for name, path in found["urls"].items():
             if (not full and name not in PAGINATED) or (args.only and name not in args.only):

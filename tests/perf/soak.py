@@ -24,6 +24,7 @@ from tests.perf.bench import (
     REPORT,
     Gunicorn,
     collect_and_probe,
+    empty_cache,
     machine,
     prepare_database,
     production_env,
@@ -80,6 +81,7 @@ def main() -> int:
     }
     found = collect_and_probe(env)
     paths = [*found["urls"].values(), f"/static/{found['statics']['home']}"]
+    empty_cache(env)
 
     slices = []
     with Gunicorn(env) as server:
