@@ -177,8 +177,8 @@ class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
         """Each record's representation, remembered until content changes.
 
         Only records whose representation is missing are loaded (``load(pks)``, with all the
-        serializer shows) and serialized. Links in a representation are absolute, so the key
-        holds the scheme and host.
+        serializer shows; its queryset is not even built otherwise) and serialized. Links in a
+        representation are absolute, so the key holds the scheme and host.
         """
         context = self.get_serializer_context()
         origin = self.request.build_absolute_uri("/")
@@ -199,7 +199,9 @@ class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
         records = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(CountedIds(records, self.total(records)))
         model = self.queryset.model
-        data = self.represented(self.get_serializer_class(), page, model.objects.for_list().in_bulk)
+        data = self.represented(
+            self.get_serializer_class(), page, lambda pks: model.objects.for_list().in_bulk(pks)
+        )
         return self.get_paginated_response(data)
 
     def total(self, records) -> int:
@@ -218,7 +220,9 @@ class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
         obj = self.get_object()  # from the plain queryset: found and allowed, or 404
         model = self.queryset.model
         found = self.represented(
-            self.get_serializer_class(), [obj.pk], model.objects.for_detail().in_bulk
+            self.get_serializer_class(),
+            [obj.pk],
+            lambda pks: model.objects.for_detail().in_bulk(pks),
         )
         if not found:  # deleted since it was found
             raise exceptions.NotFound

@@ -37,6 +37,7 @@ class FilteredListView(ListView):
 
     filterset_class = None
     paginate_by = PAGE_SIZE
+    records_as_fragments = False  # the template draws its rows with {% rendered_each %}
 
     def get_base_queryset(self):
         raise NotImplementedError
@@ -45,6 +46,10 @@ class FilteredListView(ListView):
         self.filterset = self.filterset_class(
             self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
         )
+        if self.records_as_fragments and settings.PAGE_CACHE_SECONDS:
+            # The template's {% rendered_each %} loads what a record shows only for records
+            # whose fragment is not remembered.
+            return self.filterset.qs
         return self.filterset.qs.for_list()
 
     def paginate_queryset(self, queryset, page_size):

@@ -108,6 +108,7 @@ class FacetedListView(FilteredListView):
 class PartnershipListView(FacetedListView):
     template_name = "partnerships/partnership_list.html"
     filterset_class = PartnershipFilter
+    records_as_fragments = True
 
     def get_base_queryset(self):
         return Partnership.objects.published()
@@ -232,6 +233,7 @@ class OrganisationDetailView(PublicDetailView):
 class DocumentListView(FacetedListView):
     template_name = "partnerships/document_list.html"
     filterset_class = DocumentFilter
+    records_as_fragments = True
 
     def get_base_queryset(self):
         return Document.objects.published()
