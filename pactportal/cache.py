@@ -72,10 +72,6 @@ class LocalCache:
             with self.lock:
                 self.entries[key] = value
 
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
 
 # Half for remembered values and fragments, half for pages: pages come one per address, and a
 # crawl of many addresses must not push out the values every page is made of.
