@@ -175,22 +175,33 @@ def record_html_until_content_changes(name: str, pk, draw) -> str:
     return mark_safe(html)
 
 
+class RecordIds(list):
+    """The ids of the ``model`` records a page lists, in order: all a list of remembered
+    fragments needs of its records."""
+
+    def __init__(self, model, ids):
+        super().__init__(ids)
+        self.model = model
+
+
 def rendered_until_content_changes(template_name: str, items, name: str, **extra) -> list[str]:
     """``template_name`` rendered for each of ``items`` (as ``name``, with ``extra``), each
     remembered until the next content change (with the page cache on).
 
     For the records a page lists: a partnership or a document looks the same wherever it is
     listed, so its fragment is drawn once and then fetched, with all the others a page shows,
-    in one round trip. Given a queryset, only the ids of its records are read; records whose
-    fragment is missing are then loaded with everything their fragment shows, through their
-    model's ``for_list()``. The fragment sees nothing but its record, so it cannot depend on
-    who asks; the generation and the language in its key retire or separate it as for
-    ``until_content_changes``.
+    in one round trip. Given a queryset, only the ids of its records are read (given
+    ``RecordIds``, not even those); records whose fragment is missing are then loaded with
+    everything their fragment shows, through their model's ``for_list()``. The fragment sees
+    nothing but its record, so it cannot depend on who asks; the generation and the language
+    in its key retire or separate it as for ``until_content_changes``.
     """
     template = get_template(template_name)
     if not settings.PAGE_CACHE_SECONDS:
         return [template.render({name: item, **extra}) for item in items]
-    if isinstance(items, QuerySet):
+    if isinstance(items, RecordIds):
+        model, records, pks = items.model, {}, list(items)
+    elif isinstance(items, QuerySet):
         model, records = items.model, {}
         pks = ids_until_content_changes(items)
     else:

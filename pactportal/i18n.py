@@ -6,11 +6,14 @@ Pages carry their language in the URL prefix (``/en/``, ``/fr/``, ``/de/``); a p
 ``?lang=`` or ``Accept-Language`` and name the language served in ``Content-Language``.
 """
 
+import functools
+
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.middleware import locale
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.encoding import escape_uri_path, iri_to_uri
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -71,9 +74,18 @@ def language_parameters(result, generator, request, public):
     return result
 
 
+@functools.lru_cache(maxsize=4096)
+def translated_path(path: str, current: str, language: str) -> str:
+    """``path``, served in ``current``, in ``language``: resolving and reversing it depends on
+    the URLs and the active language alone, and every page view asks for each language."""
+    return translate_url(path, language)
+
+
 def languages(request):
     """The language switcher and the hreflang alternates of the current page, for base.html."""
-    path = request.get_full_path()
+    path = escape_uri_path(request.path)
+    query = request.META.get("QUERY_STRING", "")
+    query = f"?{iri_to_uri(query)}" if query else ""
     current = translation.get_language()
     alternates = []
     for code, _name in settings.LANGUAGES:
@@ -83,7 +95,7 @@ def languages(request):
                 "code": code,
                 # Each language names itself, so a reader finds theirs whatever the page's.
                 "name": info["name_local"],
-                "url": translate_url(path, code),
+                "url": translated_path(path, current, code) + query,
                 "is_current": code == current,
             }
         )

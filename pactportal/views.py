@@ -37,7 +37,6 @@ class FilteredListView(ListView):
 
     filterset_class = None
     paginate_by = PAGE_SIZE
-    records_as_fragments = False  # the template draws its rows with {% rendered_each %}
 
     def get_base_queryset(self):
         raise NotImplementedError
@@ -46,44 +45,51 @@ class FilteredListView(ListView):
         self.filterset = self.filterset_class(
             self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
         )
-        if self.records_as_fragments and settings.PAGE_CACHE_SECONDS:
-            # The template's {% rendered_each %} loads what a record shows only for records
-            # whose fragment is not remembered.
-            return self.filterset.qs
         return self.filterset.qs.for_list()
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
-        requested = self.request.GET.get("page") or "1"
-        self.page_message = ""
-        try:
-            page = paginator.page(requested)
-        except PageNotAnInteger:
-            page = paginator.page(1)
-            self.page_message = _("“%(page)s” is not a page number; showing the first page.") % {
-                "page": requested[:20]
-            }
-        except EmptyPage:
-            page = paginator.page(paginator.num_pages)
-            self.page_message = _("There is no page %(page)s; showing the last page, %(last)s.") % {
-                "page": requested[:20],
-                "last": paginator.num_pages,
-            }
+        page, self.page_message = nearest_page(paginator, self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context = super().get_context_data(
             filterset=self.filterset,
-            # Pagination links keep the filters.
-            query_string=query.urlencode(),
-            is_filtered=any(value for key, value in query.items() if key != "ordering"),
+            filter_errors=self.filterset.errors,
+            **filter_links(self.request),
             **kwargs,
         )
         # Set by paginate_queryset(), which the call above runs.
         context["page_message"] = self.page_message
         return context
+
+
+def nearest_page(paginator, requested: str | None):
+    """The page ``requested`` of ``paginator``, and an empty message; or, for a page number
+    that is not a number or is past the end, the nearest real page and a message saying so."""
+    requested = requested or "1"
+    try:
+        return paginator.page(requested), ""
+    except PageNotAnInteger:
+        return paginator.page(1), _("“%(page)s” is not a page number; showing the first page.") % {
+            "page": requested[:20]
+        }
+    except EmptyPage:
+        last = paginator.num_pages
+        return paginator.page(last), _(
+            "There is no page %(page)s; showing the last page, %(last)s."
+        ) % {"page": requested[:20], "last": last}
+
+
+def filter_links(request) -> dict:
+    """What a filtered list's links need of the request: the query string its pagination links
+    keep, and whether any filter is set (for "Clear all filters")."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "query_string": query.urlencode(),
+        "is_filtered": any(value for key, value in query.items() if key != "ordering"),
+    }
 
 
 class PublicDetailView(DetailView):

@@ -480,14 +480,18 @@ def hosting(country) -> Q:
     answer joins every membership (300,000 at factor 100), and a list filtered by country asks
     for it once per facet. Without it, a subquery.
     """
-    members = Membership.objects.filter(
-        organisation__country=country, organisation__status=PublicationStatus.PUBLISHED
-    ).values("partnership")
+
+    def members():
+        return Membership.objects.filter(
+            organisation__country=country, organisation__status=PublicationStatus.PUBLISHED
+        ).values("partnership")
+
     if not settings.PAGE_CACHE_SECONDS:
-        return Q(pk__in=members)
+        return Q(pk__in=members())
+    # The subquery is built only when the ids are not remembered.
     ids = until_content_changes(
         f"hosting.{country.pk}",
-        lambda: IdSet(members.order_by().distinct().values_list("partnership", flat=True)),
+        lambda: IdSet(members().order_by().distinct().values_list("partnership", flat=True)),
     )
     return Q(pk__any=ids)
 

@@ -1,18 +1,25 @@
+import dataclasses
 import hashlib
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
 
 from ecosystems.models import Ecosystem
 from figures.maps import country_map, members_label
-from pactportal.cache import record_html_until_content_changes, until_content_changes
+from pactportal.cache import (
+    RecordIds,
+    record_html_until_content_changes,
+    until_content_changes,
+)
 from pactportal.models import PublicationStatus
-from pactportal.views import FilteredListView, PublicDetailView
+from pactportal.views import PAGE_SIZE, PublicDetailView, filter_links, nearest_page
 
 from .filters import DocumentFilter, OrganisationFilter, PartnershipFilter
 from .forms import SearchForm
@@ -51,12 +58,106 @@ def without_counts(options) -> list[tuple[str, str, None]]:
     return [(value, label, None) for value, label in options]
 
 
-class FacetedListView(FilteredListView):
-    """A filtered list whose choices show how many results each would give.
+@dataclasses.dataclass(frozen=True)
+class Listing:
+    """What a filtered list shows for one set of filter values and one page number.
+
+    The same for every request that sends those values, until content changes: the values
+    again (to fill the form), the messages of those that were ignored, the total, the page
+    shown (and why, if it is not the one asked for), the ids of its records, and the choices
+    whose counts depend on the filters.
+    """
+
+    values: dict[str, str]
+    errors: dict[str, list[str]]
+    count: int
+    number: int
+    message: str
+    ids: list
+    choices: dict
+
+
+class FacetedListView(TemplateView):
+    """A published list narrowed by its FilterSet, paginated, whose choices show how many
+    results each would give; forgiving of bad input, like ``FilteredListView``.
 
     A facet's counts apply every current filter except its own, so they answer "what would I
     get if I chose this instead". Each facet costs one grouped query, whatever the data size.
+
+    With the page cache on, the ``Listing`` of each set of filter values is remembered until
+    content changes: another request with the same values, whatever else its address holds,
+    neither validates nor queries anything, and the page is composed from it.
     """
+
+    filterset_class = None
+    paginate_by = PAGE_SIZE
+    records_as_fragments = False  # the template draws its rows with {% rendered_each %}
+
+    def get_base_queryset(self):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        listing = self.get_listing()
+        paginator = Paginator(range(listing.count), self.paginate_by)
+        page = paginator.page(listing.number)
+        return super().get_context_data(
+            filter_values=listing.values,
+            filter_errors=listing.errors,
+            paginator=paginator,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            page_message=listing.message,
+            object_list=self.records(listing.ids),
+            **listing.choices,
+            **filter_links(self.request),
+            **kwargs,
+        )
+
+    def get_listing(self) -> Listing:
+        if not settings.PAGE_CACHE_SECONDS:
+            return self.make_listing()
+        # Keyed on the parameters the list reads, as sent: unknown ones change nothing.
+        sent = sorted(
+            (name, self.request.GET.getlist(name))
+            for name in (*self.filterset_class.base_filters, "page")
+            if name in self.request.GET
+        )
+        digest = hashlib.sha256(repr(sent).encode()).hexdigest()
+        return until_content_changes(f"listing.{type(self).__name__}.{digest}", self.make_listing)
+
+    def make_listing(self) -> Listing:
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
+        )
+        form = self.filterset.form
+        queryset = self.filterset.qs
+        paginator = Paginator(queryset, self.paginate_by)
+        # How many rows the filters leave: counted over the data set like the facets, and
+        # remembered with them.
+        paginator.count = until_content_changes(f"total.{self.filters_key()}", queryset.count)
+        page, message = nearest_page(paginator, self.request.GET.get("page"))
+        return Listing(
+            values={name: form.data[name] for name in form.fields if name in form.data},
+            errors={name: [str(e) for e in errors] for name, errors in form.errors.items()},
+            count=paginator.count,
+            number=page.number,
+            message=message,
+            ids=list(page.object_list.values_list("pk", flat=True)),
+            choices=self.filtered_choices(),
+        )
+
+    def records(self, ids: list):
+        """The records of the page: their ids alone when the template draws remembered
+        fragments, else loaded with what the list shows."""
+        model = self.filterset_class._meta.model
+        if self.records_as_fragments and settings.PAGE_CACHE_SECONDS:
+            return RecordIds(model, ids)
+        loaded = model.objects.for_list().in_bulk(ids)
+        return [loaded[pk] for pk in ids if pk in loaded]
+
+    def filtered_choices(self) -> dict:
+        """The template's choices that depend on the filters, such as ``facets``."""
+        raise NotImplementedError
 
     def cleaned_filters(self) -> dict:
         """The filter values the page's own form validated; invalid ones are left out."""
@@ -93,16 +194,9 @@ class FacetedListView(FilteredListView):
         )
         return f"{type(self).__name__}.{hashlib.sha256(repr(chosen).encode()).hexdigest()}"
 
-    def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
-        # How many rows the filters leave: counted over the data set like the facets, and
-        # remembered with them.
-        paginator.count = until_content_changes(f"total.{self.filters_key()}", queryset.count)
-        return paginator
-
     @staticmethod
     def choices(options, counts: dict) -> list[tuple[str, str, int]]:
-        return [(value, label, counts.get(value, 0)) for value, label in options]
+        return [(value, str(label), counts.get(value, 0)) for value, label in options]
 
 
 class PartnershipListView(FacetedListView):
@@ -126,19 +220,22 @@ class PartnershipListView(FacetedListView):
             "ecosystem": ecosystems,
         }
 
-    def get_context_data(self, **kwargs):
+    def filtered_choices(self):
         counts = self.facet_counts()
-        facets = {
-            "kind": self.choices(Partnership.Kind.choices, counts["kind"]),
-            "scope": self.choices(Partnership.Scope.choices, counts["scope"]),
-            "ecosystem": self.choices(ecosystem_options(), counts["ecosystem"]),
+        return {
+            "facets": {
+                "kind": self.choices(Partnership.Kind.choices, counts["kind"]),
+                "scope": self.choices(Partnership.Scope.choices, counts["scope"]),
+                "ecosystem": self.choices(ecosystem_options(), counts["ecosystem"]),
+            }
         }
+
+    def get_context_data(self, **kwargs):
         countries = until_content_changes(
             "covered-countries",
             lambda: Country.objects.covered_by(Partnership.objects.published()).options(),
         )
         return super().get_context_data(
-            facets=facets,
             countries=without_counts(countries),
             ordering_choices=without_counts(
                 [
@@ -214,15 +311,18 @@ class OrganisationListView(FacetedListView):
     def count_facets(self):
         return {"type": _counts(self.others_filtered("type"), "type")}
 
+    def filtered_choices(self):
+        counts = self.facet_counts()
+        return {"facets": {"type": self.choices(OrganisationType.choices, counts["type"])}}
+
     def get_context_data(self, **kwargs):
-        published = Organisation.objects.published()
-        return super().get_context_data(
-            facets={"type": self.choices(OrganisationType.choices, self.facet_counts()["type"])},
-            countries=without_counts(
-                Country.objects.filter(code__in=published.values("country")).options()
-            ),
-            **kwargs,
+        countries = until_content_changes(
+            "organisation-countries",
+            lambda: Country.objects.filter(
+                code__in=Organisation.objects.published().values("country")
+            ).options(),
         )
+        return super().get_context_data(countries=without_counts(countries), **kwargs)
 
 
 class OrganisationDetailView(PublicDetailView):
@@ -258,16 +358,8 @@ class DocumentListView(FacetedListView):
                 .dates("issued_on", "year", "DESC")
             ],
         )
-        counts = self.facet_counts()
-        partnerships, truncated = counts["partnership"]
         return super().get_context_data(
-            facets={
-                "kind": self.choices(Document.Kind.choices, counts["kind"]),
-                "language": self.choices(Language.choices, counts["language"]),
-            },
             ecosystems=without_counts(ecosystem_options()),
-            partnerships=partnerships,
-            partnerships_truncated=truncated,
             years=without_counts((str(year), str(year)) for year in years),
             ordering_choices=without_counts(
                 [
@@ -278,6 +370,18 @@ class DocumentListView(FacetedListView):
             ),
             **kwargs,
         )
+
+    def filtered_choices(self):
+        counts = self.facet_counts()
+        partnerships, truncated = counts["partnership"]
+        return {
+            "facets": {
+                "kind": self.choices(Document.Kind.choices, counts["kind"]),
+                "language": self.choices(Language.choices, counts["language"]),
+            },
+            "partnerships": partnerships,
+            "partnerships_truncated": truncated,
+        }
 
     def partnership_choices(self) -> tuple[list[tuple[str, str, int]], bool]:
         """The partnerships with the most matching documents, and the one chosen, if any.

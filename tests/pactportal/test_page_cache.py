@@ -211,6 +211,28 @@ def test_filtered_counts_are_remembered_for_those_filters_until_content_changes(
     assert scopes("kind=regional&ordering=name")["local"] == 2
 
 
+def test_a_list_is_composed_from_what_its_filter_values_gave_until_content_changes(
+    django_assert_num_queries,
+):
+    PartnershipFactory(name="Alpha Regional", regional=True)
+    first = get(LIST, QUERY_STRING="kind=regional&scope=nowhere")
+    assert first["X-Cache"] == "miss" and "Alpha Regional" in first.content.decode()
+
+    # The same values with another parameter: a page of its own, from the remembered listing,
+    # with the invalid value still refused.
+    with django_assert_num_queries(0):
+        again = get(LIST, QUERY_STRING="kind=regional&scope=nowhere&utm_source=mail")
+    assert again["X-Cache"] == "miss"
+    page = again.content.decode()
+    assert "Alpha Regional" in page and "1 partnership found" in page
+    assert 'id="id_scope" name="scope" aria-invalid="true"' in page
+    assert '<option value="regional" selected>' in page
+
+    publish(PartnershipFactory(name="Beta Regional", regional=True, status=PublicationStatus.DRAFT))
+    after = get(LIST, QUERY_STRING="kind=regional&scope=nowhere&utm_source=other").content.decode()
+    assert "Beta Regional" in after and "2 partnerships found" in after
+
+
 def test_a_listed_record_is_drawn_once_until_content_changes():
     partnership = PartnershipFactory(name="Drawn Once", summary="First summary.")
     assert "First summary." in get(LIST).content.decode()
