@@ -12,6 +12,7 @@ entries it used last in its own memory (``local``): a hit there costs no round t
 and no unpickling.
 """
 
+import contextlib
 import contextvars
 import hashlib
 import pickle
@@ -30,12 +31,16 @@ from django.template.loader import get_template
 from django.utils.cache import cc_delim_re, patch_cache_control, set_response_etag
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from redis.exceptions import RedisError
 
 GENERATION_KEY = "pages:generation"
 CONTENT_APPS = {"ecosystems", "partnerships", "alliances"}
 NEVER_CACHED = ("/admin/", "/media/", "/static/")
 # The request headers a cached page may depend on, all part of its key. A response that varies
 # on any other header is not cached (signed-in requests, with Authorization, never are).
+# A value computed under a lock frees it after this long even if its process died; others
+# wait this long for it before computing the value themselves.
+LOCK_SECONDS, LOCK_WAIT_SECONDS = 30, 5
 KEY_HEADERS = {
     "accept": "HTTP_ACCEPT",
     "accept-language": "HTTP_ACCEPT_LANGUAGE",
@@ -112,9 +117,41 @@ def until_content_changes(name: str, compute):
     key = f"memo.{generation()}.{get_language()}.{name}"
     value = local.get(key, _MISSING)
     if value is _MISSING:
-        value = cache.get_or_set(key, compute, settings.PAGE_CACHE_SECONDS)
+        value = cache.get(key, _MISSING)
+        if value is _MISSING:
+            value = computed_once(key, compute)
         local.set(key, value)
     return value
+
+
+def computed_once(key: str, compute):
+    """``compute()``, stored under ``key``, by one process at a time.
+
+    Right after a change every worker misses the same values at once; with a lock per key
+    (Redis's, when the cache is Redis) one computes each while the others wait and take its
+    result, rather than all of them computing it together. A wait that runs out, or a cache
+    that does not answer, falls back to computing here.
+    """
+    lock = getattr(cache, "lock", None)
+    held = None
+    if lock is not None:
+        try:
+            held = lock(f"lock.{key}", timeout=LOCK_SECONDS, sleep=0.01)
+            if not held.acquire(blocking_timeout=LOCK_WAIT_SECONDS):
+                held = None
+        except RedisError:
+            held = None
+    try:
+        if held is not None and (value := cache.get(key, _MISSING)) is not _MISSING:
+            return value  # computed by the process we waited for
+        value = compute()
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+        return value
+    finally:
+        if held is not None:
+            # Held past its timeout, the lock is no longer ours to free.
+            with contextlib.suppress(RedisError):
+                held.release()
 
 
 def each_until_content_changes(name: str, pks: list, draw) -> list:

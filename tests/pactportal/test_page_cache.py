@@ -1,6 +1,10 @@
 """The anonymous page cache: what it keeps, what it never keeps, and that changes show at once."""
 
 import io
+import socket
+import threading
+import time
+import uuid
 
 import pytest
 import tablib
@@ -9,6 +13,7 @@ from django.test import Client
 from django.urls import reverse, reverse_lazy
 from rest_framework.authtoken.models import Token
 
+from pactportal.cache import until_content_changes
 from pactportal.models import PublicationStatus
 from pactportal.services import publication_set_status
 from partnerships.models import DocumentFile, Partnership
@@ -378,3 +383,36 @@ def test_a_cached_page_keeps_every_security_header():
         if header != "X-Request-ID":
             assert hit[header] == miss[header], header
     assert hit["X-Request-ID"] != miss["X-Request-ID"]
+
+
+def test_workers_that_miss_the_same_value_compute_it_once(settings):
+    """Right after a change, every worker misses the same figures at once: one computes
+    them while the others wait for its result."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/9",
+            "KEY_PREFIX": f"lock-test-{uuid.uuid4().hex}",
+        }
+    }
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    computed, results = [], []
+
+    def slow_figures():
+        computed.append(threading.get_ident())
+        time.sleep(0.3)
+        return {"partnerships": 42}
+
+    def worker():
+        results.append(until_content_changes("slow-figures", slow_figures))
+
+    workers = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    assert results == [{"partnerships": 42}] * 4
+    assert len(computed) == 1
