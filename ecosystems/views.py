@@ -74,7 +74,10 @@ def ecosystem_list(request):
 
 def ecosystem_detail(request, slug: str):
     """An ecosystem with its large-scale and linked regional partnerships and its documents."""
-    ecosystem = get_object_or_404(Ecosystem.objects.all(), slug=slug)
+    # Ecosystems have no drafts: every reader finds the same one, once per content change.
+    ecosystem = until_content_changes(
+        f"record.ecosystem.{slug}", lambda: get_object_or_404(Ecosystem.objects.all(), slug=slug)
+    )
     return render(
         request,
         "ecosystems/ecosystem_detail.html",

@@ -207,21 +207,31 @@ class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
     def total(self, records) -> int:
         """How many records the filters leave, counted once per content change for each set
         of filter values, as the pages' lists count theirs."""
-        filters = set(self.filterset_class.base_filters) - {"ordering"}
-        chosen = sorted(
-            (name, values) for name, values in self.request.query_params.lists() if name in filters
-        )
+        chosen = [(name, values) for name, values in self.filter_params() if name != "ordering"]
         digest = hashlib.sha256(repr(chosen).encode()).hexdigest()
         return until_content_changes(f"api-total.{type(self).__name__}.{digest}", records.count)
+
+    def filter_params(self):
+        """The query parameters the endpoint's FilterSet reads, as sent, in a stable order."""
+        filters = getattr(self, "filterset_class", None)
+        names = set(filters.base_filters) if filters else set()
+        return sorted(
+            (name, values) for name, values in self.request.query_params.lists() if name in names
+        )
 
     def retrieve(self, request, *args, **kwargs):
         if not self.remembers():
             return super().retrieve(request, *args, **kwargs)
-        obj = self.get_object()  # from the plain queryset: found and allowed, or 404
+        # Found and allowed, or 404 (not remembered): the same for every anonymous client
+        # sending the same parameters, until content changes.
+        digest = hashlib.sha256(repr((self.kwargs, self.filter_params())).encode()).hexdigest()
         model = self.queryset.model
+        pk = until_content_changes(
+            f"api-record.{model._meta.label_lower}.{digest}", lambda: self.get_object().pk
+        )
         found = self.represented(
             self.get_serializer_class(),
-            [obj.pk],
+            [pk],
             lambda pks: model.objects.for_detail().in_bulk(pks),
         )
         if not found:  # deleted since it was found

@@ -213,12 +213,12 @@ def record_html_until_content_changes(name: str, pk, draw) -> str:
 
 
 class RecordIds(list):
-    """The ids of the ``model`` records a page lists, in order: all a list of remembered
-    fragments needs of its records."""
+    """The ids of the records a page lists, in order, and the queryset that loads those whose
+    fragment is missing: all a list of remembered fragments needs of its records."""
 
-    def __init__(self, model, ids):
+    def __init__(self, ids, load_from: QuerySet):
         super().__init__(ids)
-        self.model = model
+        self.load_from = load_from
 
 
 def rendered_until_content_changes(template_name: str, items, name: str, **extra) -> list[str]:
@@ -227,9 +227,10 @@ def rendered_until_content_changes(template_name: str, items, name: str, **extra
 
     For the records a page lists: a partnership or a document looks the same wherever it is
     listed, so its fragment is drawn once and then fetched, with all the others a page shows,
-    in one round trip. Given a queryset, only the ids of its records are read (given
-    ``RecordIds``, not even those); records whose fragment is missing are then loaded with
-    everything their fragment shows, through their model's ``for_list()``. The fragment sees
+    in one round trip. Given a queryset, only the ids of its records are read, and records
+    whose fragment is missing are then loaded with everything their fragment shows, through
+    their model's ``for_list()``; given ``RecordIds``, no query is needed for the ids, and
+    missing records come from its ``load_from``. The fragment sees
     nothing but its record, so it cannot depend on who asks; the generation and the language
     in its key retire or separate it as for ``until_content_changes``.
     """
@@ -237,19 +238,20 @@ def rendered_until_content_changes(template_name: str, items, name: str, **extra
     if not settings.PAGE_CACHE_SECONDS:
         return [template.render({name: item, **extra}) for item in items]
     if isinstance(items, RecordIds):
-        model, records, pks = items.model, {}, list(items)
+        load_from, records, pks = items.load_from, {}, list(items)
     elif isinstance(items, QuerySet):
-        model, records = items.model, {}
+        load_from, records = items.model.objects.for_list(), {}
         pks = ids_until_content_changes(items)
     else:
         records = {item.pk: item for item in items}
-        model, pks = (type(items[0]) if records else None), list(records)
+        load_from, pks = (type(items[0]).objects.all() if records else None), list(records)
     if not pks:
         return []
+    model = load_from.model
 
     def draw(missing):
         if unloaded := [pk for pk in missing if pk not in records]:
-            records.update(model.objects.for_list().in_bulk(unloaded))
+            records.update(load_from.in_bulk(unloaded))
         return {
             pk: str(template.render({name: records[pk], **extra}))
             for pk in missing

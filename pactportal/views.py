@@ -19,6 +19,8 @@ from django.views.generic import DetailView, ListView
 from django_redis import get_redis_connection
 from redis.exceptions import RedisError
 
+from pactportal.cache import until_content_changes
+
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
@@ -100,6 +102,16 @@ class PublicDetailView(DetailView):
 
     def get_queryset(self):
         return self.model.objects.reachable_by(self.request.user).for_detail()
+
+    def get_object(self, queryset=None):
+        if queryset is None and not self.request.user.is_authenticated:
+            # Every anonymous reader reaches the same records: each is looked up once per
+            # content change (a slug that finds nothing raises, and is not remembered).
+            slug = self.kwargs[self.slug_url_kwarg]
+            return until_content_changes(
+                f"record.{self.model._meta.label_lower}.{slug}", super().get_object
+            )
+        return super().get_object(queryset)
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)

@@ -131,29 +131,42 @@ class FacetedListView(TemplateView):
         )
         form = self.filterset.form
         queryset = self.filterset.qs
-        paginator = Paginator(queryset, self.paginate_by)
+        paginator = Paginator(
+            queryset if self.draws_fragments() else queryset.for_list(), self.paginate_by
+        )
         # How many rows the filters leave: counted over the data set like the facets, and
         # remembered with them.
         paginator.count = until_content_changes(f"total.{self.filters_key()}", queryset.count)
         page, message = nearest_page(paginator, self.request.GET.get("page"))
+        if self.draws_fragments():
+            ids = list(page.object_list.values_list("pk", flat=True))
+        else:  # loaded now with what the list shows, for this request
+            self.loaded = list(page.object_list)
+            ids = [record.pk for record in self.loaded]
         return Listing(
             values={name: form.data[name] for name in form.fields if name in form.data},
             errors={name: [str(e) for e in errors] for name, errors in form.errors.items()},
             count=paginator.count,
             number=page.number,
             message=message,
-            ids=list(page.object_list.values_list("pk", flat=True)),
+            ids=ids,
             choices=self.filtered_choices(),
         )
+
+    def draws_fragments(self) -> bool:
+        """Whether the page's records are remembered fragments, which need only their ids."""
+        return self.records_as_fragments and bool(settings.PAGE_CACHE_SECONDS)
 
     def records(self, ids: list):
         """The records of the page: their ids alone when the template draws remembered
         fragments, else loaded with what the list shows."""
-        model = self.filterset_class._meta.model
-        if self.records_as_fragments and settings.PAGE_CACHE_SECONDS:
-            return RecordIds(model, ids)
-        loaded = model.objects.for_list().in_bulk(ids)
-        return [loaded[pk] for pk in ids if pk in loaded]
+        records = self.filterset_class._meta.model.objects.for_list()
+        if self.draws_fragments():
+            return RecordIds(ids, load_from=records)
+        if (loaded := getattr(self, "loaded", None)) is not None:
+            return loaded
+        found = records.in_bulk(ids)  # a remembered listing's page
+        return [found[pk] for pk in ids if pk in found]
 
     def filtered_choices(self) -> dict:
         """The template's choices that depend on the filters, such as ``facets``."""
@@ -471,8 +484,11 @@ def search(request):
                 f"search.{key}.{digest}",
                 lambda queryset=queryset: queryset.ranking(text, SEARCH_RESULTS_PER_GROUP),
             )
-            rows = queryset.in_bulk(ids)
-            results = [rows[pk] for pk in ids if pk in rows]
+            if settings.PAGE_CACHE_SECONDS:  # each result is a remembered fragment
+                results = RecordIds(ids, load_from=queryset)
+            else:
+                rows = queryset.in_bulk(ids)
+                results = [rows[pk] for pk in ids if pk in rows]
             groups.append(
                 {
                     "key": key,
