@@ -1,10 +1,15 @@
+from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from figures.charts import CHARTS, ECOSYSTEM_CHARTS
 from figures.maps import country_map
-from pactportal.cache import record_html_until_content_changes, until_content_changes
+from pactportal.cache import (
+    RecordIds,
+    record_html_until_content_changes,
+    until_content_changes,
+)
 from partnerships.models import Country, Document, Organisation, Partnership
 
 from .models import Ecosystem
@@ -44,6 +49,19 @@ def partnership_map(partnerships, name: str, *, caption: str, filters=None):
     )
 
 
+def latest_documents():
+    """The newest published documents: with the page cache on, their ids, read once per
+    content change, each shown as its remembered fragment."""
+    published = Document.objects.published()
+    if not settings.PAGE_CACHE_SECONDS:
+        return published.for_list()[:LATEST_DOCUMENTS]
+    ids = until_content_changes(
+        "latest-documents",
+        lambda: list(published.values_list("pk", flat=True)[:LATEST_DOCUMENTS]),
+    )
+    return RecordIds(Document, ids, lambda missing: Document.objects.for_list().in_bulk(missing))
+
+
 def home(request):
     """The 14 ecosystems, the Pact's headline figures and the latest documents."""
     return render(
@@ -54,7 +72,7 @@ def home(request):
             "figures": until_content_changes(
                 "figures", lambda: figures_of(Partnership.objects.published())
             ),
-            "latest_documents": Document.objects.published().for_list()[:LATEST_DOCUMENTS],
+            "latest_documents": latest_documents(),
             "country_map": partnership_map(
                 Partnership.objects.published(),
                 "map.countries",

@@ -213,12 +213,14 @@ def record_html_until_content_changes(name: str, pk, draw) -> str:
 
 
 class RecordIds(list):
-    """The ids of the records a page lists, in order, and the queryset that loads those whose
-    fragment is missing: all a list of remembered fragments needs of its records."""
+    """The ids of the ``model`` records a page lists, in order, and how to load those whose
+    fragment is missing (``load(ids)``, as ``in_bulk()`` returns them): all a list of
+    remembered fragments needs of its records. The loading queryset is built only if a
+    fragment is missing."""
 
-    def __init__(self, ids, load_from: QuerySet):
+    def __init__(self, model, ids, load):
         super().__init__(ids)
-        self.load_from = load_from
+        self.model, self.load = model, load
 
 
 def rendered_until_content_changes(template_name: str, items, name: str, **extra) -> list[str]:
@@ -230,7 +232,7 @@ def rendered_until_content_changes(template_name: str, items, name: str, **extra
     in one round trip. Given a queryset, only the ids of its records are read, and records
     whose fragment is missing are then loaded with everything their fragment shows, through
     their model's ``for_list()``; given ``RecordIds``, no query is needed for the ids, and
-    missing records come from its ``load_from``. The fragment sees
+    missing records come from its ``load``. The fragment sees
     nothing but its record, so it cannot depend on who asks; the generation and the language
     in its key retire or separate it as for ``until_content_changes``.
     """
@@ -238,20 +240,20 @@ def rendered_until_content_changes(template_name: str, items, name: str, **extra
     if not settings.PAGE_CACHE_SECONDS:
         return [template.render({name: item, **extra}) for item in items]
     if isinstance(items, RecordIds):
-        load_from, records, pks = items.load_from, {}, list(items)
+        model, load, records, pks = items.model, items.load, {}, list(items)
     elif isinstance(items, QuerySet):
-        load_from, records = items.model.objects.for_list(), {}
+        model, records = items.model, {}
+        load = model.objects.for_list().in_bulk
         pks = ids_until_content_changes(items)
-    else:
+    else:  # the records themselves: nothing to load
         records = {item.pk: item for item in items}
-        load_from, pks = (type(items[0]).objects.all() if records else None), list(records)
+        model, load, pks = (type(items[0]) if records else None), None, list(records)
     if not pks:
         return []
-    model = load_from.model
 
     def draw(missing):
         if unloaded := [pk for pk in missing if pk not in records]:
-            records.update(load_from.in_bulk(unloaded))
+            records.update(load(unloaded))
         return {
             pk: str(template.render({name: records[pk], **extra}))
             for pk in missing

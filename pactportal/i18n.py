@@ -11,7 +11,7 @@ import functools
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.middleware import locale
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.encoding import escape_uri_path, iri_to_uri
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -81,6 +81,12 @@ def translated_path(path: str, current: str, language: str) -> str:
     return translate_url(path, language)
 
 
+@functools.lru_cache(maxsize=16)
+def switch_url(language: str) -> str:
+    """The address that switches to ``language`` (outside the language prefixes)."""
+    return reverse("switch_language", args=[language])
+
+
 def languages(request):
     """The language switcher and the hreflang alternates of the current page, for base.html."""
     path = escape_uri_path(request.path)
@@ -96,6 +102,7 @@ def languages(request):
                 # Each language names itself, so a reader finds theirs whatever the page's.
                 "name": info["name_local"],
                 "url": translated_path(path, current, code) + query,
+                "switch_url": switch_url(code),
                 "is_current": code == current,
             }
         )

@@ -160,12 +160,12 @@ class FacetedListView(TemplateView):
     def records(self, ids: list):
         """The records of the page: their ids alone when the template draws remembered
         fragments, else loaded with what the list shows."""
-        records = self.filterset_class._meta.model.objects.for_list()
+        model = self.filterset_class._meta.model
         if self.draws_fragments():
-            return RecordIds(ids, load_from=records)
+            return RecordIds(model, ids, lambda missing: model.objects.for_list().in_bulk(missing))
         if (loaded := getattr(self, "loaded", None)) is not None:
             return loaded
-        found = records.in_bulk(ids)  # a remembered listing's page
+        found = model.objects.for_list().in_bulk(ids)  # a remembered listing's page
         return [found[pk] for pk in ids if pk in found]
 
     def filtered_choices(self) -> dict:
@@ -485,7 +485,7 @@ def search(request):
                 lambda queryset=queryset: queryset.ranking(text, SEARCH_RESULTS_PER_GROUP),
             )
             if settings.PAGE_CACHE_SECONDS:  # each result is a remembered fragment
-                results = RecordIds(ids, load_from=queryset)
+                results = RecordIds(queryset.model, ids, queryset.in_bulk)
             else:
                 rows = queryset.in_bulk(ids)
                 results = [rows[pk] for pk in ids if pk in rows]

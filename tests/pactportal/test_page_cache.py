@@ -1,5 +1,6 @@
 """The anonymous page cache: what it keeps, what it never keeps, and that changes show at once."""
 
+import datetime
 import io
 import re
 import socket
@@ -95,6 +96,24 @@ def test_an_upload_and_a_delete_show_at_once():
     assert "Italian (" in get(url).content.decode()
     document.delete()
     assert get(url).status_code == 404
+
+
+def test_a_published_document_is_among_the_latest_on_the_next_home_page():
+    home = reverse("ecosystems:home")
+    DocumentFactory(
+        title="Older Agreement", issued_on=datetime.date(2023, 5, 1), issued_on_precision="day"
+    )
+    assert "Older Agreement" in get(home).content.decode()
+    draft = DocumentFactory(
+        title="Newest Agreement",
+        issued_on=datetime.date(2026, 11, 30),
+        issued_on_precision="day",
+        status=PublicationStatus.DRAFT,
+    )
+    assert "Newest Agreement" not in get(home + "?before").content.decode()
+    publish(draft)
+    page = get(home + "?after").content.decode()
+    assert page.index("Newest Agreement") < page.index("Older Agreement")
 
 
 def test_an_import_shows_at_once():
