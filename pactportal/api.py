@@ -1,5 +1,6 @@
 """What every API endpoint shares: errors, permissions and visibility."""
 
+import functools
 import hashlib
 
 from django.conf import settings
@@ -14,7 +15,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from pactportal.cache import (
     each_until_content_changes,
-    ids_until_content_changes,
     until_content_changes,
 )
 from pactportal.models import PublicationStatus
@@ -117,18 +117,34 @@ class ApiResponsesMixin:
         return response
 
 
-class CountedIds:
-    """A filtered list's ids, a page at a time, with its total known already: what a
-    paginator slices."""
+class RememberedIds:
+    """A filtered list's total and its ids, a page at a time (what a paginator slices), each
+    remembered until content changes under the list's ``name`` and ``params``.
 
-    def __init__(self, queryset, total: int):
-        self.queryset, self.total = queryset, total
+    ``records()`` builds the filtered queryset, validating the filters (an invalid value
+    raises, and nothing is remembered); it is called only for what is not remembered, at most
+    once.
+    """
+
+    def __init__(self, records, name: str, params: list):
+        self.records, self.name, self.params = functools.cache(records), name, params
 
     def count(self) -> int:
-        return self.total
+        # The order of the rows changes neither the total nor which parameters are valid.
+        unordered = [(name, values) for name, values in self.params if name != "ordering"]
+        return until_content_changes(
+            f"api-total.{self.name}.{digest(unordered)}", lambda: self.records().count()
+        )
 
-    def __getitem__(self, index):
-        return ids_until_content_changes(self.queryset[index])
+    def __getitem__(self, index: slice) -> list:
+        return until_content_changes(
+            f"api-ids.{self.name}.{digest(self.params)}.{index.start}.{index.stop}",
+            lambda: list(self.records()[index].values_list("pk", flat=True)),
+        )
+
+
+def digest(value) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()
 
 
 class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
@@ -195,21 +211,19 @@ class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         if not self.remembers():
             return super().list(request, *args, **kwargs)
-        # The page is chosen by id alone; the rows behind it are loaded only where needed.
-        records = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(CountedIds(records, self.total(records)))
+        # The page is chosen by id alone, the filters validated and applied only for what is
+        # not remembered, and the rows behind it loaded only where their representation is
+        # missing. ``status`` decides what may be listed at all.
+        params = [*self.filter_params(), ("status", request.query_params.getlist("status"))]
+        ids = RememberedIds(
+            lambda: self.filter_queryset(self.get_queryset()), type(self).__name__, params
+        )
+        page = self.paginate_queryset(ids)
         model = self.queryset.model
         data = self.represented(
             self.get_serializer_class(), page, lambda pks: model.objects.for_list().in_bulk(pks)
         )
         return self.get_paginated_response(data)
-
-    def total(self, records) -> int:
-        """How many records the filters leave, counted once per content change for each set
-        of filter values, as the pages' lists count theirs."""
-        chosen = [(name, values) for name, values in self.filter_params() if name != "ordering"]
-        digest = hashlib.sha256(repr(chosen).encode()).hexdigest()
-        return until_content_changes(f"api-total.{type(self).__name__}.{digest}", records.count)
 
     def filter_params(self):
         """The query parameters the endpoint's FilterSet reads, as sent, in a stable order."""
@@ -224,10 +238,10 @@ class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
             return super().retrieve(request, *args, **kwargs)
         # Found and allowed, or 404 (not remembered): the same for every anonymous client
         # sending the same parameters, until content changes.
-        digest = hashlib.sha256(repr((self.kwargs, self.filter_params())).encode()).hexdigest()
         model = self.queryset.model
         pk = until_content_changes(
-            f"api-record.{model._meta.label_lower}.{digest}", lambda: self.get_object().pk
+            f"api-record.{model._meta.label_lower}.{digest((self.kwargs, self.filter_params()))}",
+            lambda: self.get_object().pk,
         )
         found = self.represented(
             self.get_serializer_class(),

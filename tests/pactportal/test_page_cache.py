@@ -339,6 +339,24 @@ def test_api_records_read_from_memory_are_the_ones_serialized_afresh(settings):
     assert get(detail_url + "?after").json()["name"] == "Renamed Through The Admin"
 
 
+def test_a_remembered_api_list_still_refuses_what_it_always_refused(
+    django_assert_num_queries,
+):
+    PartnershipFactory(name="Listed", regional=True)
+    PartnershipFactory(name="Hidden", status=PublicationStatus.DRAFT)
+    url = "/api/v1/partnerships/"
+    assert [p["name"] for p in get(url + "?kind=regional").json()["results"]] == ["Listed"]
+    with django_assert_num_queries(0):
+        again = get(url + "?kind=regional&utm_source=mail").json()
+    assert [p["name"] for p in again["results"]] == ["Listed"] and again["count"] == 1
+
+    drafts = get(url + "?kind=regional&status=draft")
+    assert drafts.status_code == 403 and "Hidden" not in drafts.content.decode()
+    invalid = get(url + "?kind=regional&country=ZZ")
+    assert invalid.status_code == 400 and "country" in invalid.json()["errors"]
+    assert get(url + "?kind=regional&page=9").status_code == 404
+
+
 def test_curators_never_read_remembered_records(admin_user):
     partnership = PartnershipFactory(name="Public Name")
     get(f"/api/v1/partnerships/{partnership.slug}/")
