@@ -36,11 +36,11 @@ from redis.exceptions import RedisError
 GENERATION_KEY = "pages:generation"
 CONTENT_APPS = {"ecosystems", "partnerships", "alliances"}
 NEVER_CACHED = ("/admin/", "/media/", "/static/")
-# The request headers a cached page may depend on, all part of its key. A response that varies
-# on any other header is not cached (signed-in requests, with Authorization, never are).
 # A value computed under a lock frees it after this long even if its process died; others
 # wait this long for it before computing the value themselves.
 LOCK_SECONDS, LOCK_WAIT_SECONDS = 30, 5
+# The request headers a cached page may depend on, all part of its key. A response that varies
+# on any other header is not cached (signed-in requests, with Authorization, never are).
 KEY_HEADERS = {
     "accept": "HTTP_ACCEPT",
     "accept-language": "HTTP_ACCEPT_LANGUAGE",
@@ -232,9 +232,9 @@ def rendered_until_content_changes(template_name: str, items, name: str, **extra
     in one round trip. Given a queryset, only the ids of its records are read, and records
     whose fragment is missing are then loaded with everything their fragment shows, through
     their model's ``for_list()``; given ``RecordIds``, no query is needed for the ids, and
-    missing records come from its ``load``. The fragment sees
-    nothing but its record, so it cannot depend on who asks; the generation and the language
-    in its key retire or separate it as for ``until_content_changes``.
+    missing records come from its ``load``. The fragment sees nothing but its record, so it
+    cannot depend on who asks; the generation and the language in its key retire or separate
+    it as for ``until_content_changes``.
     """
     template = get_template(template_name)
     if not settings.PAGE_CACHE_SECONDS:
@@ -243,8 +243,11 @@ def rendered_until_content_changes(template_name: str, items, name: str, **extra
         model, load, records, pks = items.model, items.load, {}, list(items)
     elif isinstance(items, QuerySet):
         model, records = items.model, {}
-        load = model.objects.for_list().in_bulk
         pks = ids_until_content_changes(items)
+
+        def load(missing):
+            return model.objects.for_list().in_bulk(missing)
+
     else:  # the records themselves: nothing to load
         records = {item.pk: item for item in items}
         model, load, pks = (type(items[0]) if records else None), None, list(records)
