@@ -59,7 +59,7 @@ def latest_documents():
         "latest-documents",
         lambda: list(published.values_list("pk", flat=True)[:LATEST_DOCUMENTS]),
     )
-    return RecordIds(Document, ids, lambda missing: Document.objects.for_list().in_bulk(missing))
+    return RecordIds(Document, ids)
 
 
 def home(request):

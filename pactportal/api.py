@@ -1,7 +1,6 @@
 """What every API endpoint shares: errors, permissions and visibility."""
 
 import functools
-import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -14,7 +13,9 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from pactportal.cache import (
+    digest,
     each_until_content_changes,
+    sent_parameters,
     until_content_changes,
 )
 from pactportal.models import PublicationStatus
@@ -143,10 +144,6 @@ class RememberedIds:
         )
 
 
-def digest(value) -> str:
-    return hashlib.sha256(repr(value).encode()).hexdigest()
-
-
 class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
     """A viewset that shows the public what is published, and curators what they ask for.
 
@@ -228,10 +225,7 @@ class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
     def filter_params(self):
         """The query parameters the endpoint's FilterSet reads, as sent, in a stable order."""
         filters = getattr(self, "filterset_class", None)
-        names = set(filters.base_filters) if filters else set()
-        return sorted(
-            (name, values) for name, values in self.request.query_params.lists() if name in names
-        )
+        return sent_parameters(self.request.query_params, filters.base_filters if filters else [])
 
     def retrieve(self, request, *args, **kwargs):
         if not self.remembers():

@@ -105,6 +105,17 @@ def pages_invalidate() -> None:
         cache.set(GENERATION_KEY, generation() + 1, timeout=None)
 
 
+def digest(value) -> str:
+    """A short, stable key part for ``value`` (strings, numbers and their lists and tuples)."""
+    return hashlib.sha256(repr(value).encode()).hexdigest()
+
+
+def sent_parameters(query, names) -> list[tuple[str, list[str]]]:
+    """The parameters of ``query`` (a QueryDict) among ``names``, as sent, in a stable order:
+    what a list's remembered values are keyed on, whatever else the address holds."""
+    return sorted((name, query.getlist(name)) for name in set(names) if name in query)
+
+
 def until_content_changes(name: str, compute):
     """``compute()``, computed once until the next content change (with the page cache on).
 
@@ -192,9 +203,8 @@ def ids_until_content_changes(queryset) -> list:
         sql, params = ids.query.sql_with_params()
     except EmptyResultSet:  # a filter no row can pass, such as an empty list of ids
         return []
-    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
     return until_content_changes(
-        f"ids.{queryset.model._meta.label_lower}.{digest}", lambda: list(ids)
+        f"ids.{queryset.model._meta.label_lower}.{digest((sql, params))}", lambda: list(ids)
     )
 
 
@@ -214,13 +224,14 @@ def record_html_until_content_changes(name: str, pk, draw) -> str:
 
 class RecordIds(list):
     """The ids of the ``model`` records a page lists, in order, and how to load those whose
-    fragment is missing (``load(ids)``, as ``in_bulk()`` returns them): all a list of
-    remembered fragments needs of its records. The loading queryset is built only if a
-    fragment is missing."""
+    fragment is missing (``load(ids)``, as ``in_bulk()`` returns them; by default through the
+    model's ``for_list()``): all a list of remembered fragments needs of its records. The
+    loading queryset is built only if a fragment is missing."""
 
-    def __init__(self, model, ids, load):
+    def __init__(self, model, ids, load=None):
         super().__init__(ids)
-        self.model, self.load = model, load
+        self.model = model
+        self.load = load or (lambda missing: model.objects.for_list().in_bulk(missing))
 
 
 def rendered_until_content_changes(template_name: str, items, name: str, **extra) -> list[str]:
@@ -239,15 +250,10 @@ def rendered_until_content_changes(template_name: str, items, name: str, **extra
     template = get_template(template_name)
     if not settings.PAGE_CACHE_SECONDS:
         return [template.render({name: item, **extra}) for item in items]
+    if isinstance(items, QuerySet):
+        items = RecordIds(items.model, ids_until_content_changes(items))
     if isinstance(items, RecordIds):
         model, load, records, pks = items.model, items.load, {}, list(items)
-    elif isinstance(items, QuerySet):
-        model, records = items.model, {}
-        pks = ids_until_content_changes(items)
-
-        def load(missing):
-            return model.objects.for_list().in_bulk(missing)
-
     else:  # the records themselves: nothing to load
         records = {item.pk: item for item in items}
         model, load, pks = (type(items[0]) if records else None), None, list(records)
@@ -263,7 +269,7 @@ def rendered_until_content_changes(template_name: str, items, name: str, **extra
             if pk in records
         }
 
-    variant = hashlib.sha256(repr(sorted(extra.items())).encode()).hexdigest()[:16]
+    variant = digest(sorted(extra.items()))[:16]
     fragments = each_until_content_changes(
         f"{template_name}.{variant}.{model._meta.label_lower}", pks, draw
     )

@@ -1,5 +1,4 @@
 import dataclasses
-import hashlib
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -15,7 +14,9 @@ from ecosystems.models import Ecosystem
 from figures.maps import country_map, members_label
 from pactportal.cache import (
     RecordIds,
+    digest,
     record_html_until_content_changes,
+    sent_parameters,
     until_content_changes,
 )
 from pactportal.models import PublicationStatus
@@ -117,13 +118,10 @@ class FacetedListView(TemplateView):
         if not settings.PAGE_CACHE_SECONDS:
             return self.make_listing()
         # Keyed on the parameters the list reads, as sent: unknown ones change nothing.
-        sent = sorted(
-            (name, self.request.GET.getlist(name))
-            for name in (*self.filterset_class.base_filters, "page")
-            if name in self.request.GET
+        sent = sent_parameters(self.request.GET, [*self.filterset_class.base_filters, "page"])
+        return until_content_changes(
+            f"listing.{type(self).__name__}.{digest(sent)}", self.make_listing
         )
-        digest = hashlib.sha256(repr(sent).encode()).hexdigest()
-        return until_content_changes(f"listing.{type(self).__name__}.{digest}", self.make_listing)
 
     def make_listing(self) -> Listing:
         self.filterset = self.filterset_class(
@@ -162,7 +160,7 @@ class FacetedListView(TemplateView):
         fragments, else loaded with what the list shows."""
         model = self.filterset_class._meta.model
         if self.draws_fragments():
-            return RecordIds(model, ids, lambda missing: model.objects.for_list().in_bulk(missing))
+            return RecordIds(model, ids)
         if (loaded := getattr(self, "loaded", None)) is not None:
             return loaded
         found = model.objects.for_list().in_bulk(ids)  # a remembered listing's page
@@ -205,7 +203,7 @@ class FacetedListView(TemplateView):
             for field, value in self.cleaned_filters().items()
             if field != "ordering" and value not in (None, "")
         )
-        return f"{type(self).__name__}.{hashlib.sha256(repr(chosen).encode()).hexdigest()}"
+        return f"{type(self).__name__}.{digest(chosen)}"
 
     @staticmethod
     def choices(options, counts: dict) -> list[tuple[str, str, int]]:
@@ -476,12 +474,12 @@ def search(request):
                 "partnerships:document_list",
             ),
         ]
-        digest = hashlib.sha256(text.encode()).hexdigest()
+        words = digest(text)
         for key, label, queryset, list_url in sources:
             # Ranking runs over every match, like a facet count: the same words give the same
             # ranking until content changes.
             count, ids = until_content_changes(
-                f"search.{key}.{digest}",
+                f"search.{key}.{words}",
                 lambda queryset=queryset: queryset.ranking(text, SEARCH_RESULTS_PER_GROUP),
             )
             if settings.PAGE_CACHE_SECONDS:  # each result is a remembered fragment
