@@ -15,7 +15,12 @@ def _env(name: str, default):
 
 
 wsgi_app = "pactportal.wsgi:application"
+# Production binds the socket systemd holds (deploy/systemd/pactportal.socket), which gunicorn
+# takes over whatever this says; deploy/local-up gives each instance a socket of its own.
 bind = _env("bind", "127.0.0.1:8000")
+# Which peers may say, in X-Forwarded-Proto, that a request came over HTTPS: nginx. gunicorn
+# always trusts a Unix socket's peer (only nginx can open it) and, over TCP, these addresses.
+forwarded_allow_ips = _env("forwarded_allow_ips", "127.0.0.1,::1")
 # Pages are CPU-bound Python: two workers a core keep the cores busy while others wait on
 # PostgreSQL, without the memory of more.
 workers = _env("workers", multiprocessing.cpu_count() * 2 + 1)
@@ -29,7 +34,7 @@ max_requests_jitter = _env("max_requests_jitter", 500)
 # Load the application once in the master and fork it: workers start at once and share pages.
 preload_app = True
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
-errorlog = "-"
+errorlog = _env("errorlog", "-")
 
 
 def when_ready(server):

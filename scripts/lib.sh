@@ -8,7 +8,7 @@ fail() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 find_python() {
     local candidate
-    for candidate in python3.11 python3.12 python3.13 python3; do
+    for candidate in ${PYTHON:-} python3.11 python3.12 python3.13 python3; do
         if command -v "$candidate" >/dev/null 2>&1 &&
             "$candidate" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))'; then
             echo "$candidate"
