@@ -205,6 +205,45 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # costs more than it ever saves.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
+# Read replicas (PostgreSQL streaming replicas of the primary), for more readers than one
+# server can answer. They lag behind the primary, so only plain reads go to them: writes, every
+# query of a request that may write (any method but GET, HEAD, OPTIONS and TRACE), and the
+# writer's own requests for DATABASE_REPLICA_PIN_SECONDS after it (a cookie) use the primary,
+# so that a curator sees their change at once. manage.py pins its commands (migrations, the
+# data loader) to the primary. A change a curator commits reaches readers' pages only once the
+# replicas have it: docs/deployment.md says how PostgreSQL makes that immediate.
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+if DATABASE_REPLICA_URLS:
+    replicas = [env.db_url_config(url) for url in DATABASE_REPLICA_URLS]
+    if any(
+        db["ENGINE"] != "django.db.backends.postgresql" for db in [DATABASES["default"], *replicas]
+    ):
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URLS are replicas of a PostgreSQL DATABASE_URL: all must be "
+            "postgres:// URLs."
+        )
+    for number, replica in enumerate(replicas, start=1):
+        replica["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+        replica["CONN_HEALTH_CHECKS"] = True
+        replica.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        # Tests read the test copy of the primary through each replica, as the router would
+        # once it starts (it sets this too), instead of creating a test database per replica.
+        replica["TEST"] = {"MIRROR": "default"}
+        DATABASES[f"replica_{number}"] = replica
+    REPLICA_DATABASES = [f"replica_{number}" for number in range(1, len(replicas) + 1)]
+    DATABASE_ROUTERS = ["multidb.PinningReplicaRouter"]
+    # Before sessions, authentication and views, which read the database: it decides for each
+    # request whether its thread reads the primary.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "multidb.middleware.PinningRouterMiddleware",
+    )
+    # Longer than the replicas' worst lag, or a writer may still read their old data.
+    MULTIDB_PINNING_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=15)
+    # Like the session cookie: never over plain HTTP in production, and no script needs it.
+    MULTIDB_PINNING_COOKIE_SECURE = not DEBUG
+    MULTIDB_PINNING_COOKIE_HTTPONLY = True
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is given, otherwise memory local to each process.
@@ -250,6 +289,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_USERNAME_CALLABLE = "pactportal.auth.lockout_username"
+# Behind the nginx of deploy/, every request reaches gunicorn through a socket only nginx can
+# open, so REMOTE_ADDR names no client. nginx replaces any X-Forwarded-For a client sent with
+# the address it saw itself, and lockouts key on that. Never set this where clients can reach
+# gunicorn directly: they could then choose the address they are locked out under.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_ORDER = "right-most"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -294,6 +341,57 @@ STORAGES = {
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
+# Uploaded documents go to S3-compatible object storage (AWS, MinIO, Ceph, OVH, Scaleway…) when
+# a bucket is named, else to MEDIA_ROOT. The bucket stays private: a browser gets a document
+# only through the download view's check, as a redirect to a URL signed for a few minutes.
+DOCUMENT_STORAGE_BUCKET = env.str("DOCUMENT_STORAGE_BUCKET", default="")
+DOCUMENT_STORAGE_URL_SECONDS = env.int("DOCUMENT_STORAGE_URL_SECONDS", default=300)
+# What the download view reads to choose between a signed redirect and serving the file itself.
+DOCUMENT_STORAGE_SIGNED_URLS = bool(DOCUMENT_STORAGE_BUCKET)
+if DOCUMENT_STORAGE_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": DOCUMENT_STORAGE_BUCKET,
+            # Objects are written once under a unique name and never replaced in place.
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": DOCUMENT_STORAGE_URL_SECONDS,
+            "signature_version": "s3v4",
+            # Empty sends no ACL at all, for AWS buckets whose ACLs are disabled (the default of
+            # new buckets), which accept none but bucket-owner-full-control.
+            "default_acl": env.str("DOCUMENT_STORAGE_ACL", default="private") or None,
+            "location": env.str("DOCUMENT_STORAGE_PREFIX", default=""),
+        },
+    }
+    # Each only when set: otherwise boto3 finds the credentials itself (instance or pod role,
+    # AWS_* variables, ~/.aws) and the region from the endpoint or AWS_DEFAULT_REGION.
+    for option, variable in [
+        ("endpoint_url", "DOCUMENT_STORAGE_ENDPOINT_URL"),
+        ("region_name", "DOCUMENT_STORAGE_REGION"),
+        # "path" for stores without a DNS name per bucket (MinIO, most self-hosted ones).
+        ("addressing_style", "DOCUMENT_STORAGE_ADDRESSING_STYLE"),
+        ("access_key", "DOCUMENT_STORAGE_ACCESS_KEY_ID"),
+        ("secret_key", "DOCUMENT_STORAGE_SECRET_ACCESS_KEY"),
+    ]:
+        if value := env.str(variable, default=""):
+            STORAGES["default"]["OPTIONS"][option] = value
+# With documents in MEDIA_ROOT behind nginx: the prefix of an `internal` nginx location that
+# aliases MEDIA_ROOT (`/_documents/`). The download view then answers with X-Accel-Redirect and
+# nginx sends the bytes, so no worker is held for the length of a download.
+DOCUMENT_ACCEL_REDIRECT = env.str("DOCUMENT_ACCEL_REDIRECT", default="")
+if DOCUMENT_ACCEL_REDIRECT and not (
+    DOCUMENT_ACCEL_REDIRECT.startswith("/") and DOCUMENT_ACCEL_REDIRECT.endswith("/")
+):
+    raise ImproperlyConfigured(
+        "DOCUMENT_ACCEL_REDIRECT is a URL path that starts and ends with '/' ('/_documents/')."
+    )
+if DOCUMENT_ACCEL_REDIRECT and DOCUMENT_STORAGE_BUCKET:
+    raise ImproperlyConfigured(
+        "DOCUMENT_ACCEL_REDIRECT serves documents from MEDIA_ROOT; with DOCUMENT_STORAGE_BUCKET "
+        "they are in object storage. Set one of them."
+    )
+
 # A spreadsheet opened from an export must not run a formula a record's text smuggled in.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
@@ -335,6 +433,9 @@ REST_FRAMEWORK = {
     },
     # Dates and times in ISO 8601 with their offset.
     "DATETIME_FORMAT": "iso-8601",
+    # Throttling counts by client address: the one nginx put in X-Forwarded-For behind the
+    # proxy, otherwise the connection's own, never a header a client could choose.
+    "NUM_PROXIES": 1 if BEHIND_PROXY else 0,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -1,3 +1,4 @@
+import contextlib
 import io
 import re
 import uuid
@@ -57,9 +58,9 @@ def pact_data(db):
     call_command("load_pact_data", stdout=io.StringIO())
 
 
-@pytest.fixture
-def scratch_database_url():
-    """A throw-away PostgreSQL database, so migrating to zero never touches the test data."""
+@contextlib.contextmanager
+def scratch_database(prefix: str):
+    """A throw-away PostgreSQL database on the test server, dropped afterwards: its URL."""
     db = settings.DATABASES["default"]
     server = {
         "host": db["HOST"] or "127.0.0.1",
@@ -67,13 +68,22 @@ def scratch_database_url():
         "user": db["USER"],
         "password": db["PASSWORD"] or None,
     }
-    name = f"pactportal_migrations_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     password = f":{server['password']}" if server["password"] else ""
-    yield f"postgres://{server['user']}{password}@{server['host']}:{server['port']}/{name}"
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield f"postgres://{server['user']}{password}@{server['host']}:{server['port']}/{name}"
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def scratch_database_url():
+    """A throw-away PostgreSQL database, so migrating to zero never touches the test data."""
+    with scratch_database("pactportal_migrations") as url:
+        yield url
 
 
 def loaded_assets(html: str) -> list[str]:

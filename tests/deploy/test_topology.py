@@ -1,0 +1,219 @@
+"""The production topology of deploy/, brought up on this machine the way an operator does.
+
+One topology for the module: ``deploy/local-up --app-servers 2`` on a database of its own,
+then the smoke test through nginx, a publish through one app server read through the other,
+and one app server stopped under load. ``deploy/local-down`` must then leave nothing running.
+"""
+
+import http.client
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import scratch_database
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+MICROCACHE_SECONDS = 2
+PASSWORD = secrets.token_urlsafe(16)
+
+
+def run(*command, env, check=True):
+    return subprocess.run(
+        command, cwd=BASE_DIR, env=env, capture_output=True, text=True, check=check, timeout=600
+    )
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+class Topology:
+    def __init__(self, state: Path, env: dict):
+        self.state, self.env = state, env
+        values = dict(
+            line.split("=", 1) for line in (state / "topology.env").read_text().splitlines()
+        )
+        self.port = int(values["PORT"])
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def pid(self, name: str) -> int:
+        return int((self.state / name).read_text())
+
+    def manage(self, *args) -> str:
+        # The portal's settings from the topology's own environment file, nothing of ours.
+        env = {"PATH": self.env["PATH"], "ENV_FILE": str(self.state / "pactportal.env")}
+        return run(str(BASE_DIR / ".venv/bin/python"), "manage.py", *args, env=env).stdout
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    """HTTP straight to one gunicorn instance's socket, past nginx."""
+
+    def __init__(self, path: str):
+        super().__init__("localhost", timeout=30)
+        self.socket_path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(self.socket_path)
+
+
+def call(connection, method, path, body=None, headers=None):
+    connection.request(method, path, body=body, headers={"Host": "127.0.0.1", **(headers or {})})
+    response = connection.getresponse()
+    content = response.read()
+    connection.close()
+    return response.status, content
+
+
+@pytest.fixture(scope="module")
+def topology():
+    # Not under pytest's own temporary folder, which only its user may enter.
+    state = Path(tempfile.mkdtemp(prefix="pactportal-topology-"))
+    state.chmod(0o755)
+    with scratch_database("pactportal_topology") as database_url:
+        env = {
+            "PATH": os.environ["PATH"],
+            "HOME": os.environ.get("HOME", "/tmp"),
+            "LOCAL_TOPOLOGY_DIR": str(state),
+            "DATABASE_URL": database_url,
+            "REDIS_URL": "redis://127.0.0.1:6379/5",
+            # The load below comes from one address, as no real client's does.
+            "API_THROTTLE_ANON": "off",
+        }
+        up = run(
+            "deploy/local-up",
+            "--app-servers",
+            "2",
+            "--microcache-seconds",
+            str(MICROCACHE_SECONDS),
+            env=env,
+            check=False,
+        )
+        assert up.returncode == 0, up.stdout + up.stderr
+        topology = Topology(state, env)
+        pids = [
+            topology.pid("nginx.pid"),
+            topology.pid("run/app1.pid"),
+            topology.pid("run/app2.pid"),
+        ]
+        try:
+            yield topology
+        finally:
+            down = run("deploy/local-down", env=env, check=False)
+            shutil.rmtree(state, ignore_errors=True)
+        assert down.returncode == 0, down.stdout + down.stderr
+        assert not [pid for pid in pids if alive(pid)], "local-down left processes running"
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", topology.port)) != 0, "nginx still listens"
+
+
+@pytest.fixture(scope="module")
+def curator(topology):
+    # create_curator reads the password from the variable named: give it in that process only.
+    env = {
+        "PATH": topology.env["PATH"],
+        "ENV_FILE": str(topology.state / "pactportal.env"),
+        "P": PASSWORD,
+    }
+    run(
+        str(BASE_DIR / ".venv/bin/python"),
+        "manage.py",
+        "create_curator",
+        "--username",
+        "smoke-curator",
+        "--password-from-env",
+        "P",
+        env=env,
+    )
+    token = topology.manage("drf_create_token", "smoke-curator").split()[2]
+    return "smoke-curator", token
+
+
+def test_smoke_through_nginx(topology, curator):
+    name, token = curator
+    env = {**topology.env, "SMOKE_CURATOR_PASSWORD": PASSWORD, "SMOKE_CURATOR_TOKEN": token}
+    smoke = run(
+        "deploy/smoke",
+        topology.url,
+        "--curator",
+        name,
+        "--microcache-seconds",
+        str(MICROCACHE_SECONDS),
+        env=env,
+        check=False,
+    )
+    assert smoke.returncode == 0, smoke.stdout + smoke.stderr
+    assert "smoke test passed" in smoke.stdout
+    # Every check the issue names ran, not only the first few.
+    for check in ("home page", "partnership page", "API list", "download", "admin", "publish"):
+        assert check in smoke.stdout
+
+
+def test_two_app_servers_share_content_and_survive_losing_one(topology, curator):
+    _name, token = curator
+    app1 = str(topology.state / "run/app1.sock")
+    app2 = str(topology.state / "run/app2.sock")
+    slug = f"cross-{secrets.token_hex(4)}"
+    api = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+
+    body = json.dumps({"slug": slug, "title": f"Cross {slug}", "kind": "report", "status": "draft"})
+    assert call(UnixHTTPConnection(app1), "POST", "/api/v1/documents/", body, api)[0] == 201
+    page = f"/en/documents/{slug}/"
+    assert call(UnixHTTPConnection(app2), "GET", page)[0] == 404
+    publish = json.dumps({"status": "published"})
+    status, _ = call(UnixHTTPConnection(app1), "PATCH", f"/api/v1/documents/{slug}/", publish, api)
+    assert status == 200
+    # Published through app server 1, at once on app server 2: one database, one cache.
+    status, content = call(UnixHTTPConnection(app2), "GET", page)
+    assert status == 200 and f"Cross {slug}".encode() in content
+
+    failures, served, stopped_at = [], [], []
+    stop = threading.Event()
+    paths = ["/en/partnerships/", "/en/documents/", "/api/v1/partnerships/", page]
+
+    def load(worker: int):
+        n = 0
+        while not stop.is_set():
+            n += 1
+            # A query never asked before: past the microcache, to a gunicorn instance.
+            path = f"{paths[n % len(paths)]}?load={worker}-{n}"
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", topology.port, timeout=30)
+                status, _ = call(connection, "GET", path)
+            except OSError as error:
+                failures.append((path, repr(error)))
+                continue
+            if status != 200:
+                failures.append((path, status))
+            served.append(time.monotonic())
+
+    threads = [threading.Thread(target=load, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    time.sleep(2)
+    app1_pid = topology.pid("run/app1.pid")
+    down = run("deploy/local-down", "--app-server", "1", env=topology.env, check=False)
+    stopped_at.append(time.monotonic())
+    time.sleep(3)
+    stop.set()
+    for thread in threads:
+        thread.join()
+
+    assert down.returncode == 0, down.stderr
+    assert not alive(app1_pid), "app server 1 still runs"
+    assert failures == []
+    after = [t for t in served if t > stopped_at[0]]
+    assert len(served) > 50 and len(after) > 20, (len(served), len(after))
