@@ -91,14 +91,16 @@ as_root() {
 
 # ensure_test_tools: what the tests need from the system. Debian's Chromium (Playwright drives
 # it; it never downloads a browser of its own), a Java runtime and the Nu HTML Checker (vnu.jar,
-# from npm, pinned in package-lock.json), and xgettext (gettext), which extracts the interface
-# strings the catalogue test compares with locale/. Quick when everything is there already.
+# from npm, pinned in package-lock.json), xgettext (gettext), which extracts the interface
+# strings the catalogue test compares with locale/, and nginx. Quick when everything is there already.
 ensure_test_tools() {
     local missing=()
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
     command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
     command -v npm >/dev/null 2>&1 || missing+=(npm)
+    # The topology test (tests/deploy/) runs the portal behind nginx, as production does.
+    [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
     if [ ${#missing[@]} -gt 0 ]; then
         say "Installing ${missing[*]} (Debian packages)"
         as_root apt-get update -qq || fail "could not run apt-get; install ${missing[*]} by hand"
