@@ -12,6 +12,11 @@ of the main filters, then starts gunicorn the way production does (``deploy/guni
 - ceiling: a static file with the very bytes of that response, served by the same gunicorn,
   measured in turns with the cached page (half the run each, twice).
 
+Then it brings up the production topology (``deploy/local-up``: nginx in front of the same
+gunicorn) and measures, side by side, each page through nginx's microcache, nginx serving the
+very bytes of that page as a static file, and the smallest Django response (``/healthz``, never
+cached) through nginx and gunicorn.
+
 It writes the table between the markers in ``docs/performance.md`` and checks the targets.
 """
 
@@ -349,6 +354,82 @@ def measure(server_env: dict, database_url: str, args, *, full: bool) -> dict:
     return results
 
 
+class Topology:
+    """deploy/local-up on the benchmark's database: nginx, gunicorn, PostgreSQL and Redis."""
+
+    def __init__(self, env: dict, database_url: str):
+        self.state = Path(tempfile.mkdtemp(prefix="pactportal-bench-topology-"))
+        # The topology runs as a user of no privilege, who must reach its folder.
+        self.state.chmod(0o755)
+        self.env = {
+            "PATH": os.environ["PATH"],
+            "HOME": os.environ.get("HOME", "/tmp"),
+            "LOCAL_TOPOLOGY_DIR": str(self.state),
+            "DATABASE_URL": database_url,
+            "REDIS_URL": env["REDIS_URL"],
+            "LOG_LEVEL": "WARNING",
+            "API_THROTTLE_ANON": "off",
+            "API_THROTTLE_USER": "off",
+            # Writing a log line a request is nginx's cost, not the page's.
+            "NGINX_ACCESS_LOG": "off",
+        }
+        self.base = ""
+
+    def __enter__(self):
+        run(["deploy/local-up"], self.env, stdout=subprocess.DEVNULL)
+        values = dict(
+            line.split("=", 1) for line in (self.state / "topology.env").read_text().splitlines()
+        )
+        self.base = f"http://127.0.0.1:{values['PORT']}"
+        return self
+
+    def __exit__(self, *exc):
+        run(["deploy/local-down", "--quiet"], self.env)
+        shutil.rmtree(self.state, ignore_errors=True)
+
+
+def through_nginx(env: dict, database_url: str, found: dict, args) -> dict:
+    """Each page through nginx's microcache against nginx's static file of the same bytes, in
+    turns, and the smallest Django response through nginx and gunicorn."""
+    empty_cache(env)
+    results = {"urls": {}}
+    with Topology(env, database_url) as topology:
+        statics = topology.state / "static" / "bench"
+        statics.mkdir(mode=0o755)
+        for name, path in found["urls"].items():
+            if args.only and name not in args.only:
+                continue
+            url = topology.base + path
+            with urllib.request.urlopen(url, timeout=30) as response:
+                body = response.read()
+            # The bytes nginx sends for the page, as a file nginx serves itself.
+            static_file = statics / Path(found["statics"][name]).name
+            static_file.write_bytes(body)
+            static_file.chmod(0o644)
+            static = f"{topology.base}/static/bench/{static_file.name}"
+            print(f"    {name}: microcached and nginx static, in turns", flush=True)
+            wrk(url, duration=WARM_UP_SECONDS, concurrency=args.concurrency, bust=False)
+            turn = max(1, args.duration // PAIRED_TURNS)
+            cached_runs, static_runs = [], []
+            for _ in range(PAIRED_TURNS):
+                for target, runs in ((url, cached_runs), (static, static_runs)):
+                    runs.append(
+                        wrk(target, duration=turn, concurrency=args.concurrency, bust=False)
+                    )
+            results["urls"][name] = {
+                "bytes": len(body),
+                "microcached": combined(cached_runs),
+                "static": combined(static_runs),
+            }
+        print("    /healthz through nginx and gunicorn", flush=True)
+        healthz = topology.base + "/healthz"
+        wrk(healthz, duration=WARM_UP_SECONDS, concurrency=args.concurrency, bust=False)
+        results["smallest_django"] = wrk(
+            healthz, duration=args.duration, concurrency=args.concurrency, bust=False
+        )
+    return results
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -393,6 +474,12 @@ def checks(big: dict, small: dict | None) -> list[tuple[str, bool, str]]:
                 f"{row['queries']}" + (f" (factor 1: {small_queries})" if small else ""),
             )
         )
+    nginx = big.get("nginx")
+    for name, row in (nginx or {}).get("urls", {}).items():
+        ratio = row["microcached"]["rps"] / row["static"]["rps"]
+        rows.append(
+            (f"{name}: through nginx, microcached ≥ ½ nginx static", ratio >= 0.5, f"{ratio:.2f}")
+        )
     peak = max(run["worker_peak_mb"] for run in (big, small) if run)
     rows.append(
         (f"worker peak memory < {MAX_WORKER_MB} MB", peak < MAX_WORKER_MB, f"{peak:.0f} MB")
@@ -405,6 +492,13 @@ def checks(big: dict, small: dict | None) -> list[tuple[str, bool, str]]:
         for key, figures in row.items()
         if isinstance(figures, dict)
     )
+    if nginx:
+        errors += nginx["smallest_django"]["errors"] + sum(
+            figures["errors"]
+            for row in nginx["urls"].values()
+            for figures in row.values()
+            if isinstance(figures, dict)
+        )
     rows.append(("zero errors", errors == 0, f"{errors}"))
     return rows
 
@@ -453,6 +547,29 @@ def report(args, big: dict, small: dict | None, started: datetime.datetime) -> s
                 f"| {u['p50']:.1f} | {u['p95']:.1f} | {u['p99']:.1f} | {ratio:.2f} |"
             )
         lines.append("")
+    if big.get("nginx"):
+        nginx, smallest = big["nginx"], big["nginx"]["smallest_django"]
+        lines += [
+            "### Through nginx (`deploy/local-up`: nginx, the same gunicorn, PostgreSQL, Redis)",
+            "",
+            "Each page as nginx's microcache answers it, against nginx sending the same bytes "
+            "as a static file, in turns; the last column divides by the smallest Django "
+            f"response through nginx and gunicorn (`/healthz`, never cached): "
+            f"{smallest['rps']:,.0f} req/s, p95 {smallest['p95']:.1f} ms.",
+            "",
+            "| URL | Bytes | Microcached req/s | p50 | p95 | p99 | nginx static req/s | p95 "
+            "| ÷ nginx static | ÷ smallest Django | Errors |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for name, row in nginx["urls"].items():
+            m, s = row["microcached"], row["static"]
+            lines.append(
+                f"| `{big['probe']['urls'][name]}` | {row['bytes']:,} | {m['rps']:,.0f} "
+                f"| {m['p50']:.1f} | {m['p95']:.1f} | {m['p99']:.1f} | {s['rps']:,.0f} "
+                f"| {s['p95']:.1f} | {m['rps'] / s['rps']:.2f} | {m['rps'] / smallest['rps']:.1f} "
+                f"| {m['errors'] + s['errors']} |"
+            )
+        lines += ["", "Latencies in milliseconds.", ""]
     lines += [
         f"### Query plans at factor {args.factor}",
         "",
@@ -518,6 +635,9 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8, help="open connections (8)")
     parser.add_argument("--no-small", action="store_true", help="skip the factor 1 comparison")
     parser.add_argument("--no-write", action="store_true", help="do not update the report")
+    parser.add_argument(
+        "--no-nginx", action="store_true", help="skip the run through nginx (deploy/local-up)"
+    )
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     parser.add_argument(
         "--only",
@@ -538,6 +658,9 @@ def main() -> int:
 
     print(f"==> factor {args.factor}", flush=True)
     big = measure(env, big_url, args, full=True)
+    if not args.no_nginx:
+        print(f"==> factor {args.factor} through nginx", flush=True)
+        big["nginx"] = through_nginx(env, big_url, big["probe"], args)
     small = None
     if small_url:
         print("==> factor 1", flush=True)
