@@ -2,7 +2,8 @@
 
 One topology for the module: ``deploy/local-up --app-servers 2`` on a database of its own,
 then the smoke test through nginx, a publish through one app server read through the other,
-and one app server stopped under load. ``deploy/local-down`` must then leave nothing running.
+one app server stopped under load and the other reloaded. ``deploy/local-down`` must then
+leave nothing running.
 """
 
 import http.client
@@ -10,6 +11,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -207,13 +209,29 @@ def test_two_app_servers_share_content_and_survive_losing_one(topology, curator)
     app1_pid = topology.pid("run/app1.pid")
     down = run("deploy/local-down", "--app-server", "1", env=topology.env, check=False)
     stopped_at.append(time.monotonic())
-    time.sleep(3)
+    time.sleep(1)
+    # Then a graceful reload of the one left (systemctl reload sends the same HUP): new
+    # workers start and the old finish their requests, with no other server to retry on.
+    app2_pid = topology.pid("run/app2.pid")
+    workers_before = workers_of(app2_pid)
+    os.kill(app2_pid, signal.SIGHUP)
+    deadline = time.monotonic() + 10
+    while workers_of(app2_pid) & workers_before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    reloaded_at = time.monotonic()
+    time.sleep(1)
     stop.set()
     for thread in threads:
         thread.join()
 
     assert down.returncode == 0, down.stderr
     assert not alive(app1_pid), "app server 1 still runs"
+    assert not workers_of(app2_pid) & workers_before, "app server 2 kept its old workers"
     assert failures == []
-    after = [t for t in served if t > stopped_at[0]]
-    assert len(served) > 50 and len(after) > 20, (len(served), len(after))
+    after_stop = [t for t in served if stopped_at[0] < t < reloaded_at]
+    after_reload = [t for t in served if t > reloaded_at]
+    assert len(after_stop) > 20 and len(after_reload) > 5, (len(after_stop), len(after_reload))
+
+
+def workers_of(master: int) -> set[str]:
+    return set(Path(f"/proc/{master}/task/{master}/children").read_text().split())
