@@ -9,6 +9,7 @@ leave nothing running.
 import http.client
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -17,6 +18,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -235,3 +237,40 @@ def test_two_app_servers_share_content_and_survive_losing_one(topology, curator)
 
 def workers_of(master: int) -> set[str]:
     return set(Path(f"/proc/{master}/task/{master}/children").read_text().split())
+
+
+def test_a_client_cannot_choose_the_address_it_is_locked_out_under(topology):
+    """nginx replaces X-Forwarded-For: a new made-up address for each guess of a password
+    does not escape the sign-in lockout, which counts the address nginx saw."""
+    connection = http.client.HTTPConnection
+
+    def sign_in(username: str, forwarded_for: str) -> int:
+        # The form and its cookie come together; send both back, as a browser does.
+        page = connection("127.0.0.1", topology.port)
+        page.request("GET", "/admin/login/", headers={"Host": f"127.0.0.1:{topology.port}"})
+        response = page.getresponse()
+        content = response.read()
+        cookie = response.getheader("Set-Cookie").split(";", 1)[0]
+        csrf = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content)[1].decode()
+        form = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": csrf, "username": username, "password": "wrong guess"}
+        )
+        status, _ = call(
+            connection("127.0.0.1", topology.port),
+            "POST",
+            "/admin/login/",
+            form,
+            {
+                "Host": f"127.0.0.1:{topology.port}",
+                "Cookie": cookie,
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Forwarded-For": forwarded_for,
+            },
+        )
+        return status
+
+    # AXES_FAILURE_LIMIT's default: the fifth failure locks the pair out.
+    statuses = [sign_in("intruder", f"198.51.100.{n}") for n in range(1, 7)]
+    assert statuses == [200] * 4 + [429] * 2  # the form again with its error, then refused
+    # The lockout is for that name from this address, not for everyone.
+    assert sign_in("someone-else", "198.51.100.99") == 200
