@@ -10,8 +10,9 @@ import os
 
 
 def _env(name: str, default):
+    # Set but empty, as an environment file's "GUNICORN_WORKERS=" is: the default.
     value = os.environ.get(f"GUNICORN_{name.upper()}")
-    return type(default)(value) if value is not None else default
+    return type(default)(value) if value else default
 
 
 wsgi_app = "pactportal.wsgi:application"
@@ -33,6 +34,10 @@ max_requests = _env("max_requests", 5000)
 max_requests_jitter = _env("max_requests_jitter", 500)
 # Load the application once in the master and fork it: workers start at once and share pages.
 preload_app = True
+# No control socket: its default path is per user, not per instance, so two instances of one
+# user (deploy/local-up --app-servers 2) would take each other's, and systemd already offers
+# reload and stop.
+control_socket_disable = True
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = _env("errorlog", "-")
 

@@ -177,11 +177,6 @@ def test_the_readme_table_documents_every_setting_and_no_other():
     assert not table - settings_variables(), "in README's table, read by nothing (stale?)"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="README.md names 5 of gunicorn.conf.py's 8 GUNICORN_ variables (in its gunicorn "
-    "paragraph, not the table): remove this mark once it names them all",
-)
 def test_the_readme_names_every_gunicorn_variable():
     readme = README.read_text()
     assert not {name for name in gunicorn_variables() if f"`{name}`" not in readme}

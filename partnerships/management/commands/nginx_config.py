@@ -61,6 +61,8 @@ class Command(BaseCommand):
             "NGINX_STATIC_URL": static_url,
             "NGINX_STATIC_ROOT": str(settings.STATIC_ROOT),
             "NGINX_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            # Unused while the portal streams documents itself, and ready when it hands over.
+            "NGINX_DOCUMENTS_LOCATION": settings.DOCUMENT_ACCEL_REDIRECT or "/_documents/",
             "NGINX_DEPLOY_DIR": str(DEPLOY_DIR),
             "NGINX_MICROCACHE_SECONDS": str(options["microcache_seconds"]),
         }
