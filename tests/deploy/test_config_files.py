@@ -20,7 +20,8 @@ import environ
 import pytest
 from django.conf import settings
 
-from tests.pactportal.test_settings import SECRET, clean_environment
+from tests.pactportal.test_security import run_manage
+from tests.pactportal.test_settings import SECRET, run_python
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_FILE = ROOT / "pactportal" / "settings.py"
@@ -203,25 +204,7 @@ def test_bash_and_django_environ_read_the_example_as_it_says(monkeypatch):
 
 
 def run_settings(code: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=ROOT,
-        env=clean_environment(**env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=clean_environment(**env),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_python(f"import django; django.setup(); {code}", **env)
 
 
 def test_left_unchanged_the_example_refuses_to_start():

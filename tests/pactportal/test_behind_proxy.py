@@ -12,8 +12,6 @@ AXES_IPWARE_* settings at each request, and DRF reloads REST_FRAMEWORK on settin
 
 import functools
 import json
-import subprocess
-import sys
 
 import pytest
 from axes.models import AccessAttempt
@@ -23,7 +21,7 @@ from django.urls import reverse
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 
-from tests.pactportal.test_settings import ROOT, SECRET, clean_environment
+from tests.pactportal.test_settings import SECRET, run_python
 
 API_LIST = "/api/v1/ecosystems/"
 NGINX = "127.0.0.1"  # REMOTE_ADDR of every request behind the proxy: nginx itself
@@ -45,14 +43,7 @@ def computed(behind_proxy: bool) -> dict:
     env = {"SECRET_KEY": SECRET, "ALLOWED_HOSTS": "pact.example.eu"}
     if behind_proxy:
         env["BEHIND_PROXY"] = "true"
-    result = subprocess.run(
-        [sys.executable, "-c", PRINT_ADDRESS_SETTINGS],
-        cwd=ROOT,
-        env=clean_environment(**env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_python(PRINT_ADDRESS_SETTINGS, **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 

@@ -33,15 +33,20 @@ def clean_environment(**env: str) -> dict[str, str]:
     }
 
 
-def run_with(env: dict[str, str]) -> subprocess.CompletedProcess:
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    """``code`` in a fresh interpreter that sees only ``env`` (and the basics)."""
     return subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env=clean_environment(**env),
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def run_with(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return run_python(PRINT_SETTINGS, **env)
 
 
 def test_production_refuses_to_start_without_a_secret_key():
