@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings
 
 from tests.pactportal.test_settings import ROOT, SECRET, clean_environment
+from tests.partnerships.test_api import PARTNERSHIP_BODY
 
 TOKEN = "5e1f0c3a9b7d2e4f6a8c0b1d3e5f7a9c2b4d6e8f"
 LAGGING = "lagging-partnership"
@@ -225,16 +226,7 @@ def test_reads_go_to_the_replica_and_writes_with_the_writers_next_reads_to_the_p
     status, headers, body = portal.request(
         "POST",
         "/api/v1/partnerships/",
-        {
-            "slug": WRITTEN,
-            "name": "Basque Skills Partnership",
-            "kind": "regional",
-            "scope": "regional",
-            "linked_ecosystems": ["digital"],
-            "countries": ["es"],
-            "launched": "2024-03",
-            "status": "published",
-        },
+        {**PARTNERSHIP_BODY, "slug": WRITTEN, "status": "published"},
         headers={"Authorization": f"Token {TOKEN}"},
     )
     assert status == 201, (body, portal.logged())
@@ -251,13 +243,13 @@ def test_reads_go_to_the_replica_and_writes_with_the_writers_next_reads_to_the_p
     }
     find = "SELECT name FROM partnerships_partnership WHERE slug = %s"
     with connect(primary) as db:
-        assert db.execute(find, [WRITTEN]).fetchall() == [("Basque Skills Partnership",)]
+        assert db.execute(find, [WRITTEN]).fetchall() == [(PARTNERSHIP_BODY["name"],)]
     with connect(replica) as db:
         assert db.execute(find, [WRITTEN]).fetchall() == []
 
     # With the cookie, reads come from the primary: the new record, and the change the replica
     # has not received.
-    assert named(portal, f"/api/v1/partnerships/{WRITTEN}/", pinned) == "Basque Skills Partnership"
+    assert named(portal, f"/api/v1/partnerships/{WRITTEN}/", pinned) == PARTNERSHIP_BODY["name"]
     assert named(portal, detail, pinned) == UNREPLICATED_NAME
     status, _, page = portal.request("GET", f"/en/partnerships/{LAGGING}/", headers=pinned)
     assert status == 200

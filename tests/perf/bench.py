@@ -290,6 +290,17 @@ def combined(runs: list[dict]) -> dict:
     }
 
 
+def in_turns(page: str, static: str, args) -> tuple[dict, dict]:
+    """A page and its static ceiling, measured in turns: a slow spell of the machine then
+    falls on both figures of their ratio rather than on one."""
+    turn = max(1, args.duration // PAIRED_TURNS)
+    page_runs, static_runs = [], []
+    for _ in range(PAIRED_TURNS):
+        for target, runs in ((page, page_runs), (static, static_runs)):
+            runs.append(wrk(target, duration=turn, concurrency=args.concurrency, bust=False))
+    return combined(page_runs), combined(static_runs)
+
+
 def collect_and_probe(env: dict) -> dict:
     """Collect the static files into ``env``'s STATIC_ROOT, then ask Django for the URLs.
 
@@ -336,18 +347,9 @@ def measure(server_env: dict, database_url: str, args, *, full: bool) -> dict:
                 url, duration=args.duration, concurrency=args.concurrency, bust=True
             )
             if full:
-                # In turns, so that a slow spell of the machine falls on both figures of the
-                # ratio rather than on one.
                 print(f"    {name}: cached and static ceiling, in turns", flush=True)
                 static = f"{server.base}/static/{found['statics'][name]}"
-                turn = max(1, args.duration // PAIRED_TURNS)
-                cached_runs, static_runs = [], []
-                for _ in range(PAIRED_TURNS):
-                    for target, runs in ((url, cached_runs), (static, static_runs)):
-                        runs.append(
-                            wrk(target, duration=turn, concurrency=args.concurrency, bust=False)
-                        )
-                row["cached"], row["static"] = combined(cached_runs), combined(static_runs)
+                row["cached"], row["static"] = in_turns(url, static, args)
             results["urls"][name] = row
         results["worker_peak_mb"] = server.worker_peak_mb()
     shutil.rmtree(static_root)
@@ -409,17 +411,11 @@ def through_nginx(env: dict, database_url: str, found: dict, args) -> dict:
             static = f"{topology.base}/static/bench/{static_file.name}"
             print(f"    {name}: microcached and nginx static, in turns", flush=True)
             wrk(url, duration=WARM_UP_SECONDS, concurrency=args.concurrency, bust=False)
-            turn = max(1, args.duration // PAIRED_TURNS)
-            cached_runs, static_runs = [], []
-            for _ in range(PAIRED_TURNS):
-                for target, runs in ((url, cached_runs), (static, static_runs)):
-                    runs.append(
-                        wrk(target, duration=turn, concurrency=args.concurrency, bust=False)
-                    )
+            microcached, static_figures = in_turns(url, static, args)
             results["urls"][name] = {
                 "bytes": len(body),
-                "microcached": combined(cached_runs),
-                "static": combined(static_runs),
+                "microcached": microcached,
+                "static": static_figures,
             }
         print("    /healthz through nginx and gunicorn", flush=True)
         healthz = topology.base + "/healthz"
