@@ -198,12 +198,19 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+
+def postgres_connection(database: dict) -> None:
+    """How the portal talks to each PostgreSQL server, the primary and its replicas alike."""
+    database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    database["CONN_HEALTH_CHECKS"] = True
     # No JIT compilation: the portal's queries are short, and compiling one (10 to 20 ms)
     # costs more than it ever saves.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    postgres_connection(DATABASES["default"])
 
 # Read replicas (PostgreSQL streaming replicas of the primary), for more readers than one
 # server can answer. They lag behind the primary, so only plain reads go to them: writes, every
@@ -223,9 +230,7 @@ if DATABASE_REPLICA_URLS:
             "postgres:// URLs."
         )
     for number, replica in enumerate(replicas, start=1):
-        replica["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
-        replica["CONN_HEALTH_CHECKS"] = True
-        replica.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        postgres_connection(replica)
         # Tests read the test copy of the primary through each replica, as the router would
         # once it starts (it sets this too), instead of creating a test database per replica.
         replica["TEST"] = {"MIRROR": "default"}
@@ -346,8 +351,6 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # only through the download view's check, as a redirect to a URL signed for a few minutes.
 DOCUMENT_STORAGE_BUCKET = env.str("DOCUMENT_STORAGE_BUCKET", default="")
 DOCUMENT_STORAGE_URL_SECONDS = env.int("DOCUMENT_STORAGE_URL_SECONDS", default=300)
-# What the download view reads to choose between a signed redirect and serving the file itself.
-DOCUMENT_STORAGE_SIGNED_URLS = bool(DOCUMENT_STORAGE_BUCKET)
 if DOCUMENT_STORAGE_BUCKET:
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",

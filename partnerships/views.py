@@ -439,7 +439,7 @@ def document_download(request, slug: str, language: str):
     if version is None:
         raise Http404("No uploaded file in this language.")
     filename = f"{document.slug}-{language}.pdf"
-    if settings.DOCUMENT_STORAGE_SIGNED_URLS:
+    if settings.DOCUMENT_STORAGE_BUCKET:
         response = signed_storage_redirect(version.file, filename)
     elif settings.DOCUMENT_ACCEL_REDIRECT:
         response = accel_redirect(version.file, filename)

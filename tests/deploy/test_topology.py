@@ -11,11 +11,9 @@ import json
 import os
 import re
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -24,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import scratch_database
+from tests.topology import LocalTopology
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 MICROCACHE_SECONDS = 2
@@ -44,22 +43,14 @@ def alive(pid: int) -> bool:
     return True
 
 
-class Topology:
-    def __init__(self, state: Path, env: dict):
-        self.state, self.env = state, env
-        values = dict(
-            line.split("=", 1) for line in (state / "topology.env").read_text().splitlines()
-        )
-        self.port = int(values["PORT"])
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def pid(self, name: str) -> int:
-        return int((self.state / name).read_text())
-
-    def manage(self, *args) -> str:
-        # The portal's settings from the topology's own environment file, nothing of ours.
-        env = {"PATH": self.env["PATH"], "ENV_FILE": str(self.state / "pactportal.env")}
-        return run(str(BASE_DIR / ".venv/bin/python"), "manage.py", *args, env=env).stdout
+def manage(topology: LocalTopology, *args: str, **variables: str) -> str:
+    # The portal's settings from the topology's own environment file, nothing of ours.
+    env = {
+        "PATH": topology.env["PATH"],
+        "ENV_FILE": str(topology.state / "pactportal.env"),
+        **variables,
+    }
+    return run(str(BASE_DIR / ".venv/bin/python"), "manage.py", *args, env=env).stdout
 
 
 class UnixHTTPConnection(http.client.HTTPConnection):
@@ -84,30 +75,15 @@ def call(connection, method, path, body=None, headers=None):
 
 @pytest.fixture(scope="module")
 def topology():
-    # Not under pytest's own temporary folder, which only its user may enter.
-    state = Path(tempfile.mkdtemp(prefix="pactportal-topology-"))
-    state.chmod(0o755)
     with scratch_database("pactportal_topology") as database_url:
-        env = {
-            "PATH": os.environ["PATH"],
-            "HOME": os.environ.get("HOME", "/tmp"),
-            "LOCAL_TOPOLOGY_DIR": str(state),
-            "DATABASE_URL": database_url,
-            "REDIS_URL": "redis://127.0.0.1:6379/5",
+        topology = LocalTopology(
+            database_url,
+            "redis://127.0.0.1:6379/5",
             # The load below comes from one address, as no real client's does.
-            "API_THROTTLE_ANON": "off",
-        }
-        up = run(
-            "deploy/local-up",
-            "--app-servers",
-            "2",
-            "--microcache-seconds",
-            str(MICROCACHE_SECONDS),
-            env=env,
-            check=False,
+            API_THROTTLE_ANON="off",
         )
+        up = topology.up("--app-servers", "2", "--microcache-seconds", str(MICROCACHE_SECONDS))
         assert up.returncode == 0, up.stdout + up.stderr
-        topology = Topology(state, env)
         pids = [
             topology.pid("nginx.pid"),
             topology.pid("run/app1.pid"),
@@ -116,8 +92,7 @@ def topology():
         try:
             yield topology
         finally:
-            down = run("deploy/local-down", env=env, check=False)
-            shutil.rmtree(state, ignore_errors=True)
+            down = topology.down()
         assert down.returncode == 0, down.stdout + down.stderr
         assert not [pid for pid in pids if alive(pid)], "local-down left processes running"
         with socket.socket() as probe:
@@ -127,22 +102,16 @@ def topology():
 @pytest.fixture(scope="module")
 def curator(topology):
     # create_curator reads the password from the variable named: give it in that process only.
-    env = {
-        "PATH": topology.env["PATH"],
-        "ENV_FILE": str(topology.state / "pactportal.env"),
-        "P": PASSWORD,
-    }
-    run(
-        str(BASE_DIR / ".venv/bin/python"),
-        "manage.py",
+    manage(
+        topology,
         "create_curator",
         "--username",
         "smoke-curator",
         "--password-from-env",
         "P",
-        env=env,
+        P=PASSWORD,
     )
-    token = topology.manage("drf_create_token", "smoke-curator").split()[2]
+    token = manage(topology, "drf_create_token", "smoke-curator").split()[2]
     return "smoke-curator", token
 
 
@@ -209,7 +178,7 @@ def test_two_app_servers_share_content_and_survive_losing_one(topology, curator)
         thread.start()
     time.sleep(2)
     app1_pid = topology.pid("run/app1.pid")
-    down = run("deploy/local-down", "--app-server", "1", env=topology.env, check=False)
+    down = topology.run("deploy/local-down", "--app-server", "1")
     stopped_at.append(time.monotonic())
     time.sleep(1)
     # Then a graceful reload of the one left (systemctl reload sends the same HUP): new

@@ -215,7 +215,7 @@ from django.core.files.storage import storages
 storage = storages["default"]
 print(json.dumps({
     "default": settings.STORAGES["default"],
-    "signed": settings.DOCUMENT_STORAGE_SIGNED_URLS,
+    "signed": bool(settings.DOCUMENT_STORAGE_BUCKET),
     "class": f"{type(storage).__module__}.{type(storage).__qualname__}",
     "attributes": {
         name: getattr(storage, name, None)
@@ -348,7 +348,7 @@ def object_storage(settings, monkeypatch):
             },
         },
     }
-    settings.DOCUMENT_STORAGE_SIGNED_URLS = True
+    settings.DOCUMENT_STORAGE_BUCKET = "pact-documents"
     settings.DOCUMENT_STORAGE_URL_SECONDS = 300
     yield settings
     assert attempts == []

@@ -37,6 +37,8 @@ from pathlib import Path
 
 import redis
 
+from tests.topology import LocalTopology
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 WRK_SCRIPT = Path(__file__).with_name("wrk.lua")
 REPORT = BASE_DIR / "docs" / "performance.md"
@@ -58,7 +60,6 @@ PAIRED_TURNS = 2
 
 def probe(static_dir: Path) -> dict:
     """URLs to measure, their queries per uncached request, their bodies, and query plans."""
-    sys.path.insert(0, str(BASE_DIR))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pactportal.settings")
     import django
 
@@ -311,7 +312,7 @@ def collect_and_probe(env: dict) -> dict:
     # The probe runs with the per-process memory cache, so it never touches the server's Redis.
     probe_env = {**env, "REDIS_URL": "", "ALLOWED_HOSTS": "testserver"}
     output = run(
-        [sys.executable, __file__, "probe", str(static_root / "bench")],
+        [sys.executable, "-m", "tests.perf.bench", "probe", str(static_root / "bench")],
         probe_env,
         capture_output=True,
         text=True,
@@ -356,59 +357,37 @@ def measure(server_env: dict, database_url: str, args, *, full: bool) -> dict:
     return results
 
 
-class Topology:
-    """deploy/local-up on the benchmark's database: nginx, gunicorn, PostgreSQL and Redis."""
-
-    def __init__(self, env: dict, database_url: str):
-        self.state = Path(tempfile.mkdtemp(prefix="pactportal-bench-topology-"))
-        # The topology runs as a user of no privilege, who must reach its folder.
-        self.state.chmod(0o755)
-        self.env = {
-            "PATH": os.environ["PATH"],
-            "HOME": os.environ.get("HOME", "/tmp"),
-            "LOCAL_TOPOLOGY_DIR": str(self.state),
-            "DATABASE_URL": database_url,
-            "REDIS_URL": env["REDIS_URL"],
-            "LOG_LEVEL": "WARNING",
-            "API_THROTTLE_ANON": "off",
-            "API_THROTTLE_USER": "off",
-            # Writing a log line a request is nginx's cost, not the page's.
-            "NGINX_ACCESS_LOG": "off",
-        }
-        self.base = ""
-
-    def __enter__(self):
-        run(["deploy/local-up"], self.env, stdout=subprocess.DEVNULL)
-        values = dict(
-            line.split("=", 1) for line in (self.state / "topology.env").read_text().splitlines()
-        )
-        self.base = f"http://127.0.0.1:{values['PORT']}"
-        return self
-
-    def __exit__(self, *exc):
-        run(["deploy/local-down", "--quiet"], self.env)
-        shutil.rmtree(self.state, ignore_errors=True)
-
-
 def through_nginx(env: dict, database_url: str, found: dict, args) -> dict:
     """Each page through nginx's microcache against nginx's static file of the same bytes, in
     turns, and the smallest Django response through nginx and gunicorn."""
     empty_cache(env)
     results = {"urls": {}}
-    with Topology(env, database_url) as topology:
+    topology = LocalTopology(
+        database_url,
+        env["REDIS_URL"],
+        LOG_LEVEL="WARNING",
+        API_THROTTLE_ANON="off",
+        API_THROTTLE_USER="off",
+        # Writing a log line a request is nginx's cost, not the page's.
+        NGINX_ACCESS_LOG="off",
+    )
+    up = topology.up()
+    if up.returncode:
+        sys.exit(f"deploy/local-up failed:\n{up.stdout}{up.stderr}")
+    try:
         statics = topology.state / "static" / "bench"
         statics.mkdir(mode=0o755)
         for name, path in found["urls"].items():
             if args.only and name not in args.only:
                 continue
-            url = topology.base + path
+            url = topology.url + path
             with urllib.request.urlopen(url, timeout=30) as response:
                 body = response.read()
             # The bytes nginx sends for the page, as a file nginx serves itself.
             static_file = statics / Path(found["statics"][name]).name
             static_file.write_bytes(body)
             static_file.chmod(0o644)
-            static = f"{topology.base}/static/bench/{static_file.name}"
+            static = f"{topology.url}/static/bench/{static_file.name}"
             print(f"    {name}: microcached and nginx static, in turns", flush=True)
             wrk(url, duration=WARM_UP_SECONDS, concurrency=args.concurrency, bust=False)
             microcached, static_figures = in_turns(url, static, args)
@@ -418,11 +397,15 @@ def through_nginx(env: dict, database_url: str, found: dict, args) -> dict:
                 "static": static_figures,
             }
         print("    /healthz through nginx and gunicorn", flush=True)
-        healthz = topology.base + "/healthz"
+        healthz = topology.url + "/healthz"
         wrk(healthz, duration=WARM_UP_SECONDS, concurrency=args.concurrency, bust=False)
         results["smallest_django"] = wrk(
             healthz, duration=args.duration, concurrency=args.concurrency, bust=False
         )
+    finally:
+        down = topology.down()
+    if down.returncode:
+        sys.exit(f"deploy/local-down failed:\n{down.stdout}{down.stderr}")
     return results
 
 
