@@ -7,6 +7,9 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partnerships and documents")
 
     def ready(self):
+        from pactportal import lookups
         from pactportal.cache import connect_invalidation
 
         connect_invalidation()
+        # A slug, code or language holding NUL matches nothing instead of failing in PostgreSQL.
+        lookups.register()
