@@ -103,6 +103,10 @@ class ApiResponsesMixin:
         # A CSV export is the whole filtered list, not one page of it.
         return None if self.is_csv() else super().paginator
 
+    def csv_filename(self) -> str:
+        """The name of a CSV download, without ``.csv``: the records' plural by default."""
+        return self.queryset.model._meta.verbose_name_plural.replace(" ", "-")
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code >= 400:
@@ -110,8 +114,7 @@ class ApiResponsesMixin:
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = JSONRenderer.media_type
         elif self.is_csv():
-            name = self.queryset.model._meta.verbose_name_plural.replace(" ", "-")
-            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+            response["Content-Disposition"] = f'attachment; filename="{self.csv_filename()}.csv"'
         patch_vary_headers(response, ["Authorization", "Cookie"])
         if request.user and request.user.is_authenticated:
             patch_cache_control(response, private=True, no_cache=True)

@@ -40,8 +40,17 @@ class PartnershipViewSet(PublishedViewSet):
             partnership=self.get_object(), organisation__status=PublicationStatus.PUBLISHED
         ).select_related("organisation__country")
         page = self.paginate_queryset(members)
-        serializer = MemberSerializer(page, many=True, context=self.get_serializer_context())
+        serializer = MemberSerializer(
+            members if page is None else page, many=True, context=self.get_serializer_context()
+        )
+        if page is None:  # a CSV export: every member at once
+            return Response(serializer.data)
         return self.get_paginated_response(serializer.data)
+
+    def csv_filename(self) -> str:
+        if self.action == "members":
+            return f"{self.kwargs['slug']}-members"
+        return super().csv_filename()
 
 
 @extend_schema_view(list=LIST_SCHEMA)
