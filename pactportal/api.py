@@ -1,10 +1,16 @@
 """What every API endpoint shares: errors, permissions and visibility."""
 
 import functools
+import re
+from collections import Counter
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, permissions, serializers, status, viewsets
@@ -21,14 +27,26 @@ from pactportal.cache import (
 from pactportal.models import PublicationStatus
 
 
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the records as they are."
+    default_code = "conflict"
+
+
 def exception_handler(exc, context):
     """Every error is JSON with a ``detail`` message; invalid input also lists ``errors``.
 
     Validation errors name each field or query parameter with its messages, so a client can
-    show them next to what it sent.
+    show them next to what it sent. What the database refuses is the client's to fix too: a
+    delete that other records still point at is a 409 naming them, a value a unique
+    constraint already holds a 400 naming the field.
     """
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_drf_errors(exc))
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        exc = Conflict(still_used(exc, context["view"]))
+    elif isinstance(exc, IntegrityError) and (errors := unique_violation(exc)):
+        exc = exceptions.ValidationError(errors)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.ValidationError):
         errors = (
@@ -48,6 +66,57 @@ def as_drf_errors(error: DjangoValidationError) -> dict | list:
             for name, messages in error.message_dict.items()
         }
     return {"non_field_errors": error.messages}
+
+
+def still_used(error: ProtectedError | RestrictedError, view) -> str:
+    """Why a record cannot be deleted: how many records of each kind still point at it."""
+    users = (
+        error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+    )
+    counts = Counter(type(obj) for obj in users)
+    return _("This %(record)s cannot be deleted: it is used by %(users)s.") % {
+        "record": view.queryset.model._meta.verbose_name,
+        "users": ", ".join(
+            f"{n} {m._meta.verbose_name if n == 1 else m._meta.verbose_name_plural}"
+            for m, n in counts.items()
+        ),
+    }
+
+
+# PostgreSQL's detail of a unique violation: 'Key (name_en)=(Tourism) already exists.'
+UNIQUE_KEY = re.compile(r"Key \((?P<columns>.+?)\)=")
+
+
+def unique_violation(error: IntegrityError) -> dict | None:
+    """The messages of the unique constraint ``error`` broke, keyed by field; None if it broke
+    something else (a foreign key, a NOT NULL: the portal's own fault, left a server error).
+
+    The message is the constraint's ``violation_error_message`` (or the field's own for
+    ``unique=True``); a translated column is named by its field (``name_en`` as ``name``).
+    """
+    diag = getattr(error.__cause__, "diag", None)
+    if getattr(error.__cause__, "sqlstate", None) != "23505" or diag is None:
+        return None
+    model = next((m for m in apps.get_models() if m._meta.db_table == diag.table_name), None)
+    if model is None:
+        return None
+    by_column = {f.column: f for f in model._meta.concrete_fields}
+    key = UNIQUE_KEY.match(diag.message_detail or "")
+    fields = [by_column.get(c) for c in key["columns"].split(", ")] if key else [None]
+    constraint = next((c for c in model._meta.constraints if c.name == diag.constraint_name), None)
+    if constraint is not None:
+        message = constraint.get_violation_error_message()
+    elif len(fields) == 1 and fields[0] is not None:
+        message = fields[0].error_messages["unique"] % {
+            "model_name": capfirst(model._meta.verbose_name),
+            "field_label": fields[0].verbose_name,
+        }
+    else:
+        message = _("A record with these values already exists.")
+    if len(fields) != 1 or fields[0] is None:
+        return {"non_field_errors": [message]}
+    field = getattr(fields[0], "translated_field", fields[0])
+    return {field.name: [message]}
 
 
 class LookupField(serializers.SlugRelatedField):
@@ -102,6 +171,20 @@ class ApiResponsesMixin:
     def paginator(self):
         # A CSV export is the whole filtered list, not one page of it.
         return None if self.is_csv() else super().paginator
+
+    # Each write in a transaction of its own: a write the database refuses (a value taken by a
+    # unique constraint) is undone alone, and the request goes on to answer with a 400.
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_destroy(self, instance):
+        with transaction.atomic():
+            instance.delete()
 
     def csv_filename(self) -> str:
         """The name of a CSV download, without ``.csv``: the records' plural by default."""
