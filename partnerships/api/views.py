@@ -1,10 +1,11 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from pactportal.api import STATUS_PARAMETER, PublishedViewSet
+from pactportal.api_parsers import StrictJSONParser
 from pactportal.models import PublicationStatus
 
 from ..filters import DocumentFilter, OrganisationFilter, PartnershipFilter
@@ -80,7 +81,7 @@ class DocumentViewSet(PublishedViewSet):
         detail=True,
         methods=["post"],
         filter_backends=[],
-        parser_classes=[MultiPartParser, FormParser, JSONParser],
+        parser_classes=[MultiPartParser, FormParser, StrictJSONParser],
     )
     def versions(self, request, slug=None):
         """Add a language version: upload a PDF (checked and measured) or give a link."""
