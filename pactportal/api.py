@@ -12,6 +12,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.renderers import JSONRenderer
@@ -147,6 +148,29 @@ class CuratorPermissions(permissions.DjangoModelPermissionsOrAnonReadOnly):
         return bool(request.user and request.user.is_staff) and super().has_permission(
             request, view
         )
+
+
+# Permissions under which anyone may read: drf-spectacular itself knows only the first two.
+ANONYMOUS_READS = (
+    permissions.AllowAny,
+    permissions.IsAuthenticatedOrReadOnly,
+    permissions.DjangoModelPermissionsOrAnonReadOnly,  # and so CuratorPermissions
+)
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's schema, with every read that needs no token saying so.
+
+    Such an operation lists the empty security requirement (``{}``) beside the token, so
+    generated clients and fuzzers call it without credentials; writes keep the token alone.
+    """
+
+    def get_auth(self):
+        auths = super().get_auth()
+        open_to_all = all(isinstance(p, ANONYMOUS_READS) for p in self.view.get_permissions())
+        if self.method in permissions.SAFE_METHODS and open_to_all and {} not in auths:
+            auths.append({})
+        return auths
 
 
 STATUS_PARAMETER = OpenApiParameter(
