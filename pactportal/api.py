@@ -17,6 +17,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from pactportal.cache import (
@@ -186,6 +187,11 @@ class ApiResponsesMixin:
 
     Responses vary on credentials, and a signed-in client's responses stay out of shared caches.
     """
+
+    def get_throttles(self):
+        # REST framework reads DEFAULT_THROTTLE_CLASSES once, when APIView is defined; read
+        # here, the setting can be changed afterwards too (as the API fuzzing tests do).
+        return [throttle() for throttle in api_settings.DEFAULT_THROTTLE_CLASSES]
 
     def is_csv(self) -> bool:
         renderer = getattr(self.request, "accepted_renderer", None)
