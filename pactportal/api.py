@@ -6,12 +6,18 @@ from collections import Counter
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, permissions, serializers, status, viewsets
@@ -35,13 +41,19 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class ContentTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = gettext_lazy("The request body is too large.")
+    default_code = "too_large"
+
+
 def exception_handler(exc, context):
     """Every error is JSON with a ``detail`` message; invalid input also lists ``errors``.
 
     Validation errors name each field or query parameter with its messages, so a client can
     show them next to what it sent. What the database refuses is the client's to fix too: a
     delete that other records still point at is a 409 naming them, a value a unique
-    constraint already holds a 400 naming the field.
+    constraint already holds a 400 naming the field. A body too large to read is a 413.
     """
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_drf_errors(exc))
@@ -49,6 +61,12 @@ def exception_handler(exc, context):
         exc = Conflict(still_used(exc, context["view"]))
     elif isinstance(exc, IntegrityError) and (errors := unique_violation(exc)):
         exc = exceptions.ValidationError(errors)
+    # Bodies past the limits Django reads (DATA_UPLOAD_*): the client's doing, a 4xx logged as
+    # a warning like any other, not the security error Django would log.
+    elif isinstance(exc, RequestDataTooBig):
+        exc = ContentTooLarge()
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = exceptions.ParseError(_("The request has too many fields or files."))
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.ValidationError):
         errors = (
@@ -440,6 +458,7 @@ def error_responses(result, generator, request, public):
         "404": "Not found.",
         "405": "Method not allowed.",
         "406": "Cannot answer in the requested format.",
+        "413": "The request body is too large.",
         "415": "Unsupported request body type.",
         "429": "Too many requests; retry after the Retry-After header's seconds.",
     }
