@@ -59,10 +59,12 @@ class PartialDate:
 
     def isoformat(self) -> str:
         """ISO 8601 reduced precision: ``2022``, ``2022-12`` or ``2022-12-13``."""
+        # Not strftime("%Y"), which writes the year 929 as "929" on glibc.
+        year, month = f"{self.date.year:04d}", f"{self.date.month:02d}"
         return {
             DatePrecision.DAY: self.date.isoformat,
-            DatePrecision.MONTH: lambda: self.date.strftime("%Y-%m"),
-            DatePrecision.YEAR: lambda: self.date.strftime("%Y"),
+            DatePrecision.MONTH: lambda: f"{year}-{month}",
+            DatePrecision.YEAR: lambda: year,
         }[self.precision]()
 
     @property
