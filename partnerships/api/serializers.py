@@ -397,14 +397,24 @@ class DocumentFileSerializer(serializers.ModelSerializer):
 
 
 class DocumentFileUploadSerializer(ModelValidatingSerializer):
-    """A new language version: an uploaded PDF (checked and measured) or an external link.
+    """A new language version uploaded as a PDF (multipart), checked and measured.
 
     The view passes the document as ``context["parent"]``.
     """
 
     class Meta:
         model = DocumentFile
-        fields = ["language", "file", "external_url", "file_format", "size_bytes", "page_count"]
+        fields = ["language", "file"]
+        extra_kwargs = {"file": {"required": True}}
+
+
+class DocumentLinkSerializer(ModelValidatingSerializer):
+    """A new language version published elsewhere (JSON): its link and what it leads to."""
+
+    class Meta:
+        model = DocumentFile
+        fields = ["language", "external_url", "file_format", "size_bytes", "page_count"]
+        extra_kwargs = {"external_url": {"required": True, "allow_blank": False}}
 
 
 class DocumentSerializer(ModelValidatingSerializer):

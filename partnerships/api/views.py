@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from pactportal.api import STATUS_PARAMETER, PublishedViewSet
@@ -13,6 +13,7 @@ from ..models import Document, Membership, Organisation, Partnership
 from .serializers import (
     DocumentFileSerializer,
     DocumentFileUploadSerializer,
+    DocumentLinkSerializer,
     DocumentSerializer,
     MemberSerializer,
     OrganisationDetailSerializer,
@@ -73,7 +74,10 @@ class DocumentViewSet(PublishedViewSet):
     filterset_class = DocumentFilter
 
     @extend_schema(
-        request={"multipart/form-data": DocumentFileUploadSerializer},
+        request={
+            "multipart/form-data": DocumentFileUploadSerializer,
+            "application/json": DocumentLinkSerializer,
+        },
         responses={201: DocumentFileSerializer},
         filters=False,
     )
@@ -81,12 +85,14 @@ class DocumentViewSet(PublishedViewSet):
         detail=True,
         methods=["post"],
         filter_backends=[],
-        parser_classes=[MultiPartParser, FormParser, StrictJSONParser],
+        parser_classes=[MultiPartParser, StrictJSONParser],
     )
     def versions(self, request, slug=None):
-        """Add a language version: upload a PDF (checked and measured) or give a link."""
+        """Add a language version: upload a PDF (multipart, checked and measured), or give a
+        link to where it is published (JSON)."""
         document = self.get_object()
-        serializer = DocumentFileUploadSerializer(
+        uploads = request.content_type.startswith("multipart/")
+        serializer = (DocumentFileUploadSerializer if uploads else DocumentLinkSerializer)(
             data=request.data,
             context={**self.get_serializer_context(), "parent": {"document": document}},
         )
