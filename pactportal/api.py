@@ -220,6 +220,11 @@ class ApiResponsesMixin:
         # A CSV export is the whole filtered list, not one page of it.
         return None if self.is_csv() else super().paginator
 
+    def paginate_queryset(self, queryset):
+        if self.is_csv() and self.pagination_class is not None:
+            self.pagination_class().check(self.request)  # what a page would refuse, CSV does
+        return super().paginate_queryset(queryset)
+
     # Each write in a transaction of its own: a write the database refuses (a value taken by a
     # unique constraint) is undone alone, and the request goes on to answer with a 400.
     def perform_create(self, serializer):
@@ -467,4 +472,15 @@ def error_responses(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for code, description in reasons.items():
                 responses.setdefault(code, {"description": description, **body})
+    return result
+
+
+def empty_query_values(result, generator, request, public):
+    """Schema post-processing: an empty query parameter (``?kind=``, as an HTML form sends an
+    empty choice) is the same as none, so every query parameter may be sent empty."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query":
+                    parameter["allowEmptyValue"] = True
     return result

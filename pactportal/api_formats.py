@@ -16,21 +16,30 @@ MAX_PAGE_SIZE = 100
 
 
 class Pagination(PageNumberPagination):
-    """Pages of 20 by default; ``page_size`` from 1 to 100, anything else is a 400."""
+    """Pages of 20 by default; ``page_size`` from 1 to 100 and ``page`` from 1, anything else
+    is a 400 (a page past the last one is a 404). Empty, either is the default."""
 
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+    last_page_strings = ()  # a page is a number, as the schema says
 
-    def get_page_size(self, request):
-        requested = request.query_params.get(self.page_size_query_param)
-        if requested is not None and not (
-            requested.isdigit() and 1 <= int(requested) <= self.max_page_size
-        ):
-            raise ValidationError(
-                {self.page_size_query_param: [_("Enter a whole number from 1 to 100.")]}
-            )
-        return super().get_page_size(request)
+    def check(self, request):
+        """Refuse paging values the API cannot use, even where it does not page (a CSV export
+        is the whole list): the same request is valid or not whatever its format."""
+        errors = {}
+        size = request.query_params.get(self.page_size_query_param)
+        if size and not (size.isdigit() and 1 <= int(size) <= self.max_page_size):
+            errors[self.page_size_query_param] = [_("Enter a whole number from 1 to 100.")]
+        page = request.query_params.get(self.page_query_param)
+        if page and not (page.isdigit() and int(page) >= 1):
+            errors[self.page_query_param] = [_("Enter a whole number from 1.")]
+        if errors:
+            raise ValidationError(errors)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.check(request)
+        return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -33,7 +33,7 @@ class LocaleMiddleware(locale.LocaleMiddleware):
         if not request.path_info.startswith(API_PREFIX):
             return super().process_request(request)
         requested = request.GET.get(LANGUAGE_PARAMETER)
-        if requested is None:
+        if not requested:  # empty, like any query parameter, is as if not sent
             language = translation.get_language_from_request(request)
         elif requested.lower() in language_codes():
             language = requested.lower()

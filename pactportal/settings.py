@@ -462,6 +462,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "pactportal.api.error_responses",
+        "pactportal.api.empty_query_values",
         "pactportal.i18n.language_parameters",
     ],
 }
