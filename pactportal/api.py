@@ -12,6 +12,7 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -36,9 +37,15 @@ from pactportal.models import PublicationStatus
 
 
 class Conflict(exceptions.APIException):
+    """409: the request clashes with the records as they are; ``errors`` name the fields."""
+
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the records as they are."
+    default_detail = gettext_lazy("The change conflicts with the record as it is.")
     default_code = "conflict"
+
+    def __init__(self, detail=None, errors=None):
+        super().__init__(detail)
+        self.errors = errors
 
 
 class ContentTooLarge(exceptions.APIException):
@@ -75,6 +82,8 @@ def exception_handler(exc, context):
             else {"non_field_errors": response.data}
         )
         response.data = {"detail": _("Invalid input."), "errors": errors}
+    if response is not None and isinstance(exc, Conflict) and exc.errors:
+        response.data["errors"] = exc.errors
     return response
 
 
@@ -148,6 +157,12 @@ class LookupField(serializers.SlugRelatedField):
 
     MAX_LENGTH = 200
 
+    def run_validation(self, data=serializers.empty):
+        # JSON has null for "none"; REST framework would read "" as null too.
+        if data == "":
+            self.fail("invalid")
+        return super().run_validation(data)
+
     def to_internal_value(self, data):
         if not isinstance(data, str) or "\x00" in data or len(data) > self.MAX_LENGTH:
             self.fail("invalid")
@@ -177,12 +192,51 @@ ANONYMOUS_READS = (
 )
 
 
-class AutoSchema(openapi.AutoSchema):
-    """drf-spectacular's schema, with every read that needs no token saying so.
+# What REST framework's text fields take: no NUL character (PostgreSQL cannot store one) and,
+# unless blank is allowed, something besides the white space it strips (Python's isspace()).
+_SPACE = (
+    r"\t\n\u000b\u000c\r\u001c-\u001f \u0085\u00a0\u1680"
+    r"\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+TEXT = r"^[^\u0000]*$"
+TEXT_NOT_BLANK = rf"^[^\u0000]*[^{_SPACE}\u0000][^\u0000]*$"
 
-    Such an operation lists the empty security requirement (``{}``) beside the token, so
-    generated clients and fuzzers call it without credentials; writes keep the token alone.
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's schema, saying what the API enforces where drf-spectacular does not.
+
+    A read that needs no token lists the empty security requirement (``{}``) beside the token,
+    so generated clients and fuzzers call it without credentials; writes keep the token alone.
+    A list in a request body says how many items it may hold; text says what it may hold.
     """
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if schema and direction == "request" and type(field) is serializers.CharField:
+            self._describe_text(field, schema)
+        # drf-spectacular leaves out how many items a list may hold.
+        if schema and schema.get("type") == "array" and direction == "request":
+            if getattr(field, "allow_empty", True) is False:
+                schema.setdefault("minItems", 1)
+            if getattr(field, "min_length", None) is not None:
+                schema["minItems"] = max(schema.get("minItems", 0), field.min_length)
+            if getattr(field, "max_length", None) is not None:
+                schema["maxItems"] = field.max_length
+        return schema
+
+    @staticmethod
+    def _describe_text(field, schema):
+        """What text a field takes: its own pattern (a PIC's nine digits), else any text but NUL
+        (and, unless blank is allowed, not white space alone). drf-spectacular leaves out a
+        pattern when the field may also be blank, as it then offers two schemas."""
+        text = schema["oneOf"][0] if "oneOf" in schema else schema  # [text, ""] when blank
+        if text.get("type") != "string" or {"pattern", "format", "enum"} & set(text):
+            return
+        own = [v.regex.pattern for v in field.validators if type(v) is RegexValidator]
+        if own:
+            text["pattern"] = own[0].replace(r"\Z", "$").replace(r"\A", "^")
+        else:
+            text["pattern"] = TEXT if field.allow_blank else TEXT_NOT_BLANK
 
     def get_auth(self):
         auths = super().get_auth()
@@ -463,6 +517,7 @@ def error_responses(result, generator, request, public):
         "404": "Not found.",
         "405": "Method not allowed.",
         "406": "Cannot answer in the requested format.",
+        "409": "The record is still used by others, or the change conflicts with it as it is.",
         "413": "The request body is too large.",
         "415": "Unsupported request body type.",
         "429": "Too many requests; retry after the Retry-After header's seconds.",

@@ -2,13 +2,14 @@ from rest_framework import serializers
 
 from ecosystems.api.serializers import EcosystemBriefSerializer
 from pactportal.api import LookupField
+from pactportal.api_writes import StrictWrites, WholeRecordSchema
 from partnerships.api.serializers import (
     CountryField,
     OrganisationBriefSerializer,
     PartialDateField,
     PartnershipBriefSerializer,
 )
-from partnerships.models import Country, Organisation, OrganisationType
+from partnerships.models import Organisation, OrganisationType
 
 from ..eligibility import Member, Role
 from ..forms import MAX_MEMBERS
@@ -121,14 +122,14 @@ class ReportSerializer(serializers.Serializer):
     not_counted = serializers.ListField(source="report.not_counted", child=serializers.CharField())
 
 
-class ConsortiumMemberSerializer(serializers.Serializer):
+class ConsortiumMemberSerializer(StrictWrites, serializers.Serializer):
     """A member: a published organisation of the directory by slug, or described inline."""
 
     organisation = LookupField(
         slug_field="slug", queryset=Organisation.objects.published(), required=False
     )
     name = serializers.CharField(max_length=255, required=False)
-    country = LookupField(slug_field="code", queryset=Country.objects.all(), required=False)
+    country = CountryField(required=False)
     type = serializers.ChoiceField(choices=OrganisationType.choices, required=False)
     eche = serializers.BooleanField(default=False)
     role = serializers.ChoiceField(choices=Role.CHOICES)
@@ -158,7 +159,15 @@ class ConsortiumMemberSerializer(serializers.Serializer):
         return {**attrs, "country": attrs["country"].code}
 
 
-class EligibilityCheckSerializer(serializers.Serializer):
+class ConsortiumMemberSchema(WholeRecordSchema):
+    """A member is a directory organisation by slug, or described by name, country and type."""
+
+    target_class = ConsortiumMemberSerializer
+    combine = "anyOf"
+    rules = [{"required": ["organisation"]}, {"required": ["name", "country", "type"]}]
+
+
+class EligibilityCheckSerializer(StrictWrites, serializers.Serializer):
     call = LookupField(slug_field="slug", queryset=FundingCall.objects.all())
     members = ConsortiumMemberSerializer(many=True, allow_empty=False, max_length=MAX_MEMBERS)
 

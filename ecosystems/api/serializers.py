@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from pactportal.api_writes import StrictWrites
+
 from ..models import Ecosystem
 
 
@@ -13,7 +15,7 @@ class EcosystemBriefSerializer(serializers.HyperlinkedModelSerializer):
         fields = ["slug", "name", "url"]
 
 
-class EcosystemSerializer(serializers.HyperlinkedModelSerializer):
+class EcosystemSerializer(StrictWrites, serializers.HyperlinkedModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:ecosystem-detail", lookup_field="slug"
     )

@@ -1,15 +1,20 @@
 """Serializers of API v1. Nested records use brief serializers: slug, name and API URL."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
+from modeltranslation import settings as modeltranslation_settings
+from modeltranslation.translator import NotRegistered, translator
+from modeltranslation.utils import build_localized_fieldname
 from rest_framework import serializers
 
 from ecosystems.api.serializers import EcosystemBriefSerializer
 from ecosystems.models import Ecosystem
-from pactportal.api import LookupField, as_drf_errors
+from pactportal.api import Conflict, LookupField, as_drf_errors
+from pactportal.api_writes import StrictWrites, WholeRecordSchema
 from pactportal.partial_dates import PartialDate
 
 from ..models import (
@@ -18,6 +23,7 @@ from ..models import (
     DocumentFile,
     Membership,
     Organisation,
+    OrganisationType,
     Partnership,
 )
 
@@ -58,12 +64,14 @@ class CountryFieldSchema(OpenApiSerializerFieldExtension):
     target_class = CountryField
 
     def map_serializer_field(self, auto_schema, direction):
+        nullable = {"nullable": True} if self.target.allow_null else {}
         if direction == "request":
-            return {"type": "string", "pattern": "^[A-Za-z]{2}$", "example": "IT"}
+            return {"type": "string", "pattern": "^[A-Za-z]{2}$", "example": "IT", **nullable}
         return {
             "type": "object",
             "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
             "required": ["code", "name"],
+            **nullable,
         }
 
 
@@ -115,21 +123,32 @@ class PartialDateField(serializers.Field):
             raise serializers.ValidationError(exc.messages) from exc
 
 
+# A year from 0001 (there is no year 0000), its month, or a real calendar date; empty or null
+# when unknown.
+YEAR = r"(?:000[1-9]|00[1-9]\d|0[1-9]\d{2}|[1-9]\d{3})"
 extend_schema_field(
     {
         "type": "string",
         "nullable": True,
-        "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        "anyOf": [
+            {"pattern": f"^{YEAR}$"},
+            {"pattern": f"^{YEAR}-(?:0[1-9]|1[0-2])$"},
+            {"format": "date"},
+            {"maxLength": 0},
+        ],
         "example": "2022-12",
     }
 )(PartialDateField)
 
 
-class ModelValidatingSerializer(serializers.ModelSerializer):
+class ModelValidatingSerializer(StrictWrites, serializers.ModelSerializer):
     """Writes run the model's own ``full_clean()``: the same rules as the admin and loader.
 
     The record is built and validated in ``validate()``, and that same record is saved, with
-    its many-to-many links, in one transaction.
+    its many-to-many links, in one transaction. A new record's rules refusing it is a 400. An
+    update the record's rules refuse (a scope sent for a large-scale partnership) is a 409: the
+    change clashes with what the record already holds; the errors name the fields either way.
+    A value another record already holds is a 400, as it is for a new record.
     """
 
     many_to_many: tuple[str, ...] = ()
@@ -140,9 +159,13 @@ class ModelValidatingSerializer(serializers.ModelSerializer):
         for name, value in attrs.items():
             if name not in self.many_to_many:
                 setattr(self.candidate, name, value)
+        if self.instance is None:
+            in_default_language_too(self.candidate)
         try:
             self.candidate.full_clean()
         except DjangoValidationError as exc:
+            if self.instance is not None and not only_uniqueness(exc, self.Meta.model):
+                raise Conflict(errors=as_drf_errors(exc)) from exc
             raise serializers.ValidationError(as_drf_errors(exc)) from exc
         return attrs
 
@@ -160,6 +183,38 @@ class ModelValidatingSerializer(serializers.ModelSerializer):
             if name in validated_data:
                 getattr(self.candidate, name).set(validated_data[name])
         return self.candidate
+
+
+def in_default_language_too(record) -> None:
+    """A new record written in another language also gets that text as its default-language
+    text where it has none: that one is required, and a client writes one language at a time.
+    A curator replaces it when the text in the default language is written."""
+    try:
+        options = translator.get_options_for_model(type(record))
+    except NotRegistered:
+        return
+    current, default = get_language(), modeltranslation_settings.DEFAULT_LANGUAGE
+    if current == default:
+        return
+    for field in options.fields:
+        text = getattr(record, build_localized_fieldname(field, current), None)
+        if text and not getattr(record, build_localized_fieldname(field, default)):
+            setattr(record, build_localized_fieldname(field, default), text)
+
+
+def only_uniqueness(error: DjangoValidationError, model) -> bool:
+    """Whether every message of ``error`` says a value is another record's already."""
+    unique = {
+        str(constraint.get_violation_error_message())
+        for constraint in model._meta.constraints
+        if isinstance(constraint, models.UniqueConstraint)
+    }
+    groups = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
+    return all(
+        problem.code in ("unique", "unique_together") or any(m in unique for m in problem)
+        for problems in groups
+        for problem in problems
+    )
 
 
 # Organisations
@@ -199,6 +254,17 @@ class OrganisationSerializer(ModelValidatingSerializer):
 
     def get_web_url(self, obj) -> str:
         return web_url(self, obj)
+
+
+class OrganisationSchema(WholeRecordSchema):
+    """Only a higher education institution holds an ECHE (the model's constraint)."""
+
+    target_class = OrganisationSerializer
+    combine = "anyOf"
+    rules = [
+        {"properties": {"eche_holder": {"not": {"enum": [True]}}}},
+        {"properties": {"type": {"pattern": f"^{OrganisationType.HEI}$"}}, "required": ["type"]},
+    ]
 
 
 class OrganisationMembershipSerializer(serializers.ModelSerializer):
@@ -294,8 +360,9 @@ class PartnershipSerializer(ModelValidatingSerializer):
         ]
         read_only_fields = ["updated_at"]
         extra_kwargs = {
-            "commitment_people": {"write_only": True},
-            "commitment_target_year": {"write_only": True},
+            # The model's own ranges, checked (and documented) field by field.
+            "commitment_people": {"write_only": True, "min_value": 1},
+            "commitment_target_year": {"write_only": True, "min_value": 2020, "max_value": 2100},
         }
 
     def get_web_url(self, obj) -> str:
@@ -308,9 +375,40 @@ class PartnershipSerializer(ModelValidatingSerializer):
         if linked is None and self.instance is not None:
             linked = list(self.instance.linked_ecosystems.all())
         error = Partnership.linked_ecosystems_error(kind, linked)
+        if error and self.instance is not None:
+            raise Conflict(errors={"linked_ecosystems": [error]})
         if error:
             raise serializers.ValidationError({"linked_ecosystems": [error]})
         return attrs
+
+
+class PartnershipSchema(WholeRecordSchema):
+    """What its kind decides (``Partnership.clean()`` and its constraints)."""
+
+    target_class = PartnershipSerializer
+    # Patterns and lengths rather than enums: drf-spectacular would turn each enum into a
+    # component of its own. The fields' own schemas give the choices.
+    rules = [
+        {
+            "description": "A large-scale partnership: one ecosystem, no scope, no links.",
+            "properties": {
+                "kind": {"pattern": f"^{Partnership.Kind.LARGE_SCALE}$"},
+                "scope": {"maxLength": 0},
+                "ecosystem": {"type": "string"},
+                "linked_ecosystems": {"maxItems": 0},
+            },
+            "required": ["kind", "ecosystem"],
+        },
+        {
+            "description": "A regional partnership: a scope, linked ecosystems, none of its own.",
+            "properties": {
+                "kind": {"pattern": f"^{Partnership.Kind.REGIONAL}$"},
+                "scope": {"minLength": 1},
+                "ecosystem": {"not": {"type": "string"}},
+            },
+            "required": ["kind", "scope"],
+        },
+    ]
 
 
 class PartnershipDetailSerializer(PartnershipSerializer):
