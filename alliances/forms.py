@@ -4,6 +4,8 @@ import csv
 import io
 
 from django import forms
+from django.forms.formsets import TOTAL_FORM_COUNT
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -53,9 +55,43 @@ class MemberForm(forms.Form):
         return Member(data["name"], data["country"], data["type"], data["eche"], data["role"])
 
 
+class BaseMemberFormSet(forms.BaseFormSet):
+    """The member rows. A submission claiming more rows than the page ever shows is refused
+    whole, before any row is built: the counts come from the client and cost a form each."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        too_many = _("A consortium can have at most %(n)s members.") % {"n": MAX_MEMBERS}
+        self.error_messages = {**self.error_messages, "too_many_forms": too_many}
+
+    @cached_property
+    def refused(self) -> bool:
+        """More rows sent than the page ever shows (the members and two blank rows)."""
+        if not self.is_bound or not self.management_form.is_valid():
+            return False
+        return self.management_form.cleaned_data[TOTAL_FORM_COUNT] > self.absolute_max
+
+    def total_form_count(self):
+        if self.is_bound:
+            return 0 if self.refused else max(super().total_form_count(), 0)
+        return super().total_form_count()
+
+    def initial_form_count(self):
+        if self.is_bound:
+            # Rows counted as initial must be rows that were sent.
+            return min(max(super().initial_form_count(), 0), self.total_form_count())
+        return super().initial_form_count()
+
+
 # Two blank rows under the members for typing in organisations that are not in the directory.
 MemberFormSet = forms.formset_factory(
-    MemberForm, extra=2, can_delete=True, max_num=MAX_MEMBERS + 2, validate_max=True
+    MemberForm,
+    formset=BaseMemberFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_MEMBERS + 2,
+    absolute_max=MAX_MEMBERS + 2,
+    validate_max=True,
 )
 
 

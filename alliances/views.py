@@ -108,7 +108,8 @@ def consortium_check(request):
         if len(rows) > MAX_MEMBERS:
             messages.append(_("A consortium can have at most %(n)s members.") % {"n": MAX_MEMBERS})
             rows = rows[:MAX_MEMBERS]
-        if formset.is_valid():
+        # A refused formset built no rows: the page starts again from what was added.
+        if formset.is_valid() or formset.refused:
             formset = MemberFormSet(
                 initial=rows, prefix="members", form_kwargs={"countries": countries}
             )

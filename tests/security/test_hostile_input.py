@@ -17,18 +17,25 @@ from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from alliances.forms import MemberFormSet, country_choices
+from alliances.models import FundingCall
+from alliances.services import alliance_data_load
 from partnerships.admin import OrganisationAdmin
+from partnerships.management.commands.load_pact_data import DEFAULT_DATA_FILE
 from partnerships.models import DocumentFile, Organisation, Partnership
+from partnerships.services import LoadReport
 from tests.factories import DocumentFactory, OrganisationFactory, PartnershipFactory, make_pdf
 
 pytestmark = pytest.mark.django_db
 
+# What the checker's form sends with its two blank rows, as a browser sends it.
+BLANK_ROWS = {"members-TOTAL_FORMS": "2", "members-INITIAL_FORMS": "0"}
 SCRIPT = '<script>alert("pact")</script>'
 HOSTILE = {
     "xss": SCRIPT,
@@ -203,6 +210,59 @@ def test_a_csv_upload_that_is_not_a_csv_is_refused_politely(db, browser, content
         reverse("alliances:check"), {"call": "blueprint-2025", "csv_file": upload, "upload": "1"}
     )
     assert response.status_code in (200, 400)
+
+
+@pytest.fixture
+def call(db):
+    """The 2025 call and the programme countries, from the portal's own data file."""
+    data = json.loads(DEFAULT_DATA_FILE.read_text())
+    sections = {key: data[key] for key in ("programme_countries", "funding_calls")}
+    alliance_data_load(data=sections, report=LoadReport())
+    return FundingCall.objects.get(slug="blueprint-2025")
+
+
+CHECKER = reverse_lazy("alliances:check")
+MEMBER_ROWS = re.compile(r'name="members-\d+-name"')
+
+
+@pytest.mark.parametrize(
+    ("total", "initial"),
+    [("99999999", "0"), ("203", "0"), ("99999999", "99999999"), ("9" * 4000, "0")],
+    ids=["ninety-nine-million", "one-more-than-the-page", "as-many-initial", "4000-digits"],
+)
+def test_a_checker_post_with_more_rows_than_a_consortium_has_is_refused_cheaply(
+    call, browser, total, initial
+):
+    response = browser.post(
+        CHECKER,
+        {
+            "call": call.pk,
+            "members-TOTAL_FORMS": total,
+            "members-INITIAL_FORMS": initial,
+            "check": "1",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "A consortium can have at most 200 members." in html
+    # The page starts again with its two blank rows, not with a row for each number sent.
+    assert len(MEMBER_ROWS.findall(html)) == 2
+    assert len(response.content) < 100_000
+
+
+def test_the_checkers_own_largest_form_is_still_accepted(call):
+    """200 members and the two blank rows: the most rows the page ever shows."""
+    data = {"members-TOTAL_FORMS": "202", "members-INITIAL_FORMS": "200"}
+    for index in range(200):
+        data |= {
+            f"members-{index}-name": f"Partner {index}",
+            f"members-{index}-country": "DE",
+            f"members-{index}-type": "sme",
+            f"members-{index}-role": "full_partner",
+        }
+    formset = MemberFormSet(data, prefix="members", form_kwargs={"countries": country_choices()})
+    assert formset.is_valid(), formset.non_form_errors()
+    assert len([form for form in formset.forms if form.cleaned_data]) == 200
 
 
 @pytest.fixture
