@@ -2,9 +2,11 @@
 
 import csv
 import io
+import itertools
 
 from django import forms
 from django.forms.formsets import TOTAL_FORM_COUNT
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -112,8 +114,28 @@ def members_from_csv(upload, countries: set[str]) -> tuple[list[dict], list[str]
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return [], [_("The file is not UTF-8 text; save it as CSV UTF-8 and try again.")]
-    reader = csv.DictReader(io.StringIO(text))
-    header = tuple(name.strip().lower() for name in reader.fieldnames or ())
+    # newline="": the csv module finds the line ends itself, LF, CRLF or the bare CR of Excel
+    # for Mac's "CSV (Macintosh)", and keeps those inside quoted cells.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    fieldnames, records = None, []
+    try:
+        fieldnames = reader.fieldnames
+        for record in itertools.islice(reader, MAX_MEMBERS + 1):
+            records.append(record)
+    except csv.Error:
+        # A cell longer than the csv module reads (csv.field_size_limit()), which is also what
+        # a quotation mark that is never closed makes of the rest of the file.
+        return [], [
+            _(
+                "Row %(n)s could not be read: a cell is longer than %(limit)s characters, or a "
+                "quotation mark is never closed."
+            )
+            % {
+                "n": 1 if fieldnames is None else len(records) + 2,
+                "limit": number_format(csv.field_size_limit(), force_grouping=True),
+            }
+        ]
+    header = tuple(name.strip().lower() for name in fieldnames or ())
     if sorted(header) != sorted(CSV_COLUMNS):
         return [], [
             _("The first row must name the columns %(wanted)s; it has %(found)s.")
@@ -124,7 +146,7 @@ def members_from_csv(upload, countries: set[str]) -> tuple[list[dict], list[str]
     roles = {value: value for value, _label in Role.CHOICES} | {
         label.lower(): value for value, label in Role.CHOICES
     }
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(records, start=2):
         if number - 1 > MAX_MEMBERS:
             return [], [_("A consortium can have at most %(n)s members.") % {"n": MAX_MEMBERS}]
         values = {key.strip().lower(): (value or "").strip() for key, value in row.items() if key}

@@ -180,9 +180,11 @@ def test_hostile_values_in_every_field_of_the_consortium_checker(db, browser, la
         assert_escaped(response.content.decode())
 
 
-def csv_upload(rows: list[list[str]], name: str = "consortium.csv") -> SimpleUploadedFile:
+def csv_upload(
+    rows: list[list[str]], name: str = "consortium.csv", line_end: str = "\r\n"
+) -> SimpleUploadedFile:
     out = io.StringIO()
-    csv.writer(out).writerows(rows)
+    csv.writer(out, lineterminator=line_end).writerows(rows)
     return SimpleUploadedFile(name, out.getvalue().encode("utf-8", "surrogatepass"), "text/csv")
 
 
@@ -263,6 +265,49 @@ def test_the_checkers_own_largest_form_is_still_accepted(call):
     formset = MemberFormSet(data, prefix="members", form_kwargs={"countries": country_choices()})
     assert formset.is_valid(), formset.non_form_errors()
     assert len([form for form in formset.forms if form.cleaned_data]) == 200
+
+
+MEMBERS_CSV = [
+    ["name", "country", "type", "eche", "role"],
+    ["Universität Wien", "AT", "hei", "yes", "coordinator"],
+    ["Centro di Formazione, Torino", "IT", "vet_provider", "no", "full_partner"],
+    ["Camera di Commercio", "IT", "chamber", "no", "full_partner"],
+]
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr-excel-for-mac"])
+def test_the_checkers_csv_is_read_whatever_its_line_ends(call, browser, line_end):
+    upload = csv_upload(MEMBERS_CSV, line_end=line_end)
+    response = browser.post(
+        CHECKER, {"call": call.pk, **BLANK_ROWS, "csv_file": upload, "upload": "1"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Consortium: 3 members" in html
+    for name, *_rest in MEMBERS_CSV[1:]:
+        assert f'value="{name}"' in html
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["x" * 131_073, '"a quotation mark never closed ' + "x" * 131_073],
+    ids=["cell-over-the-csv-limit", "quotation-mark-never-closed"],
+)
+def test_a_csv_cell_longer_than_the_csv_module_reads_is_a_form_error(call, browser, cell):
+    content = (
+        "name,country,type,eche,role\n"
+        "Universität Wien,AT,hei,yes,coordinator\n"
+        f"{cell},DE,hei,no,full_partner\n"
+    )
+    upload = SimpleUploadedFile("consortium.csv", content.encode(), "text/csv")
+    response = browser.post(
+        CHECKER, {"call": call.pk, **BLANK_ROWS, "csv_file": upload, "upload": "1"}
+    )
+    assert response.status_code == 200
+    assert (
+        "Row 3 could not be read: a cell is longer than 131,072 characters, or a quotation "
+        "mark is never closed." in response.content.decode()
+    )
 
 
 @pytest.fixture
