@@ -35,6 +35,8 @@ class CheckerForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Columns: name, country, type, eche, role; one member a row."),
     )
+    # Sent by the "Add" button of a directory result: the organisation's slug.
+    add = forms.SlugField(required=False, max_length=255)
 
 
 # Selects open on an empty choice, so a row left untouched is recognised as blank.

@@ -75,7 +75,10 @@ def consortium_check(request):
         form.is_valid()
         cleaned = getattr(form, "cleaned_data", {})
         if request.POST.get("add"):
-            organisation = Organisation.objects.published().filter(slug=request.POST["add"]).first()
+            slug = cleaned.get("add")  # None when what was sent is not a slug
+            organisation = (
+                Organisation.objects.published().filter(slug=slug).first() if slug else None
+            )
             if organisation is None:
                 messages.append(_("That organisation is not in the directory."))
             elif organisation.country_id is None:

@@ -174,9 +174,10 @@ def test_hostile_values_in_every_field_of_the_consortium_checker(db, browser, la
     response = browser.post(reverse("alliances:check"), data)
     assert response.status_code in (200, 400)
     assert_escaped(response.content.decode())
-    for field, name in [("q", "search"), ("members-TOTAL_FORMS", "check")]:
-        response = browser.post(reverse("alliances:check"), {field: value, name: "1"})
-        assert response.status_code in (200, 400)
+    # The directory search, the row count, and a directory result's "Add" button (its slug).
+    for sent in [{"q": value, "search": "1"}, {"members-TOTAL_FORMS": value}, {"add": value}]:
+        response = browser.post(reverse("alliances:check"), {**BLANK_ROWS, "check": "1", **sent})
+        assert response.status_code in (200, 400), sent
         assert_escaped(response.content.decode())
 
 
