@@ -478,7 +478,10 @@ DJANGO_GUID = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId"},
+        "as_warning": {"()": "pactportal.logs.AsWarning"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -500,6 +503,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # It would note at INFO that each request came without an id; that is the normal case.
-    "loggers": {"django_guid": {"level": "WARNING"}, "axes.apps": {"level": "WARNING"}},
+    "loggers": {
+        # It would note at INFO that each request came without an id; that is the normal case.
+        "django_guid": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},
+        # A Host header not in ALLOWED_HOSTS (scanners trying addresses, a stale DNS name) is
+        # the client's mistake, answered with a 400: a WARNING, where a spike still shows,
+        # not an ERROR for whoever is on call. Django logs it at ERROR with a traceback.
+        "django.security.DisallowedHost": {"filters": ["as_warning"]},
+    },
 }

@@ -4,6 +4,7 @@ import logging
 import sys
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
@@ -128,6 +129,13 @@ def bad_request(request, exception=None):
     # A request Django cannot read at all: too large, a malformed multipart body, a bad host.
     if _wants_json(request):
         return JsonResponse({"detail": _("The request could not be read.")}, status=400)
+    if isinstance(exception, DisallowedHost):
+        # base.html's canonical and hreflang links call request.get_host(), which raises
+        # again for this host and turned the 400 into a 500: the page is drawn without the
+        # request, in the language of the path.
+        language = translation.get_language_from_path(request.path_info)
+        with translation.override(language or settings.LANGUAGE_CODE):
+            return HttpResponse(loader.get_template("400.html").render(), status=400)
     return render(request, "400.html", status=400)
 
 
