@@ -205,10 +205,13 @@ def healthz(request):
     checks = {"database": _database_status(), "cache": _cache_status()}
     serving = checks["database"] == "ok"
     degraded = "down" in checks.values()
-    return JsonResponse(
+    response = JsonResponse(
         {"status": "degraded" if serving and degraded else "ok" if serving else "down", **checks},
         status=200 if serving else 503,
     )
+    if not serving:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @require_GET
