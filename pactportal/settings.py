@@ -71,6 +71,11 @@ CSRF_COOKIE_SECURE = not DEBUG
 # The session cookie is HttpOnly by Django's default. The CSRF cookie is too: no script of
 # ours reads it, and forms carry the token in a hidden field.
 CSRF_COOKIE_HTTPONLY = True
+# The language switch's cookie, like the others: HTTPS only, out of scripts' reach (only the
+# portal and nginx's microcache key read it), and not sent along with other sites' requests.
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Django's defaults, spelled out because the header tests assert them.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
