@@ -127,6 +127,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: runserver leaves static files to WhiteNoise, with its headers,
+    # instead of serving them bare itself.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
@@ -339,6 +342,15 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
 # Without the manifest (tests, local runs) WhiteNoise serves files from where they are.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+
+
+def _static_file_headers(headers, path, url):
+    # From WhiteNoise itself, whichever side of the security middleware (which sets it on
+    # every other response) WhiteNoise ends up on.
+    headers["X-Content-Type-Options"] = "nosniff"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_file_headers
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
