@@ -9,7 +9,6 @@ import csv
 import io
 import json
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -23,73 +22,35 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringO
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from alliances.filters import AllianceFilter
 from alliances.forms import MemberFormSet, country_choices
 from alliances.models import FundingCall
 from alliances.services import alliance_data_load
 from partnerships.admin import OrganisationAdmin
+from partnerships.filters import DocumentFilter, OrganisationFilter, PartnershipFilter
 from partnerships.management.commands.load_pact_data import DEFAULT_DATA_FILE
 from partnerships.models import DocumentFile, Organisation, Partnership
 from partnerships.services import LoadReport
 from tests.factories import DocumentFactory, OrganisationFactory, PartnershipFactory, make_pdf
+from tests.security.payloads import (
+    HOSTILE,
+    MALFORMED_QUERIES,
+    SCRIPT,
+    assert_escaped,
+    encodable,
+)
 
 pytestmark = pytest.mark.django_db
 
 # What the checker's form sends with its two blank rows, as a browser sends it.
 BLANK_ROWS = {"members-TOTAL_FORMS": "2", "members-INITIAL_FORMS": "0"}
-SCRIPT = '<script>alert("pact")</script>'
-HOSTILE = {
-    "xss": SCRIPT,
-    "xss-attribute": '" onmouseover="alert(1)" x="',
-    "sql": "' OR 1=1; DROP TABLE partnerships_partnership; --",
-    "traversal": "../../../../etc/passwd",
-    "oversized": "x" * 20_000,
-    "nul": "pact\x00skills",
-    "lone-surrogate": "pact\ud800skills",
-    "right-to-left": "\u202egnp.exe",
-    "formula": '=HYPERLINK("http://evil.example/","click")',
-}
-# Query strings that are not UTF-8 at all, as raw bytes in the URL.
-MALFORMED_QUERIES = ["%ff%fe%fd", "%c0%af", "%ed%a0%80", "%00"]
-
-PAGE_PARAMETERS = {
-    "partnerships:list": [
-        "q",
-        "kind",
-        "scope",
-        "ecosystem",
-        "country",
-        "year",
-        "year_from",
-        "year_to",
-        "ordering",
-        "page",
-    ],
-    "partnerships:organisation_list": ["q", "type", "country", "ordering", "page"],
-    "partnerships:document_list": [
-        "q",
-        "kind",
-        "language",
-        "year",
-        "ecosystem",
-        "partnership",
-        "ordering",
-        "page",
-    ],
-    "partnerships:search": ["q"],
-    "alliances:list": ["q", "ecosystem", "call", "project_status", "ordering", "page"],
-}
 API_PARAMETERS = {
-    "api:partnership-list": [*PAGE_PARAMETERS["partnerships:list"], "page_size", "format"],
-    "api:organisation-list": [*PAGE_PARAMETERS["partnerships:organisation_list"], "page_size"],
-    "api:document-list": [*PAGE_PARAMETERS["partnerships:document_list"], "page_size"],
-    "api:alliance-list": [*PAGE_PARAMETERS["alliances:list"], "page_size"],
+    "api:partnership-list": [*PartnershipFilter.base_filters, "page", "page_size", "format"],
+    "api:organisation-list": [*OrganisationFilter.base_filters, "page", "page_size"],
+    "api:document-list": [*DocumentFilter.base_filters, "page", "page_size"],
+    "api:alliance-list": [*AllianceFilter.base_filters, "page", "page_size"],
     "api:ecosystem-list": ["q", "ordering", "page"],
 }
-
-
-def encodable(value: str) -> str:
-    """A lone surrogate cannot travel as UTF-8; browsers send the replacement character."""
-    return value.encode("utf-8", "replace").decode("utf-8")
 
 
 @pytest.fixture
@@ -102,46 +63,6 @@ def some_content(db):
     PartnershipFactory.create_batch(2)
     OrganisationFactory.create_batch(2)
     DocumentFactory.create_batch(2)
-
-
-class ScriptFinder(HTMLParser):
-    """What a browser would run: script elements and event-handler attributes."""
-
-    def __init__(self):
-        super().__init__()
-        self.scripts, self.handlers, self._in_script = [], [], False
-
-    def handle_starttag(self, tag, attrs):
-        self._in_script = tag == "script"
-        self.handlers += [f"{tag} {name}" for name, _ in attrs if name.startswith("on")]
-
-    def handle_endtag(self, tag):
-        self._in_script = False
-
-    def handle_data(self, data):
-        if self._in_script and data.strip():
-            self.scripts.append(data)
-
-
-def assert_escaped(html: str):
-    """The hostile markup reached the page, if at all, as text: nothing in it would run."""
-    finder = ScriptFinder()
-    finder.feed(html)
-    assert not [s for s in finder.scripts if "alert" in s], finder.scripts
-    assert not finder.handlers, finder.handlers
-
-
-@pytest.mark.parametrize("name", PAGE_PARAMETERS)
-def test_hostile_query_parameters_never_break_a_page(some_content, browser, name):
-    url = reverse(name)
-    for parameter in PAGE_PARAMETERS[name]:
-        for label, value in HOSTILE.items():
-            response = browser.get(url, {parameter: encodable(value)})
-            assert response.status_code in (200, 400), (parameter, label, response.status_code)
-            assert_escaped(response.content.decode())
-        for raw in MALFORMED_QUERIES:
-            response = browser.get(f"{url}?{parameter}={raw}")
-            assert response.status_code in (200, 400), (parameter, raw, response.status_code)
 
 
 @pytest.mark.parametrize("name", API_PARAMETERS)
