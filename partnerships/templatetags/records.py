@@ -3,7 +3,7 @@
 
 from django import template
 
-from pactportal.cache import rendered_until_content_changes, until_content_changes
+from core.cache import rendered_until_content_changes, until_content_changes
 
 register = template.Library()
 

@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse, reverse_lazy
 from rest_framework.authtoken.models import Token
 
-from pactportal.cache import until_content_changes
-from pactportal.models import PublicationStatus
-from pactportal.services import publication_set_status
+from core.cache import until_content_changes
+from core.models import PublicationStatus
+from core.services import publication_set_status
 from partnerships.models import DocumentFile, Partnership
 from partnerships.resources import PartnershipResource
 from tests.factories import (

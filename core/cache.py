@@ -20,6 +20,7 @@ import threading
 import time
 
 import cachetools
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, MiddlewareNotUsed
@@ -287,8 +288,6 @@ def _content_changed(sender, **kwargs):
 
 def connect_invalidation() -> None:
     """Invalidate on every save, delete and link change of a content model."""
-    from django.apps import apps
-
     for app_label in CONTENT_APPS:
         for model in apps.get_app_config(app_label).get_models():
             dispatch = f"pages-{model._meta.label}"

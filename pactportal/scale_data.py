@@ -16,12 +16,11 @@ from django.utils import timezone
 
 from alliances.eligibility import Role
 from alliances.models import Alliance, AllianceMember
+from core.cache import pages_invalidate
+from core.models import PublicationStatus
+from core.partial_dates import DatePrecision
 from ecosystems.models import Ecosystem
-from pactportal.cache import pages_invalidate
-from pactportal.models import PublicationStatus
-from pactportal.partial_dates import DatePrecision
-
-from .models import (
+from partnerships.models import (
     Document,
     DocumentFile,
     Language,

@@ -12,13 +12,13 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from pactportal.cache import (
+from core.cache import (
     digest,
     each_until_content_changes,
     sent_parameters,
     until_content_changes,
 )
-from pactportal.models import PublicationStatus
+from core.models import PublicationStatus
 
 
 def exception_handler(exc, context):
