@@ -82,6 +82,9 @@ class PublicDetailView(DetailView):
     Anything not published is marked on the page and never stored by shared caches.
     """
 
+    # A record's page reads no query parameter (core/cache/pages.py keys it without them).
+    query_parameters = ()
+
     def get_queryset(self):
         return self.model.objects.reachable_by(self.request.user).for_detail()
 

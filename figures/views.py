@@ -171,3 +171,9 @@ def chart_csv(request, slug: str):
     for row in chart.rows(ecosystem):
         writer.writerow([row.key, row.label, row.value])
     return response
+
+
+# What the page cache keys these pages on (core/cache/pages.py).
+chart_csv.query_parameters = ("ecosystem",)
+for page in (home, ecosystem_list, ecosystem_detail, figures):
+    page.query_parameters = ()

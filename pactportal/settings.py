@@ -191,6 +191,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pactportal.i18n.languages",
+                "core.context_processors.curator",
             ],
         },
     },
@@ -279,6 +280,9 @@ else:
 # Anonymous pages and API reads are cached this long (seconds), or until content changes;
 # 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# How often each process compares the cached content generation with the database's (seconds):
+# the longest a page can stay stale when a change could not reach Redis (core/cache).
+CONTENT_GENERATION_CHECK_SECONDS = env.float("CONTENT_GENERATION_CHECK_SECONDS", default=1.0)
 # Each process also keeps the cache entries it used last in its own memory, up to this many
 # bytes (pactportal/cache.py); 0 keeps none.
 LOCAL_CACHE_BYTES = env.int("LOCAL_CACHE_BYTES", default=32 * 1024 * 1024)

@@ -559,3 +559,7 @@ def search(request):
             "total": sum(group["count"] for group in groups),
         },
     )
+
+
+# What the page cache keys a search on (core/cache/pages.py): the words and nothing else.
+search.query_parameters = ("q",)
