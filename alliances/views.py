@@ -42,7 +42,6 @@ class AllianceDetailView(PublicDetailView):
                 count_heading=_("Members listed"),
                 label=members_label,
                 others_label=_("no member listed"),
-                remember_as=f"alliance.{alliance.pk}",
             ),
             call=call,
             report=alliance.eligibility(call, ProgrammeCountry.codes()) if call else None,

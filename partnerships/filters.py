@@ -7,12 +7,10 @@ already limited to what the reader may see; they never decide visibility themsel
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from core.cache import until_content_changes
 from core.filters import OrderingFilter, TextSearchFilter
 from ecosystems.models import Ecosystem
 
@@ -29,24 +27,11 @@ FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
 class CountryCodeField(forms.ModelChoiceField):
-    """A country by its ISO code, whatever the case it is typed in.
-
-    The codes are looked up in the countries remembered until content changes: every list
-    filtered by country would otherwise ask the database for the one it names.
-    """
+    """A country by its ISO code, whatever the case it is typed in."""
 
     def to_python(self, value):
         code = value.strip().upper() if isinstance(value, str) else value
-        if code in self.empty_values:
-            return None
-        known = until_content_changes(
-            "countries-by-code", lambda: {c.code: c for c in Country.objects.all()}
-        )
-        if code not in known:
-            raise ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": code}
-            )
-        return known[code]
+        return super().to_python(code)
 
 
 @extend_schema_field({"type": "string", "pattern": "^([A-Za-z]{2})?$", "example": "IT"})

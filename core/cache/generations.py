@@ -47,6 +47,14 @@ return redis.call('GET', KEYS[1])
 _request_generation = contextvars.ContextVar("request_generation", default=None)
 
 
+def cache_seconds() -> int:
+    """How long pages, remembered values and drawn records are kept; 0 when caching is off.
+
+    The one place that reads ``PAGE_CACHE_SECONDS``.
+    """
+    return settings.PAGE_CACHE_SECONDS
+
+
 class DatabaseGeneration:
     """The database's own generation, read at most every few seconds by each process."""
 

@@ -20,9 +20,12 @@ from django.utils import translation
 from django.utils.cache import cc_delim_re, patch_cache_control, set_response_etag
 
 from . import generations
+from .generations import cache_seconds
 from .local import local_pages
 
-NEVER_CACHED = ("/admin/", "/media/", "/static/")
+# The admin and files, and the API's schema and documentation, which change with the code,
+# not with content: nothing the content generation could retire.
+NEVER_CACHED = ("/admin/", "/media/", "/static/", "/api/schema/", "/api/docs/", "/api/redoc/")
 API_PREFIX = "/api/"
 # What every API operation reads besides its filters: the page, the page size, the language,
 # the format and, for curators, the status.
@@ -41,7 +44,9 @@ def read_parameters(path: str) -> frozenset | None:
     try:
         match = resolve(path)
     except Resolver404:
-        return frozenset()  # a 404 reads nothing
+        # An address outside the URL patterns: a redirect to its language, which keeps every
+        # parameter, or a 404.
+        return None
     view = getattr(match.func, "cls", None) or getattr(match.func, "view_class", None)
     view = view or match.func
     declared = getattr(view, "query_parameters", None)
@@ -111,7 +116,7 @@ class AnonymousPageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.seconds = settings.PAGE_CACHE_SECONDS
+        self.seconds = cache_seconds()
         if not self.seconds:
             raise MiddlewareNotUsed
 
@@ -176,6 +181,8 @@ class AnonymousPageCacheMiddleware:
             response.status_code == 200
             and not response.streaming
             and not response.cookies
+            # A download handed to nginx: the portal checks it each time (the file may be gone).
+            and not response.has_header("X-Accel-Redirect")
             and not any(word in control for word in ("private", "no-store", "no-cache"))
             and varies_on(response) <= KEYED_VARY
         )

@@ -1,65 +1,28 @@
-"""Records drawn once per content change: list items, record pages and API representations."""
+"""Records drawn once per content change: the one primitive behind list items on pages and
+records in the API.
 
-import hashlib
+A partnership looks the same wherever it is listed, and as the API shows it to every anonymous
+client: its drawing (an HTML fragment, or a JSON representation) is made once, then fetched
+with all the others a page shows in one round trip. Only records whose drawing is missing are
+loaded, with everything it shows. The drawing sees nothing but its record, so it cannot depend
+on who asks; the generation and the language in its key retire or separate it.
+"""
 
-from django.conf import settings
-from django.core.exceptions import EmptyResultSet
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
-from .remembered import each_until_content_changes, until_content_changes
-
-
-def digest(value) -> str:
-    """A short, stable key part for ``value`` (strings, numbers and their lists and tuples)."""
-    return hashlib.sha256(repr(value).encode()).hexdigest()
-
-
-def sent_parameters(query, names) -> list[tuple[str, list[str]]]:
-    """The parameters of ``query`` (a QueryDict) among ``names``, as sent, in a stable order:
-    what a list's remembered values are keyed on, whatever else the address holds."""
-    return sorted((name, query.getlist(name)) for name in set(names) if name in query)
-
-
-def ids_until_content_changes(queryset) -> list:
-    """The primary keys ``queryset`` selects, in its order, once per content change.
-
-    Keyed on the query itself (its SQL and parameters), so two lists share an entry exactly
-    when they ask the same question; a page of a filtered list then costs no query until
-    content changes.
-    """
-    ids = queryset.values_list("pk", flat=True)
-    if not settings.PAGE_CACHE_SECONDS:
-        return list(ids)
-    try:
-        sql, params = ids.query.sql_with_params()
-    except EmptyResultSet:  # a filter no row can pass, such as an empty list of ids
-        return []
-    return until_content_changes(
-        f"ids.{queryset.model._meta.label_lower}.{digest((sql, params))}", lambda: list(ids)
-    )
-
-
-def record_html_until_content_changes(name: str, pk, draw) -> str:
-    """``draw()``, the HTML of one record's page body, remembered under ``name`` and the
-    record's ``pk`` until content changes (with the page cache on).
-
-    For a record page whose body is the same for every reader of a language: the view finds
-    the record, and only a body not remembered loads everything it shows.
-    """
-    if not settings.PAGE_CACHE_SECONDS:
-        return mark_safe(draw())
-    [html] = each_until_content_changes(name, [pk], lambda missing: {pk: draw()})
-    # Rendered, and so escaped, by our own template.
-    return mark_safe(html)
+from .generations import cache_seconds, generation
+from .local import local
+from .remembered import digest
 
 
 class RecordIds(list):
-    """The ids of the ``model`` records a page lists, in order, and how to load those whose
-    fragment is missing (``load(ids)``, as ``in_bulk()`` returns them; by default through the
-    model's ``for_list()``): all a list of remembered fragments needs of its records. The
-    loading queryset is built only if a fragment is missing."""
+    """The ids of the ``model`` records to draw, in order, and how to load those whose drawing
+    is missing (``load(ids)``, as ``in_bulk()`` returns them; by default through the model's
+    ``for_list()``). The loading queryset is built only if a drawing is missing."""
 
     def __init__(self, model, ids, load=None):
         super().__init__(ids)
@@ -67,44 +30,55 @@ class RecordIds(list):
         self.load = load or (lambda missing: model.objects.for_list().in_bulk(missing))
 
 
-def rendered_until_content_changes(template_name: str, items, name: str, **extra) -> list[str]:
-    """``template_name`` rendered for each of ``items`` (as ``name``, with ``extra``), each
-    remembered until the next content change (with the page cache on).
+def drawn(name: str, records: RecordIds, draw) -> list:
+    """The drawing of each of ``records`` under ``name``, in order; ``draw(record)`` makes one.
 
-    For the records a page lists: a partnership or a document looks the same wherever it is
-    listed, so its fragment is drawn once and then fetched, with all the others a page shows,
-    in one round trip. Given a queryset, only the ids of its records are read, and records
-    whose fragment is missing are then loaded with everything their fragment shows, through
-    their model's ``for_list()``; given ``RecordIds``, no query is needed for the ids, and
-    missing records come from its ``load``. The fragment sees nothing but its record, so it
-    cannot depend on who asks; the generation and the language in its key retire or separate
-    it as for ``until_content_changes``.
+    A record that can no longer be loaded (deleted since its id was read) is left out.
     """
-    template = get_template(template_name)
-    if not settings.PAGE_CACHE_SECONDS:
-        return [template.render({name: item, **extra}) for item in items]
-    if isinstance(items, QuerySet):
-        items = RecordIds(items.model, ids_until_content_changes(items))
+    if not cache_seconds():
+        loaded = records.load(list(records))
+        return [draw(loaded[pk]) for pk in records if pk in loaded]
+    prefix = f"drawn.{generation()}.{get_language()}.{name}"
+    keys = {pk: f"{prefix}.{pk}" for pk in records}
+    found = {key: value for key in keys.values() if (value := local.get(key)) is not None}
+    if fetch := [key for key in keys.values() if key not in found]:
+        for key, value in cache.get_many(fetch).items():
+            found[key] = value
+            local.set(key, value)
+    if missing := [pk for pk in records if keys[pk] not in found]:
+        loaded = records.load(missing)
+        made = {keys[pk]: draw(loaded[pk]) for pk in missing if pk in loaded}
+        for key, value in made.items():
+            local.set(key, value)
+        found.update(made)
+        cache.set_many(made, cache_seconds())
+    return [found[keys[pk]] for pk in records if keys[pk] in found]
+
+
+def as_record_ids(items) -> RecordIds:
+    """``items`` as ids to draw: a queryset gives the ids it selects (its records are loaded
+    through their model's ``for_list()``, only where a drawing is missing); records already
+    loaded are used as they are."""
     if isinstance(items, RecordIds):
-        model, load, records, pks = items.model, items.load, {}, list(items)
-    else:  # the records themselves: nothing to load
-        records = {item.pk: item for item in items}
-        model, load, pks = (type(items[0]) if records else None), None, list(records)
-    if not pks:
+        return items
+    if isinstance(items, QuerySet):
+        return RecordIds(items.model, list(items.values_list("pk", flat=True)))
+    records = {item.pk: item for item in items}
+    model = type(next(iter(records.values()))) if records else None
+    return RecordIds(model, list(records), lambda missing: {pk: records[pk] for pk in missing})
+
+
+def rendered_records(template_name: str, items, name: str, **extra) -> list[str]:
+    """``template_name`` rendered for each of ``items`` (as ``name``, with ``extra``)."""
+    records = as_record_ids(items)
+    if not records:
         return []
-
-    def draw(missing):
-        if unloaded := [pk for pk in missing if pk not in records]:
-            records.update(load(unloaded))
-        return {
-            pk: str(template.render({name: records[pk], **extra}))
-            for pk in missing
-            if pk in records
-        }
-
+    template = get_template(template_name)
     variant = digest(sorted(extra.items()))[:16]
-    fragments = each_until_content_changes(
-        f"{template_name}.{variant}.{model._meta.label_lower}", pks, draw
+    fragments = drawn(
+        f"{template_name}.{variant}.{records.model._meta.label_lower}",
+        records,
+        lambda record: str(template.render({name: record, **extra})),
     )
     # Each fragment was rendered, and so escaped, by our own template.
     return [mark_safe(html) for html in fragments]

@@ -1,13 +1,18 @@
-"""Values remembered until content changes: figures, counts, rankings, fragments."""
+"""Remembered aggregates: values every page view would otherwise compute over the whole data
+set (figures, facet counts, search rankings), computed once per content change.
+
+Called from selector modules only (``*/selectors.py``): they know what a value depends on and
+name it so; views, models and FilterSets ask the selectors.
+"""
 
 import contextlib
+import hashlib
 
-from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
 from redis.exceptions import RedisError
 
-from .generations import generation
+from .generations import cache_seconds, generation
 from .local import local
 
 # A value computed under a lock frees it after this long even if its process died; others
@@ -16,14 +21,18 @@ LOCK_SECONDS, LOCK_WAIT_SECONDS = 30, 5
 _MISSING = object()
 
 
-def until_content_changes(name: str, compute):
-    """``compute()``, computed once until the next content change (with the page cache on).
+def digest(value) -> str:
+    """A short, stable key part for ``value`` (strings, numbers and their lists and tuples)."""
+    return hashlib.sha256(repr(value).encode()).hexdigest()
 
-    For values every page view would otherwise recompute over the whole data set, such as the
-    Pact's headline figures. The generation in the key retires them on any change; the
-    language in it keeps translated values (country names, ecosystem names) to their language.
+
+def remembered(name: str, compute):
+    """``compute()``, computed once until the next content change (with the cache on).
+
+    The generation in the key retires the value on any change; the language in it keeps
+    translated values (country names, ecosystem names) to their language.
     """
-    if not settings.PAGE_CACHE_SECONDS:
+    if not cache_seconds():
         return compute()
     key = f"memo.{generation()}.{get_language()}.{name}"
     value = local.get(key, _MISSING)
@@ -56,34 +65,10 @@ def computed_once(key: str, compute):
         if held is not None and (value := cache.get(key, _MISSING)) is not _MISSING:
             return value  # computed by the process we waited for
         value = compute()
-        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+        cache.set(key, value, cache_seconds())
         return value
     finally:
         if held is not None:
             # Held past its timeout, the lock is no longer ours to free.
             with contextlib.suppress(RedisError):
                 held.release()
-
-
-def each_until_content_changes(name: str, pks: list, draw) -> list:
-    """The value remembered for each of ``pks`` under ``name``, until content changes.
-
-    One round trip fetches every value this process does not hold; ``draw(missing)`` makes the
-    others, as ``{pk: value}``, and they are stored in one more. A record ``draw`` cannot find
-    (deleted since its id was read) is left out. The caller checks that the page cache is on
-    (``PAGE_CACHE_SECONDS``).
-    """
-    prefix = f"each.{generation()}.{get_language()}.{name}"
-    keys = {pk: f"{prefix}.{pk}" for pk in pks}
-    found = {key: value for key in keys.values() if (value := local.get(key)) is not None}
-    if fetch := [key for key in keys.values() if key not in found]:
-        for key, value in cache.get_many(fetch).items():
-            found[key] = value
-            local.set(key, value)
-    if missing := [pk for pk in pks if keys[pk] not in found]:
-        drawn = {keys[pk]: value for pk, value in draw(missing).items()}
-        for key, value in drawn.items():
-            local.set(key, value)
-        found.update(drawn)
-        cache.set_many(drawn, settings.PAGE_CACHE_SECONDS)
-    return [found[keys[pk]] for pk in pks if keys[pk] in found]

@@ -1,6 +1,5 @@
 """Skills partnerships: large-scale and regional."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,9 +8,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.cache import until_content_changes
 from core.models import (
-    IdSet,
     PublicationStatus,
     Publishable,
     PublishableQuerySet,
@@ -100,26 +97,11 @@ class PartnershipQuerySet(PublishableQuerySet):
 
 
 def hosting(country) -> Q:
-    """Partnerships with a published member organisation established in ``country``.
-
-    With the page cache on, their ids are remembered until content changes: at scale the
-    answer joins every membership (300,000 at factor 100), and a list filtered by country asks
-    for it once per facet. Without it, a subquery.
-    """
-
-    def members():
-        return Membership.objects.filter(
-            organisation__country=country, organisation__status=PublicationStatus.PUBLISHED
-        ).values("partnership")
-
-    if not settings.PAGE_CACHE_SECONDS:
-        return Q(pk__in=members())
-    # The subquery is built only when the ids are not remembered.
-    ids = until_content_changes(
-        f"hosting.{country.pk}",
-        lambda: IdSet(members().order_by().distinct().values_list("partnership", flat=True)),
+    """Partnerships with a published member organisation established in ``country``."""
+    members = Membership.objects.filter(
+        organisation__country=country, organisation__status=PublicationStatus.PUBLISHED
     )
-    return Q(pk__any=ids)
+    return Q(pk__in=members.values("partnership"))
 
 
 class Partnership(TimeStampedModel, Publishable):

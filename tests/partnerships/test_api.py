@@ -310,12 +310,15 @@ def test_anonymous_clients_are_throttled_with_retry_after(db, monkeypatch):
     # Rates are read when the throttle class is defined; the setting is API_THROTTLE_ANON.
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
     anonymous = client_for()
-    statuses = [anonymous.get(f"{API}/ecosystems/").status_code for _ in range(4)]
-    response = anonymous.get(f"{API}/ecosystems/")
+    # Each a read the portal computes: another page size each time.
+    statuses = [anonymous.get(f"{API}/ecosystems/?page_size={n}").status_code for n in range(1, 5)]
+    response = anonymous.get(f"{API}/ecosystems/?page_size=9")
 
     assert statuses == [200, 200, 200, 429]
     assert int(response["Retry-After"]) > 0
     assert "throttled" in response.json()["detail"]
+    # A read the page cache answers costs no database work and is not counted.
+    assert anonymous.get(f"{API}/ecosystems/?page_size=1").status_code == 200
 
 
 # Writes
