@@ -104,7 +104,7 @@ def test_home_runs_a_constant_number_of_queries(client, db, django_assert_max_nu
         for regional in PartnershipFactory.create_batch(5 * scale, regional=True):
             regional.linked_ecosystems.add(ecosystem(slug))
             regional.countries.add("IT", "SI")
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("ecosystems:home"))
     assert response.context["figures"]["partnerships"] == 60 * scale
 

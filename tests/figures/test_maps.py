@@ -201,8 +201,8 @@ def test_pages_with_maps_run_a_constant_number_of_queries(
     build_pact(scale, call=call)
     partnership = Partnership.objects.published().filter(countries__code="IT").first()
     for url, ceiling in [
-        (reverse("ecosystems:home"), 7),
-        (reverse("ecosystems:detail", args=["digital"]), 16),
+        (reverse("ecosystems:home"), 8),
+        (reverse("ecosystems:detail", args=["digital"]), 19),
         (partnership.get_absolute_url(), 7),
         (Alliance.objects.get(slug="alliance-0").get_absolute_url(), 9),
     ]:

@@ -217,9 +217,9 @@ def build_world(scale: int):
 
 # Ceilings per page, whatever the number of rows: the same for both scales below.
 CEILINGS = {
-    ("ecosystems:home", ""): 7,
+    ("ecosystems:home", ""): 8,
     ("ecosystems:list", ""): 1,
-    ("ecosystems:detail", "digital"): 16,
+    ("ecosystems:detail", "digital"): 19,
     ("partnerships:list", ""): 10,
     ("partnerships:list", "?kind=regional&country=IT&ecosystem=digital&q=skills"): 12,
     ("partnerships:organisation_list", ""): 5,
