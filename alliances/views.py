@@ -2,8 +2,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from figures.maps import country_map, members_label
-from pactportal.views import FilteredListView, PublicDetailView
+from core.maps import country_map, members_label
+from core.views import FilteredListView, PublicDetailView
 from partnerships.models import Organisation
 
 from .eligibility import Member, Role, check_consortium

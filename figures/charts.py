@@ -14,11 +14,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Alliance
+from core.cache import until_content_changes
+from core.maps import country_name
 from ecosystems.models import Ecosystem
-from pactportal.cache import until_content_changes
 from partnerships.models import Organisation, OrganisationType, Partnership
-
-from .maps import country_name
 
 # Drawing sizes, in SVG user units (the SVG scales to its container).
 WIDTH = 640

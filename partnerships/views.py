@@ -12,17 +12,17 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from ecosystems.models import Ecosystem
-from figures.maps import country_map, members_label
-from pactportal.cache import (
+from core.cache import (
     RecordIds,
     digest,
     record_html_until_content_changes,
     sent_parameters,
     until_content_changes,
 )
-from pactportal.models import PublicationStatus
-from pactportal.views import PAGE_SIZE, PublicDetailView, filter_links, nearest_page
+from core.maps import country_map, members_label
+from core.models import PublicationStatus
+from core.views import PAGE_SIZE, PublicDetailView, filter_links, nearest_page
+from ecosystems.models import Ecosystem
 
 from .filters import DocumentFilter, OrganisationFilter, PartnershipFilter
 from .forms import SearchForm
@@ -559,3 +559,7 @@ def search(request):
             "total": sum(group["count"] for group in groups),
         },
     )
+
+
+# What the page cache keys a search on (core/cache/pages.py): the words and nothing else.
+search.query_parameters = ("q",)

@@ -6,9 +6,12 @@ import uuid
 import psycopg
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
+
+from core.cache import local, local_pages
 
 
 @pytest.fixture(autouse=True)
@@ -20,7 +23,9 @@ def _fast_and_isolated(settings, tmp_path):
     settings.STATIC_ROOT.mkdir()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Each test rolls its data back without a signal, so a page cached in one test could
-    # answer in the next; the cache's own tests turn it on.
+    # answer in the next: every test starts from an empty cache, and with the page cache off
+    # unless it asks for it (the cache's own tests turn it on).
+    empty_caches()
     settings.PAGE_CACHE_SECONDS = 0
     # Each request activates its language for the rest of the thread; a test starts in English
     # whatever the one before it requested.
@@ -50,6 +55,12 @@ def _migrated_rows_survive(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         connection.creation.deserialize_db_from_string(rows)
+
+
+def empty_caches():
+    cache.clear()
+    for memory in (local, local_pages):
+        memory.entries.clear()
 
 
 @pytest.fixture

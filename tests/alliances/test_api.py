@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from alliances.models import Alliance, AllianceMember
-from pactportal.models import PublicationStatus
+from core.models import PublicationStatus
 from tests.alliances.builders import formset_data, make_alliance, twelve
 from tests.factories import OrganisationFactory
 

@@ -3,8 +3,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from core.models import PublicationStatus
 from ecosystems.models import Ecosystem
-from pactportal.models import PublicationStatus
 from partnerships.models import DocumentFile
 from tests.conftest import loaded_assets
 from tests.factories import (

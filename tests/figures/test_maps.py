@@ -9,10 +9,10 @@ from django.urls import reverse
 from django_countries import countries
 
 from alliances.models import Alliance, AllianceMember
-from figures.maps import SHADES, geometry
-from pactportal.models import PublicationStatus
+from core.maps import SHADES, geometry
+from core.models import PublicationStatus
+from pactportal.scale_data import COUNTRY_WEIGHTS
 from partnerships.models import Country, Partnership
-from partnerships.scale_data import COUNTRY_WEIGHTS
 from tests.factories import MembershipFactory, OrganisationFactory, PartnershipFactory, ecosystem
 
 from .conftest import build_pact

@@ -5,7 +5,7 @@ import pickle
 
 import pytest
 
-from pactportal.models import IdSet
+from core.models import IdSet
 from partnerships.models import Partnership
 from tests.factories import PartnershipFactory
 
@@ -32,7 +32,7 @@ def test_an_id_set_survives_the_cache_and_refuses_to_be_a_plain_list():
 def test_the_ids_of_a_query_are_remembered_until_content_changes(settings):
     from django.core.cache import cache
 
-    from pactportal.cache import ids_until_content_changes
+    from core.cache import ids_until_content_changes
 
     settings.PAGE_CACHE_SECONDS = 600
     cache.clear()
@@ -53,7 +53,7 @@ def test_the_ids_of_a_query_are_remembered_until_content_changes(settings):
 def test_a_record_gone_before_it_is_drawn_is_left_out(settings):
     from django.core.cache import cache
 
-    from pactportal.cache import each_until_content_changes
+    from core.cache import each_until_content_changes
 
     settings.PAGE_CACHE_SECONDS = 600
     cache.clear()

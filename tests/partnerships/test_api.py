@@ -9,8 +9,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
 
-from pactportal.models import PublicationStatus
-from pactportal.partial_dates import PartialDate
+from core.models import PublicationStatus
+from core.partial_dates import PartialDate
 from partnerships.models import DocumentFile, Organisation, Partnership
 from tests.factories import (
     DocumentFactory,

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from pactportal.models import PublicationStatus
+from core.models import PublicationStatus
 from partnerships.models import Partnership
 from tests.factories import (
     DocumentFactory,

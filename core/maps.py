@@ -1,6 +1,6 @@
 """The map of Europe drawn on the server, each covered country a link to its partnerships.
 
-The boundaries are ``figures/europe.json``, built once by ``scripts/build-map`` from Natural
+The boundaries are ``core/europe.json``, built once by ``scripts/build-map`` from Natural
 Earth (world-atlas) and committed: the portal reads only that file and needs no Node.js.
 """
 
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
-from pactportal.cache import until_content_changes
+from core.cache import until_content_changes
 
 MAP_FILE = Path(__file__).with_name("europe.json")
 SHADES = 5

@@ -12,13 +12,13 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from pactportal.cache import (
+from core.cache import (
     digest,
     each_until_content_changes,
     sent_parameters,
     until_content_changes,
 )
-from pactportal.models import PublicationStatus
+from core.models import PublicationStatus
 
 
 def exception_handler(exc, context):
@@ -91,7 +91,7 @@ STATUS_PARAMETER = OpenApiParameter(
 class ApiResponsesMixin:
     """How every API response is finished: errors in JSON, CSV as a download, private caching.
 
-    Responses vary on credentials, and a signed-in client's responses stay out of shared caches.
+    Responses vary on the token, and a signed-in client's responses stay out of shared caches.
     """
 
     def is_csv(self) -> bool:
@@ -112,8 +112,10 @@ class ApiResponsesMixin:
         elif self.is_csv():
             name = self.queryset.model._meta.verbose_name_plural.replace(" ", "-")
             response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        patch_vary_headers(response, ["Authorization", "Cookie"])
+        patch_vary_headers(response, ["Authorization"])
         if request.user and request.user.is_authenticated:
+            # Signed in by a session or a token: this copy is the client's own.
+            patch_vary_headers(response, ["Cookie"])
             patch_cache_control(response, private=True, no_cache=True)
         return response
 

@@ -4,7 +4,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from pactportal.cache import until_content_changes
+from core.cache import until_content_changes
 
 register = template.Library()
 
