@@ -2,8 +2,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from figures.maps import country_map, members_label
-from pactportal.views import FilteredListView, PublicDetailView
+from core.maps import country_map, members_label
+from core.views import FilteredListView, PublicDetailView
 from partnerships.models import Organisation
 
 from .eligibility import Member, Role, check_consortium
@@ -42,7 +42,6 @@ class AllianceDetailView(PublicDetailView):
                 count_heading=_("Members listed"),
                 label=members_label,
                 others_label=_("no member listed"),
-                remember_as=f"alliance.{alliance.pk}",
             ),
             call=call,
             report=alliance.eligibility(call, ProgrammeCountry.codes()) if call else None,

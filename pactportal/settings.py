@@ -84,7 +84,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy: everything from the portal itself, nothing inline, no framing.
 # Pages must keep to it: no inline <script>, no style="..." attributes, no outside hosts.
-# (The admin alone may apply inline styles: pactportal.middleware.AdminInlineStylesMiddleware.)
+# (The admin alone may apply inline styles: core.middleware.AdminInlineStylesMiddleware.)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -145,6 +145,9 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_guid",
+    # The shared building blocks first; the project itself for its management commands.
+    "core",
+    "pactportal",
     "ecosystems",
     "partnerships",
     "alliances",
@@ -163,9 +166,9 @@ MIDDLEWARE = [
     # Before the policy headers, sessions and authentication: a cached page for an anonymous
     # reader is kept with its Content-Security-Policy and Permissions-Policy headers, and skips
     # all of them.
-    "pactportal.cache.AnonymousPageCacheMiddleware",
+    "core.cache.AnonymousPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
-    "pactportal.middleware.AdminInlineStylesMiddleware",
+    "core.middleware.AdminInlineStylesMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language of the URL prefix for pages; ?lang= or Accept-Language for the API.
@@ -196,6 +199,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pactportal.i18n.languages",
+                "core.context_processors.curator",
             ],
         },
     },
@@ -284,6 +288,9 @@ else:
 # Anonymous pages and API reads are cached this long (seconds), or until content changes;
 # 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# How often each process compares the cached content generation with the database's (seconds):
+# the longest a page can stay stale when a change could not reach Redis (core/cache).
+CONTENT_GENERATION_CHECK_SECONDS = env.float("CONTENT_GENERATION_CHECK_SECONDS", default=1.0)
 # Each process also keeps the cache entries it used last in its own memory, up to this many
 # bytes (pactportal/cache.py); 0 keeps none.
 LOCAL_CACHE_BYTES = env.int("LOCAL_CACHE_BYTES", default=32 * 1024 * 1024)
@@ -426,19 +433,19 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "pactportal.api_formats.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api_formats.Pagination",
     "DEFAULT_PARSER_CLASSES": [
-        "pactportal.api_parsers.StrictJSONParser",
+        "core.api_parsers.StrictJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
-        "pactportal.api_formats.CSVRenderer",
+        "core.api_formats.CSVRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "pactportal.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -478,7 +485,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "pactportal.api.error_responses",
+        "core.api.error_responses",
         "pactportal.i18n.language_parameters",
     ],
 }

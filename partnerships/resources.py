@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from core.partial_dates import PartialDate
 from ecosystems.models import Ecosystem
-from pactportal.partial_dates import PartialDate
 
 from .models import Country, Membership, Organisation, Partnership
 

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
+from core.api import LookupField
 from ecosystems.api.serializers import EcosystemBriefSerializer
-from pactportal.api import LookupField
 from partnerships.api.serializers import (
     CountryField,
     OrganisationBriefSerializer,

@@ -7,10 +7,10 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import LookupField, as_drf_errors
+from core.partial_dates import PartialDate
 from ecosystems.api.serializers import EcosystemBriefSerializer
 from ecosystems.models import Ecosystem
-from pactportal.api import LookupField, as_drf_errors
-from pactportal.partial_dates import PartialDate
 
 from ..models import (
     Country,

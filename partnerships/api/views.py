@@ -4,8 +4,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from pactportal.api import STATUS_PARAMETER, PublishedViewSet
-from pactportal.models import PublicationStatus
+from core.api import STATUS_PARAMETER, PublishedViewSet
+from core.models import PublicationStatus
 
 from ..filters import DocumentFilter, OrganisationFilter, PartnershipFilter
 from ..models import Document, Membership, Organisation, Partnership

@@ -6,6 +6,8 @@ systemd and bash can read it; the nginx site that manage.py nginx_config renders
 """
 
 import ast
+import http.client
+import http.server
 import json
 import os
 import re
@@ -14,7 +16,11 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
+import time
+from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 import environ
 import pytest
@@ -298,9 +304,8 @@ def render_nginx(tmp_path: Path, *options: str, listen_conf: Path | None = None,
     return text
 
 
-def nginx_test(tmp_path: Path, *includes: Path) -> subprocess.CompletedProcess:
-    """`nginx -t` of a minimal top-level file around the site, every path in tmp_path."""
-    assert NGINX, "nginx is not installed (scripts/test installs it): cannot check deploy/nginx/"
+def nginx_conf(tmp_path: Path, *includes: Path) -> Path:
+    """A minimal top-level file around the site, every path in tmp_path."""
     temp = tmp_path / "temp"
     temp.mkdir(exist_ok=True)
     lines = "\n".join(f"    include {path};" for path in includes)
@@ -320,6 +325,13 @@ def nginx_test(tmp_path: Path, *includes: Path) -> subprocess.CompletedProcess:
         f"{lines}\n"
         "}\n"
     )
+    return conf
+
+
+def nginx_test(tmp_path: Path, *includes: Path) -> subprocess.CompletedProcess:
+    """`nginx -t` of a minimal top-level file around the site, every path in tmp_path."""
+    assert NGINX, "nginx is not installed (scripts/test installs it): cannot check deploy/nginx/"
+    conf = nginx_conf(tmp_path, *includes)
     return subprocess.run(
         [NGINX, "-t", "-p", str(tmp_path), "-e", f"{tmp_path}/error.log", "-c", str(conf)],
         capture_output=True,
@@ -406,6 +418,189 @@ def test_a_microcache_of_zero_seconds_is_refused(tmp_path):
     )
     assert result.returncode != 0
     assert "--microcache-seconds must be at least 1" in result.stderr
+
+
+# --- The microcache, with nginx running the rendered site on loopback ------------------------
+
+# What a stand-in for the portal answers with, by path: the Vary headers the portal sends there
+# (a page under a language prefix, an API list), and Vary headers the key does not cover.
+STAND_IN_VARY = {
+    "/en/partnerships/": "Cookie",
+    "/fr/partnerships/": "Cookie",
+    "/api/v1/partnerships/": "Accept, Authorization, Cookie, Accept-Language",
+    "/en/accept-language/": "Accept-Language",
+    "/en/other-header/": "X-Other",
+    "/api/v1/encoding/": "Accept-Encoding",
+    "/en/any/": "*",
+}
+
+
+class StandIn(http.server.BaseHTTPRequestHandler):
+    """The portal's anonymous answer, as far as the microcache sees it; counts its requests."""
+
+    requests: Counter
+
+    def do_GET(self):
+        path = self.path.split("?")[0]
+        self.requests[self.path] += 1
+        body = f"{self.path} {self.requests[self.path]}".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        # What the portal's page cache sets on every anonymous page it keeps.
+        self.send_header("Cache-Control", "max-age=0, must-revalidate, public")
+        if path in STAND_IN_VARY:
+            self.send_header("Vary", STAND_IN_VARY[path])
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class Answer(NamedTuple):
+    status: int
+    cache: str | None
+    body: str
+
+
+class Microcache:
+    """nginx with the rendered site in front of a stand-in for the portal."""
+
+    def __init__(self, port: int, requests: Counter):
+        self.port = port
+        self.requests = requests
+
+    def get(self, path: str, **headers: str) -> Answer:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            names = {name.replace("_", "-"): value for name, value in headers.items()}
+            connection.request("GET", path, headers=names)
+            response = connection.getresponse()
+            return Answer(
+                response.status, response.getheader("X-Microcache"), response.read().decode()
+            )
+        finally:
+            connection.close()
+
+
+@pytest.fixture
+def microcache(tmp_path):
+    assert NGINX, "nginx is not installed (scripts/test installs it): cannot check deploy/nginx/"
+    requests = Counter()
+    handler = type("Handler", (StandIn,), {"requests": requests})
+    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    listen = listen_on_loopback(tmp_path)
+    port = int(re.search(r":(\d+);", listen.read_text())[1])
+    site = tmp_path / "site.conf"
+    site.write_text(
+        render_nginx(
+            tmp_path,
+            "--upstream",
+            f"127.0.0.1:{upstream.server_address[1]}",
+            "--server-name",
+            "127.0.0.1",
+            "--microcache-seconds",
+            "60",
+            listen_conf=listen,
+        )
+    )
+    conf = nginx_conf(tmp_path, site)
+    # Run as root, nginx's workers would be "nobody", who cannot enter pytest's folders.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    conf.write_text(user + "daemon off;\nworker_processes 1;\n" + conf.read_text())
+    nginx = subprocess.Popen(
+        [NGINX, "-p", str(tmp_path), "-e", f"{tmp_path}/error.log", "-c", str(conf)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert nginx.poll() is None, nginx.stderr.read()
+            assert time.monotonic() < deadline, "nginx did not listen within 10 s"
+            time.sleep(0.05)
+        yield Microcache(port, requests)
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+        upstream.shutdown()
+        upstream.server_close()
+
+
+def test_under_a_language_prefix_one_copy_serves_every_reader(microcache):
+    """A page under /en/ is the same for every anonymous reader: their analytics cookies, the
+    language switcher's cookie and their browser's languages must not split the microcache,
+    even though the portal answers "Vary: Cookie" (for the session cookie, which bypasses it)."""
+    path = "/en/partnerships/?kind=regional&country=IT"
+    assert microcache.get(path, Cookie="_ga=GA1.1.1183.1700000000").cache == "MISS"
+    readers = [
+        {"Cookie": "_ga=GA1.1.2291.1700000001"},
+        {"Cookie": "_ga=GA1.1.3377.1700000002; django_language=fr"},
+        {"Cookie": "django_language=de; _ga=GA1.1.4410.1700000003; _gid=GA1.1.9"},
+        {"Cookie": "_ga=GA1.1.5521.1700000004", "Accept_Language": "de-DE,de;q=0.9"},
+        {},
+    ]
+    for headers in readers:
+        answer = microcache.get(path, **headers)
+        assert (answer.status, answer.cache) == (200, "HIT"), headers
+    assert microcache.requests[path] == 1
+    # Another language is another address.
+    assert microcache.get("/fr/partnerships/?kind=regional&country=IT").cache == "MISS"
+
+
+def test_where_the_language_is_negotiated_only_its_headers_and_cookie_count(microcache):
+    """The API (and every address without a language prefix) answers in the language of the
+    switcher's cookie, else Accept-Language, in the format Accept asks for: those split the
+    microcache, the value of the language cookie only; other cookies do not."""
+    path = "/api/v1/partnerships/?kind=regional"
+    french = {"Accept_Language": "fr-FR,fr;q=0.9,en;q=0.8"}
+    assert microcache.get(path, Cookie="_ga=GA1.1.1.1", **french).cache == "MISS"
+    assert microcache.get(path, Cookie="_ga=GA1.1.2.2", **french).cache == "HIT"
+    assert microcache.get(path, Cookie="_ga=GA1.1.3.3; django_language=de", **french).cache == (
+        "MISS"
+    )
+    assert microcache.get(path, Cookie="django_language=de; _ga=GA1.1.4.4", **french).cache == (
+        "HIT"
+    )
+    assert microcache.get(path, Cookie="_ga=GA1.1.5.5", Accept_Language="de").cache == "MISS"
+    assert microcache.get(path, Accept="text/csv", **french).cache == "MISS"
+    assert microcache.requests[path] == 4
+
+
+def test_a_response_varying_on_what_the_key_lacks_is_not_kept(microcache):
+    """nginx does not read Vary (its key holds what the portal varies on): a response that
+    varies on anything else, or on everything, goes to every reader from the portal."""
+    for path in ["/en/accept-language/", "/en/other-header/", "/api/v1/encoding/", "/en/any/"]:
+        assert microcache.get(path).cache == "MISS"
+        assert microcache.get(path).cache == "MISS", path
+        assert microcache.requests[path] == 2
+
+
+def test_signed_in_token_and_pinned_readers_always_reach_the_portal(microcache):
+    path = "/en/partnerships/"
+    assert microcache.get(path).cache == "MISS"
+    assert microcache.get(path).cache == "HIT"
+    for headers in [
+        {"Cookie": "_ga=GA1.1.1.1; sessionid=abc"},
+        {"Authorization": "Token abc"},
+        {"Cookie": "multidb_pin_writes=y; _ga=GA1.1.1.1"},
+    ]:
+        answer = microcache.get(path, **headers)
+        assert answer.cache == "BYPASS", headers
+    assert microcache.requests[path] == 4
+
+
+def test_the_microcache_key_names_no_cookie_but_the_language_cookie(tmp_path):
+    rendered = render_nginx(tmp_path, listen_conf=listen_on_loopback(tmp_path))
+    assert "$http_cookie" not in rendered
+    key = re.search(r"proxy_cache_key (.+);", rendered)[1]
+    variant = re.search(r"map \$uri \$pactportal_variant \{(.*?)\}", rendered, re.DOTALL)[1]
+    assert re.findall(r"\$cookie_\w+", key + variant) == ["$cookie_django_language"]
 
 
 # --- systemd --------------------------------------------------------------------------------

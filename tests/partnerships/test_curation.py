@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from pactportal.models import PublicationStatus
+from core.models import PublicationStatus
 from partnerships.models import Document, DocumentFile, Organisation, Partnership
 from tests.factories import (
     DocumentFactory,

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 
+from core.models import PublicationStatus
 from ecosystems.models import Ecosystem
-from pactportal.models import PublicationStatus
 from partnerships.models import (
     Country,
     Document,

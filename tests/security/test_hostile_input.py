@@ -26,9 +26,9 @@ from alliances.filters import AllianceFilter
 from alliances.forms import MemberFormSet, country_choices
 from alliances.models import FundingCall
 from alliances.services import alliance_data_load
+from pactportal.management.commands.load_pact_data import DEFAULT_DATA_FILE
 from partnerships.admin import OrganisationAdmin
 from partnerships.filters import DocumentFilter, OrganisationFilter, PartnershipFilter
-from partnerships.management.commands.load_pact_data import DEFAULT_DATA_FILE
 from partnerships.models import DocumentFile, Organisation, Partnership
 from partnerships.services import LoadReport
 from tests.factories import DocumentFactory, OrganisationFactory, PartnershipFactory, make_pdf

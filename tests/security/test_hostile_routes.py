@@ -6,7 +6,7 @@ surrogates as raw percent-escapes in the path and the query; huge values; letter
 numbers go and several values where one goes, in every parameter its form or FilterSet reads;
 a Host header the portal does not serve; and, where it takes a POST, inflated formset counts
 and oversized bodies. No answer is a 5xx, no markup sent comes back able to run, and nothing
-is written. The page cache is on, as in production.
+is written. The page cache is on, as in production (tests/conftest.py).
 """
 
 import dataclasses
@@ -16,7 +16,6 @@ import logging
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
@@ -27,9 +26,9 @@ from alliances.forms import CheckerForm
 from alliances.models import FundingCall
 from alliances.services import alliance_data_load
 from figures.charts import CHARTS
+from pactportal.management.commands.load_pact_data import DEFAULT_DATA_FILE
 from pactportal.sitemaps import SITEMAPS
 from partnerships.forms import SearchForm
-from partnerships.management.commands.load_pact_data import DEFAULT_DATA_FILE
 from partnerships.models import DocumentFile
 from partnerships.services import LoadReport
 from tests.alliances.builders import make_alliance
@@ -121,14 +120,6 @@ def samples(db):
     }
 
 
-@pytest.fixture
-def page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 600
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def row_counts() -> dict[str, int]:
     """How many rows each of the portal's tables holds."""
     tables = connection.introspection.django_table_names(only_existing=True)
@@ -211,7 +202,7 @@ def test_the_walk_finds_every_public_page_with_real_arguments(samples):
 # A 5,000-character slug makes a 5,000-character cache key, which only memcached refuses; the
 # portal's caches are Redis and local memory.
 @pytest.mark.filterwarnings("ignore::django.core.cache.backends.base.CacheKeyWarning")
-def test_hostile_input_on_every_route(samples, page_cache, route):
+def test_hostile_input_on_every_route(samples, route):
     before = row_counts()
     visitor = Visitor(route, samples)
     names = [*parameters(route), "utm_source"]  # and one that no view reads
@@ -285,7 +276,7 @@ def test_hostile_input_on_every_route(samples, page_cache, route):
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[route.name for route in ROUTES])
-def test_a_host_the_portal_does_not_serve_is_a_400_in_the_sites_layout(samples, page_cache, route):
+def test_a_host_the_portal_does_not_serve_is_a_400_in_the_sites_layout(samples, route):
     visitor = Visitor(route, samples)
     for language in LANGUAGES if route.localised else LANGUAGES[:1]:
         for host in ["evil.example", "localhost.evil.example:8000"]:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from partnerships.scale_data import scale_data_generate, scale_data_remove
+from pactportal.scale_data import scale_data_generate, scale_data_remove
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """Output formats of the API: pagination and CSV.
 
-Kept apart from ``pactportal.api`` because REST framework imports the classes named in its
+Kept apart from ``core.api`` because REST framework imports the classes named in its
 settings while its own views module loads, and that module imports those views.
 """
 

@@ -10,7 +10,6 @@ from django.contrib.postgres.search import (
 from django.db import connections, models
 from django.db.models import Count, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
@@ -40,53 +39,6 @@ def count_of(queryset: models.QuerySet, field: str):
         .values("n")
     )
     return Coalesce(Subquery(counted), 0)
-
-
-class IdSet:
-    """A long, fixed list of integer ids for the ``__any`` lookup, ready to send as one array.
-
-    Neither Django (which walks a list or tuple value item by item each time a filter is added)
-    nor the driver (which dumps a list item by item on every query) looks inside it: the array
-    is written out once, when the set is made, and each query sends that one string.
-    """
-
-    __slots__ = ("array", "ids")
-
-    def __init__(self, ids):
-        self.__setstate__(tuple(int(i) for i in ids))
-
-    # Pickled (into the cache) as the ids alone.
-    def __getstate__(self):
-        return self.ids
-
-    def __setstate__(self, ids):
-        self.ids = ids
-        self.array = "{" + ",".join(map(str, ids)) + "}"
-
-
-@models.IntegerField.register_lookup
-class AnyOf(models.Lookup):
-    """``id__any=IdSet(...)``: membership in thousands of ids, sent as one array on PostgreSQL.
-
-    ``__in`` prepares and sends one parameter per value; with thousands of ids, building,
-    binding and parsing them costs more than the query. Unnested into a subquery, the array is
-    hashed once rather than scanned for every row. Other databases get the plain ``IN``.
-    """
-
-    lookup_name = "any"
-    prepare_rhs = False
-
-    def get_prep_lookup(self):
-        if not isinstance(self.rhs, IdSet):
-            raise TypeError("__any takes an IdSet")
-        return self.rhs
-
-    def as_postgresql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} IN (SELECT unnest(%s::bigint[]))", (*lhs_params, self.rhs.array)
-
-    def as_sql(self, compiler, connection):
-        return In(self.lhs, list(self.rhs.ids)).as_sql(compiler, connection)
 
 
 def search_columns(

@@ -1,3 +1,5 @@
+"""The home page and the ecosystems' pages, under the ecosystems' URL names."""
+
 from django.urls import path
 
 from . import views

@@ -1,6 +1,6 @@
 """The map of Europe drawn on the server, each covered country a link to its partnerships.
 
-The boundaries are ``figures/europe.json``, built once by ``scripts/build-map`` from Natural
+The boundaries are ``core/europe.json``, built once by ``scripts/build-map`` from Natural
 Earth (world-atlas) and committed: the portal reads only that file and needs no Node.js.
 """
 
@@ -15,8 +15,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
-
-from pactportal.cache import until_content_changes
 
 MAP_FILE = Path(__file__).with_name("europe.json")
 SHADES = 5
@@ -92,7 +90,6 @@ class CountryMap:
     frame) included, so the table beside the map lists them all.
     """
 
-    key: str | None  # the name it is remembered under, if it is
     width: int
     height: int
     land: str
@@ -115,29 +112,15 @@ def country_map(
     label=partnerships_label,
     others_label: str | None = None,
     filters: dict[str, str] | None = None,
-    remember_as: str | None = None,
 ) -> CountryMap:
     """The map with the countries in ``counts`` highlighted, shaded by their count.
 
     Each highlighted country links to the partnership list filtered by it (and by
     ``filters``); its accessible name is its name and what ``label`` says of its count. Every
     other country the map draws is named too, with ``others_label`` (by default what
-    ``label`` says of zero). Naming some fifty countries costs more than the page around
-    them: a map given a ``remember_as`` name (the overview maps, whose ``counts`` that name
-    stands for) is made and drawn once per content change and language.
+    ``label`` says of zero).
     """
     others_label = others_label or label(0)
-    if remember_as is None:
-        return _country_map(None, counts, caption, count_heading, label, others_label, filters)
-    return until_content_changes(
-        f"country-map.{remember_as}",
-        lambda: _country_map(
-            remember_as, counts, caption, count_heading, label, others_label, filters
-        ),
-    )
-
-
-def _country_map(key, counts, caption, count_heading, label, others_label, filters) -> CountryMap:
     shapes = geometry()["countries"]
     highest = max(counts.values(), default=0)
     list_url = reverse("partnerships:list")
@@ -158,7 +141,6 @@ def _country_map(key, counts, caption, count_heading, label, others_label, filte
         key=lambda country: (-country.count, country.name),
     )
     return CountryMap(
-        key=key,
         width=geometry()["width"],
         height=geometry()["height"],
         land=geometry()["land"],

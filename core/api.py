@@ -1,8 +1,5 @@
 """What every API endpoint shares: errors, permissions and visibility."""
 
-import functools
-
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
@@ -12,13 +9,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from pactportal.cache import (
-    digest,
-    each_until_content_changes,
-    sent_parameters,
-    until_content_changes,
-)
-from pactportal.models import PublicationStatus
+from core.cache import RecordIds, drawn
+from core.models import PublicationStatus
 
 
 def exception_handler(exc, context):
@@ -91,7 +83,7 @@ STATUS_PARAMETER = OpenApiParameter(
 class ApiResponsesMixin:
     """How every API response is finished: errors in JSON, CSV as a download, private caching.
 
-    Responses vary on credentials, and a signed-in client's responses stay out of shared caches.
+    Responses vary on the token, and a signed-in client's responses stay out of shared caches.
     """
 
     def is_csv(self) -> bool:
@@ -112,36 +104,12 @@ class ApiResponsesMixin:
         elif self.is_csv():
             name = self.queryset.model._meta.verbose_name_plural.replace(" ", "-")
             response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        patch_vary_headers(response, ["Authorization", "Cookie"])
+        patch_vary_headers(response, ["Authorization"])
         if request.user and request.user.is_authenticated:
+            # Signed in by a session or a token: this copy is the client's own.
+            patch_vary_headers(response, ["Cookie"])
             patch_cache_control(response, private=True, no_cache=True)
         return response
-
-
-class RememberedIds:
-    """A filtered list's total and its ids, a page at a time (what a paginator slices), each
-    remembered until content changes under the list's ``name`` and ``params``.
-
-    ``records()`` builds the filtered queryset, validating the filters (an invalid value
-    raises, and nothing is remembered); it is called only for what is not remembered, at most
-    once.
-    """
-
-    def __init__(self, records, name: str, params: list):
-        self.records, self.name, self.params = functools.cache(records), name, params
-
-    def count(self) -> int:
-        # The order of the rows changes neither the total nor which parameters are valid.
-        unordered = [(name, values) for name, values in self.params if name != "ordering"]
-        return until_content_changes(
-            f"api-total.{self.name}.{digest(unordered)}", lambda: self.records().count()
-        )
-
-    def __getitem__(self, index: slice) -> list:
-        return until_content_changes(
-            f"api-ids.{self.name}.{digest(self.params)}.{index.start}.{index.stop}",
-            lambda: list(self.records()[index].values_list("pk", flat=True)),
-        )
 
 
 class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
@@ -163,84 +131,47 @@ class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         queryset = self.visible(self.queryset.model.objects.all())
-        if self.remembers():  # what each record shows is loaded only where it is missing
-            return queryset
-        if self.action == "list":
-            return queryset.for_list()
-        if self.action == "retrieve":
-            return queryset.for_detail()
+        if self.action == "list" and self.paginator is None:
+            return queryset.for_list()  # a CSV export, serialized whole
+        # A page of a list, or a record found by its slug: what each shows is loaded by id,
+        # where its representation is not remembered (``represented()``).
         return queryset
 
-    def remembers(self) -> bool:
-        """Whether this read's records come from their remembered representations.
+    def represented(self, records: RecordIds) -> list[dict]:
+        """Each record's representation, drawn once per content change.
 
-        Anonymous pages of a list and single records only, with the page cache on: what a
-        record looks like to the public is the same for every anonymous client of a language
-        and host until content changes. A CSV export, the whole list at once, is serialized
-        as it is.
+        What a record looks like to the public is the same for every anonymous client of a
+        language and host, so its representation is remembered (with the scheme and host in
+        its name: links in it are absolute). Curators read records as they are.
         """
-        one_page = self.action == "list" and self.paginator is not None
-        return (
-            bool(settings.PAGE_CACHE_SECONDS)
-            and not self.request.user.is_authenticated
-            and (self.action == "retrieve" or one_page)
-        )
-
-    def represented(self, serializer_class, pks: list, load) -> list[dict]:
-        """Each record's representation, remembered until content changes.
-
-        Only records whose representation is missing are loaded (``load(pks)``, with all the
-        serializer shows; its queryset is not even built otherwise) and serialized. Links in a
-        representation are absolute, so the key holds the scheme and host.
-        """
+        serializer_class = self.get_serializer_class()
         context = self.get_serializer_context()
+
+        def draw(record):
+            # A plain dict: the serializer's own keeps it, and so the request, alive.
+            return dict(serializer_class(record, context=context).data)
+
+        if self.request.user.is_authenticated:
+            loaded = records.load(list(records))
+            return [draw(loaded[pk]) for pk in records if pk in loaded]
         origin = self.request.build_absolute_uri("/")
-        return each_until_content_changes(
-            f"api.{serializer_class.__qualname__}.{origin}",
-            pks,
-            # Plain dicts: the serializer's own keeps it, and so the request, alive.
-            lambda missing: {
-                obj.pk: dict(serializer_class(obj, context=context).data)
-                for obj in load(missing).values()
-            },
-        )
+        return drawn(f"api.{serializer_class.__qualname__}.{origin}", records, draw)
 
     def list(self, request, *args, **kwargs):
-        if not self.remembers():
+        if self.paginator is None:  # a CSV export: the whole filtered list at once
             return super().list(request, *args, **kwargs)
-        # The page is chosen by id alone, the filters validated and applied only for what is
-        # not remembered, and the rows behind it loaded only where their representation is
-        # missing. ``status`` decides what may be listed at all.
-        params = [*self.filter_params(), ("status", request.query_params.getlist("status"))]
-        ids = RememberedIds(
-            lambda: self.filter_queryset(self.get_queryset()), type(self).__name__, params
-        )
-        page = self.paginate_queryset(ids)
+        # The page's ids alone: each record is loaded only where its representation is missing.
+        queryset = self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
+        page = self.paginator.paginate_queryset(queryset, request, view=self)
         model = self.queryset.model
-        data = self.represented(
-            self.get_serializer_class(), page, lambda pks: model.objects.for_list().in_bulk(pks)
+        return self.get_paginated_response(
+            self.represented(RecordIds(model, page, model.objects.for_list().in_bulk))
         )
-        return self.get_paginated_response(data)
-
-    def filter_params(self):
-        """The query parameters the endpoint's FilterSet reads, as sent, in a stable order."""
-        filters = getattr(self, "filterset_class", None)
-        return sent_parameters(self.request.query_params, filters.base_filters if filters else [])
 
     def retrieve(self, request, *args, **kwargs):
-        if not self.remembers():
-            return super().retrieve(request, *args, **kwargs)
-        # Found and allowed, or 404 (not remembered): the same for every anonymous client
-        # sending the same parameters, until content changes.
         model = self.queryset.model
-        pk = until_content_changes(
-            f"api-record.{model._meta.label_lower}.{digest((self.kwargs, self.filter_params()))}",
-            lambda: self.get_object().pk,
-        )
         found = self.represented(
-            self.get_serializer_class(),
-            [pk],
-            lambda pks: model.objects.for_detail().in_bulk(pks),
+            RecordIds(model, [self.get_object().pk], model.objects.for_detail().in_bulk)
         )
         if not found:  # deleted since it was found
             raise exceptions.NotFound

@@ -16,12 +16,11 @@ from django.utils import timezone
 
 from alliances.eligibility import Role
 from alliances.models import Alliance, AllianceMember
+from core.cache import content_changed
+from core.models import PublicationStatus
+from core.partial_dates import DatePrecision
 from ecosystems.models import Ecosystem
-from pactportal.cache import pages_invalidate
-from pactportal.models import PublicationStatus
-from pactportal.partial_dates import DatePrecision
-
-from .models import (
+from partnerships.models import (
     Document,
     DocumentFile,
     Language,
@@ -259,7 +258,7 @@ def scale_data_generate(*, factor: int, seed: int = 2020) -> ScaleReport:
         AllianceMember.objects.bulk_create(alliance_members, batch_size=BATCH)
         Alliance.supported_partnerships.through.objects.bulk_create(supported, batch_size=BATCH)
         # Bulk inserts send no signals, so the cached pages are made out of date here.
-        pages_invalidate()
+        content_changed()
     _vacuum_analyze([Organisation, Partnership, Membership, Document, DocumentFile, Alliance,
                      AllianceMember, Partnership.countries.through,
                      Partnership.linked_ecosystems.through])  # fmt: skip
@@ -353,5 +352,5 @@ def scale_data_remove() -> Counter:
         )
         for label, queryset in steps:
             removed[label] = queryset._raw_delete(queryset.db)
-    pages_invalidate()
+    content_changed()
     return removed

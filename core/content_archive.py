@@ -21,7 +21,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import FileField
 
-from .cache import CONTENT_APPS, pages_invalidate
+from .cache import CONTENT_APPS, content_changed
 
 RECORDS = "content.xml"
 FILES = "media/"
@@ -122,5 +122,5 @@ def read_archive(source) -> dict:
                 for name in written:
                     default_storage.delete(name)
                 raise
-    pages_invalidate()
+    content_changed()
     return manifest
