@@ -1,26 +1,65 @@
 """What every API endpoint shares: errors, permissions and visibility."""
 
+import re
+from collections import Counter
+
+from django.apps import apps
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, permissions, serializers, status, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.cache import RecordIds, drawn
 from core.models import PublicationStatus
 
 
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the records as they are."
+    default_code = "conflict"
+
+
+class ContentTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = gettext_lazy("The request body is too large.")
+    default_code = "too_large"
+
+
 def exception_handler(exc, context):
     """Every error is JSON with a ``detail`` message; invalid input also lists ``errors``.
 
     Validation errors name each field or query parameter with its messages, so a client can
-    show them next to what it sent.
+    show them next to what it sent. What the database refuses is the client's to fix too: a
+    delete that other records still point at is a 409 naming them, a value a unique
+    constraint already holds a 400 naming the field. A body too large to read is a 413.
     """
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_drf_errors(exc))
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        exc = Conflict(still_used(exc, context["view"]))
+    elif isinstance(exc, IntegrityError) and (errors := unique_violation(exc)):
+        exc = exceptions.ValidationError(errors)
+    # Bodies past the limits Django reads (DATA_UPLOAD_*): the client's doing, a 4xx logged as
+    # a warning like any other, not the security error Django would log.
+    elif isinstance(exc, RequestDataTooBig):
+        exc = ContentTooLarge()
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = exceptions.ParseError(_("The request has too many fields or files."))
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.ValidationError):
         errors = (
@@ -40,6 +79,57 @@ def as_drf_errors(error: DjangoValidationError) -> dict | list:
             for name, messages in error.message_dict.items()
         }
     return {"non_field_errors": error.messages}
+
+
+def still_used(error: ProtectedError | RestrictedError, view) -> str:
+    """Why a record cannot be deleted: how many records of each kind still point at it."""
+    users = (
+        error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+    )
+    counts = Counter(type(obj) for obj in users)
+    return _("This %(record)s cannot be deleted: it is used by %(users)s.") % {
+        "record": view.queryset.model._meta.verbose_name,
+        "users": ", ".join(
+            f"{n} {m._meta.verbose_name if n == 1 else m._meta.verbose_name_plural}"
+            for m, n in counts.items()
+        ),
+    }
+
+
+# PostgreSQL's detail of a unique violation: 'Key (name_en)=(Tourism) already exists.'
+UNIQUE_KEY = re.compile(r"Key \((?P<columns>.+?)\)=")
+
+
+def unique_violation(error: IntegrityError) -> dict | None:
+    """The messages of the unique constraint ``error`` broke, keyed by field; None if it broke
+    something else (a foreign key, a NOT NULL: the portal's own fault, left a server error).
+
+    The message is the constraint's ``violation_error_message`` (or the field's own for
+    ``unique=True``); a translated column is named by its field (``name_en`` as ``name``).
+    """
+    diag = getattr(error.__cause__, "diag", None)
+    if getattr(error.__cause__, "sqlstate", None) != "23505" or diag is None:
+        return None
+    model = next((m for m in apps.get_models() if m._meta.db_table == diag.table_name), None)
+    if model is None:
+        return None
+    by_column = {f.column: f for f in model._meta.concrete_fields}
+    key = UNIQUE_KEY.match(diag.message_detail or "")
+    fields = [by_column.get(c) for c in key["columns"].split(", ")] if key else [None]
+    constraint = next((c for c in model._meta.constraints if c.name == diag.constraint_name), None)
+    if constraint is not None:
+        message = constraint.get_violation_error_message()
+    elif len(fields) == 1 and fields[0] is not None:
+        message = fields[0].error_messages["unique"] % {
+            "model_name": capfirst(model._meta.verbose_name),
+            "field_label": fields[0].verbose_name,
+        }
+    else:
+        message = _("A record with these values already exists.")
+    if len(fields) != 1 or fields[0] is None:
+        return {"non_field_errors": [message]}
+    field = getattr(fields[0], "translated_field", fields[0])
+    return {field.name: [message]}
 
 
 class LookupField(serializers.SlugRelatedField):
@@ -72,6 +162,29 @@ class CuratorPermissions(permissions.DjangoModelPermissionsOrAnonReadOnly):
         )
 
 
+# Permissions under which anyone may read: drf-spectacular itself knows only the first two.
+ANONYMOUS_READS = (
+    permissions.AllowAny,
+    permissions.IsAuthenticatedOrReadOnly,
+    permissions.DjangoModelPermissionsOrAnonReadOnly,  # and so CuratorPermissions
+)
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's schema, with every read that needs no token saying so.
+
+    Such an operation lists the empty security requirement (``{}``) beside the token, so
+    generated clients and fuzzers call it without credentials; writes keep the token alone.
+    """
+
+    def get_auth(self):
+        auths = super().get_auth()
+        open_to_all = all(isinstance(p, ANONYMOUS_READS) for p in self.view.get_permissions())
+        if self.method in permissions.SAFE_METHODS and open_to_all and {} not in auths:
+            auths.append({})
+        return auths
+
+
 STATUS_PARAMETER = OpenApiParameter(
     "status",
     str,
@@ -86,6 +199,11 @@ class ApiResponsesMixin:
     Responses vary on the token, and a signed-in client's responses stay out of shared caches.
     """
 
+    def get_throttles(self):
+        # REST framework reads DEFAULT_THROTTLE_CLASSES once, when APIView is defined; read
+        # here, the setting can be changed afterwards too (as the API fuzzing tests do).
+        return [throttle() for throttle in api_settings.DEFAULT_THROTTLE_CLASSES]
+
     def is_csv(self) -> bool:
         renderer = getattr(self.request, "accepted_renderer", None)
         return bool(renderer and renderer.format == "csv")
@@ -95,6 +213,24 @@ class ApiResponsesMixin:
         # A CSV export is the whole filtered list, not one page of it.
         return None if self.is_csv() else super().paginator
 
+    # Each write in a transaction of its own: a write the database refuses (a value taken by a
+    # unique constraint) is undone alone, and the request goes on to answer with a 400.
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_destroy(self, instance):
+        with transaction.atomic():
+            instance.delete()
+
+    def csv_filename(self) -> str:
+        """The name of a CSV download, without ``.csv``: the records' plural by default."""
+        return self.queryset.model._meta.verbose_name_plural.replace(" ", "-")
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code >= 400:
@@ -102,8 +238,7 @@ class ApiResponsesMixin:
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = JSONRenderer.media_type
         elif self.is_csv():
-            name = self.queryset.model._meta.verbose_name_plural.replace(" ", "-")
-            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+            response["Content-Disposition"] = f'attachment; filename="{self.csv_filename()}.csv"'
         patch_vary_headers(response, ["Authorization"])
         if request.user and request.user.is_authenticated:
             # Signed in by a session or a token: this copy is the client's own.
@@ -255,6 +390,7 @@ def error_responses(result, generator, request, public):
         "404": "Not found.",
         "405": "Method not allowed.",
         "406": "Cannot answer in the requested format.",
+        "413": "The request body is too large.",
         "415": "Unsupported request body type.",
         "429": "Too many requests; retry after the Retry-After header's seconds.",
     }

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from . import cache
+from . import cache, lookups
 
 
 class CoreConfig(AppConfig):
@@ -12,3 +12,5 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         cache.connect_invalidation()
+        # A slug, code or language holding NUL matches nothing instead of failing in PostgreSQL.
+        lookups.register()

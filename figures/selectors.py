@@ -40,9 +40,7 @@ def latest_documents() -> RecordIds:
     remembered fragment is missing."""
     ids = remembered(
         "latest-documents",
-        lambda: list(
-            Document.objects.published().values_list("pk", flat=True)[:LATEST_DOCUMENTS]
-        ),
+        lambda: list(Document.objects.published().values_list("pk", flat=True)[:LATEST_DOCUMENTS]),
     )
     return RecordIds(Document, ids)
 

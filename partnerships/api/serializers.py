@@ -43,6 +43,14 @@ class CountryField(LookupField):
         # The name in the language the client asked for, from django-countries.
         return {"code": obj.code, "name": str(obj)}
 
+    def get_choices(self, cutoff=None):
+        # What a client writes (the code), not what it reads (an object, which cannot key the
+        # choices the browsable API's form offers).
+        queryset = self.get_queryset()
+        if queryset is None:
+            return {}
+        return {country.code: str(country) for country in queryset[:cutoff]}
+
 
 class CountryFieldSchema(OpenApiSerializerFieldExtension):
     """Tells the OpenAPI schema that a country is a code in requests and an object in responses."""

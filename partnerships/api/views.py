@@ -1,10 +1,11 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api import STATUS_PARAMETER, PublishedViewSet
+from core.api_parsers import StrictJSONParser
 from core.models import PublicationStatus
 
 from ..filters import DocumentFilter, OrganisationFilter, PartnershipFilter
@@ -40,8 +41,17 @@ class PartnershipViewSet(PublishedViewSet):
             partnership=self.get_object(), organisation__status=PublicationStatus.PUBLISHED
         ).select_related("organisation__country")
         page = self.paginate_queryset(members)
-        serializer = MemberSerializer(page, many=True, context=self.get_serializer_context())
+        serializer = MemberSerializer(
+            members if page is None else page, many=True, context=self.get_serializer_context()
+        )
+        if page is None:  # a CSV export: every member at once
+            return Response(serializer.data)
         return self.get_paginated_response(serializer.data)
+
+    def csv_filename(self) -> str:
+        if self.action == "members":
+            return f"{self.kwargs['slug']}-members"
+        return super().csv_filename()
 
 
 @extend_schema_view(list=LIST_SCHEMA)
@@ -71,7 +81,7 @@ class DocumentViewSet(PublishedViewSet):
         detail=True,
         methods=["post"],
         filter_backends=[],
-        parser_classes=[MultiPartParser, FormParser, JSONParser],
+        parser_classes=[MultiPartParser, FormParser, StrictJSONParser],
     )
     def versions(self, request, slug=None):
         """Add a language version: upload a PDF (checked and measured) or give a link."""
