@@ -51,8 +51,17 @@ COMPARISONS = [
 ]
 
 
+# One class per comparison, each a name of this module so that a query holding it can be
+# pickled (into the cache, with a remembered value).
+NUL_SAFE = []
+for _lookup in COMPARISONS:
+    _name = f"NulSafe{_lookup.__name__}"
+    globals()[_name] = type(_name, (MatchesNothingWithNul, _lookup), {"__module__": __name__})
+    NUL_SAFE.append(globals()[_name])
+
+
 def register():
     for field in (CharField, TextField):
-        for lookup in COMPARISONS:
-            field.register_lookup(type(lookup.__name__, (MatchesNothingWithNul, lookup), {}))
+        for lookup in NUL_SAFE:
+            field.register_lookup(lookup)
         field.register_lookup(In)

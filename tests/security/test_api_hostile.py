@@ -27,7 +27,7 @@ from rest_framework.test import APIClient
 from alliances.models import FundingCall
 from alliances.services import alliance_data_load
 from core.api_parsers import MAX_DEPTH
-from partnerships.management.commands.load_pact_data import DEFAULT_DATA_FILE
+from pactportal.management.commands.load_pact_data import DEFAULT_DATA_FILE
 from partnerships.services import LoadReport
 from tests.alliances.builders import make_alliance
 from tests.factories import DocumentFactory, DocumentFileFactory, MembershipFactory
