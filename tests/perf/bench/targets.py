@@ -25,9 +25,6 @@ RETURNING_NGINX_STATIC_MIN_RATIO = 0.5
 CACHED_STATIC_MIN_RATIO = 0.5
 MAX_QUERIES = 12
 MAX_WORKER_MB = 200
-WARM_UP_SECONDS = 2
-# The runs measured in turns alternate this many times.
-PAIRED_TURNS = 2
 
 
 def ratio(numerator: dict, denominator: dict) -> float:
