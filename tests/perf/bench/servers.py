@@ -158,25 +158,29 @@ def collect_and_probe(env: dict, misses: int = 0) -> dict:
     """
     static_root = Path(env["STATIC_ROOT"])
     manage(env, "collectstatic", "--noinput")
-    # The probe runs with the per-process memory cache, so it never touches the server's Redis,
-    # and checks the content generation against the database once an hour, so that the check
-    # (at most once a second in a running process) falls in no query count.
-    probe_env = {
-        **env,
-        "REDIS_URL": "",
-        "ALLOWED_HOSTS": "testserver",
-        "CONTENT_GENERATION_CHECK_SECONDS": "3600",
-    }
     output = run(
         [
             *[sys.executable, "-m", "tests.perf.bench", "probe", str(static_root / "bench")],
             *["--misses", str(misses)],
         ],
-        probe_env,
+        in_process_env(env),
         capture_output=True,
         text=True,
     ).stdout
     return json.loads(output)
+
+
+def in_process_env(env: dict) -> dict:
+    """``env`` for a Django process of the benchmark's own (the probe, the soak's addresses)."""
+    return {
+        **env,
+        # The per-process memory cache: it never touches the server's Redis.
+        "REDIS_URL": "",
+        "ALLOWED_HOSTS": "testserver",
+        # The content generation checked against the database once an hour, so that the check
+        # (at most once a second in a running process) falls in no query count.
+        "CONTENT_GENERATION_CHECK_SECONDS": "3600",
+    }
 
 
 def empty_cache(env: dict) -> None:
