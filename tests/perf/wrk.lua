@@ -1,4 +1,4 @@
--- wrk script of the portal's benchmark (tests/perf/bench.py): readers of one address.
+-- wrk script of the portal's benchmark (tests/perf/bench/): readers of one address.
 --
 -- BENCH_VISITORS=identical (the default): every request the same, as one reader sends it
 -- again and again: an analytics cookie and a browser's Accept-Language, always the same.
@@ -8,7 +8,7 @@
 -- the address's query parameters in another order than the address gives them.
 -- Both put every request together the same way, so that wrk spends as much on one as on the
 -- other.
--- done() prints one JSON line that bench.py reads.
+-- done() prints one JSON line that the benchmark reads (tests/perf/bench/load.py).
 
 local returning = os.getenv("BENCH_VISITORS") == "returning"
 

@@ -1,281 +1,32 @@
-"""The configuration files of deploy/, checked without bringing the topology up.
+"""The nginx site of deploy/, rendered by manage.py nginx_config from the example environment.
 
-The example environment file names every variable the portal reads and nothing else, and both
-systemd and bash can read it; the nginx site that manage.py nginx_config renders passes
-`nginx -t`, on loopback and with TLS; the systemd units pass `systemd-analyze verify`.
+It passes `nginx -t`, on loopback and with TLS; it agrees with the portal's languages, upload
+limit and forwarded address; and its microcache, with nginx running the site on loopback in
+front of a stand-in for the portal, keeps one copy for every reader of an address and
+never keeps what it must not.
 """
 
-import ast
 import http.client
 import http.server
-import json
 import os
 import re
-import runpy
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
-import environ
 import pytest
 from django.conf import settings
 
+from tests.deploy.test_config_files_environment import FILLED_IN, ROOT, example_values
 from tests.pactportal.test_security import run_manage
-from tests.pactportal.test_settings import SECRET, run_python
 
-ROOT = Path(__file__).resolve().parents[2]
-SETTINGS_FILE = ROOT / "pactportal" / "settings.py"
-GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
-EXAMPLE = ROOT / "deploy" / "pactportal.env.example"
-README = ROOT / "README.md"
 NGINX_DIR = ROOT / "deploy" / "nginx"
-SYSTEMD_DIR = ROOT / "deploy" / "systemd"
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
-SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
-
-# What the example must be filled in with before the portal starts.
-FILLED_IN = {"SECRET_KEY": SECRET, "ALLOWED_HOSTS": "pact.example.eu,www.pact.example.eu"}
-
-# --- Which variables the portal reads -------------------------------------------------------
-
-# env.str("NAME", ...), env.int(\n    "NAME", ...), env.db_url("NAME", ...)
-SETTINGS_READ = re.compile(r'env\.\w+\(\s*"([A-Z_]+)"')
-GUNICORN_READ = re.compile(r'_env\("(\w+)"')
-GUNICORN_DIRECT_READ = re.compile(r'os\.(?:environ\.get|getenv)\(\s*"(GUNICORN_\w+)"')
-# django-environ's methods that parse a value given to them instead of reading a variable.
-ENV_PARSERS = {"db_url_config", "cache_url_config", "email_url_config", "search_url_config"}
-
-
-def settings_variables() -> set[str]:
-    source = SETTINGS_FILE.read_text()
-    names = set(SETTINGS_READ.findall(source))
-    # A variable named by a loop (`for option, variable in [("region_name", "NAME"), ...]:
-    # env.str(variable, ...)`): the names are the strings at that place of the loop's tuples.
-    tree = ast.parse(source)
-    loop_names: dict[str, set[str]] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.For) and isinstance(node.iter, ast.List | ast.Tuple):
-            targets = node.target.elts if isinstance(node.target, ast.Tuple) else [node.target]
-            for index, target in enumerate(targets):
-                values = [
-                    item.elts[index] if isinstance(node.target, ast.Tuple) else item
-                    for item in node.iter.elts
-                ]
-                loop_names[target.id] = {
-                    value.value
-                    for value in values
-                    if isinstance(value, ast.Constant) and isinstance(value.value, str)
-                }
-    unresolved = []
-    for node in ast.walk(tree):
-        if not (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == "env"
-            and node.func.attr not in ENV_PARSERS
-            and node.args
-        ):
-            continue
-        first = node.args[0]
-        if isinstance(first, ast.Constant):
-            assert first.value in names, f"not found by the pattern: {ast.unparse(node)}"
-        elif isinstance(first, ast.Name) and loop_names.get(first.id):
-            names |= loop_names[first.id]
-        else:
-            unresolved.append(ast.unparse(node))
-    assert not unresolved, f"settings.py reads variables this test cannot name: {unresolved}"
-    return names
-
-
-def gunicorn_variables() -> set[str]:
-    source = GUNICORN_CONF.read_text()
-    return {f"GUNICORN_{name.upper()}" for name in GUNICORN_READ.findall(source)} | set(
-        GUNICORN_DIRECT_READ.findall(source)
-    )
-
-
-def portal_variables() -> set[str]:
-    return settings_variables() | gunicorn_variables()
-
-
-def test_the_variables_are_found_in_the_source():
-    """Guards the parsing itself: it finds one-line, multi-line, looped and gunicorn reads."""
-    found = portal_variables()
-    assert {"SECRET_KEY", "DATABASE_REPLICA_URLS", "DOCUMENT_MAX_UPLOAD_BYTES"} <= found
-    assert {"DOCUMENT_STORAGE_REGION", "DOCUMENT_STORAGE_SECRET_ACCESS_KEY"} <= found
-    assert {"GUNICORN_WORKERS", "GUNICORN_BIND", "GUNICORN_ACCESSLOG"} <= found
-    assert len(found) >= 45
-
-
-# --- The example environment file -----------------------------------------------------------
-
-# What both systemd's EnvironmentFile= and bash read as the same value: no quotes, escapes,
-# expansions, spaces or comment characters.
-ASSIGNMENT = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>[^\s\"'\\$`#;]*)")
-COMMENTED_ASSIGNMENT = re.compile(r"# (?P<name>[A-Z][A-Z0-9_]*)=(?P<value>.*)")
-
-
-def example_lines() -> list[str]:
-    return EXAMPLE.read_text().splitlines()
-
-
-def example_values() -> dict[str, str]:
-    """The variables the example sets."""
-    return {
-        match["name"]: match["value"]
-        for line in example_lines()
-        if (match := ASSIGNMENT.fullmatch(line))
-    }
-
-
-def example_defaults() -> dict[str, str]:
-    """The variables the example shows commented out, with their default."""
-    return {
-        match["name"]: match["value"]
-        for line in example_lines()
-        if (match := COMMENTED_ASSIGNMENT.fullmatch(line))
-    }
-
-
-def test_the_example_is_assignments_and_comments_only():
-    for number, line in enumerate(example_lines(), start=1):
-        if not line or line.startswith("#"):
-            continue
-        assert ASSIGNMENT.fullmatch(line), f"line {number} is not KEY=value: {line!r}"
-    # A commented-out default still works once uncommented.
-    for name, value in example_defaults().items():
-        assert ASSIGNMENT.fullmatch(f"{name}={value}"), f"commented {name}={value!r}"
-    names = [
-        match["name"]
-        for line in example_lines()
-        if (match := ASSIGNMENT.fullmatch(line) or COMMENTED_ASSIGNMENT.fullmatch(line))
-    ]
-    assert len(names) == len(set(names)), "a variable appears twice"
-
-
-def test_the_example_names_every_variable_the_portal_reads_and_no_other():
-    named = set(example_values()) | set(example_defaults())
-    read = portal_variables()
-    assert not read - named, f"read by the portal, missing from {EXAMPLE.name}"
-    assert not named - read, f"in {EXAMPLE.name}, read by nothing (stale?)"
-
-
-def readme_table_variables() -> set[str]:
-    lines = README.read_text().splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("| Variable |"))
-    names = set()
-    for line in lines[start + 2 :]:
-        if not line.startswith("|"):
-            break
-        names |= set(re.findall(r"`([A-Z][A-Z0-9_]+)`", line.split("|")[1]))
-    return names
-
-
-def test_the_readme_table_documents_every_setting_and_no_other():
-    table = readme_table_variables()
-    assert not settings_variables() - table, "read by settings.py, missing from README's table"
-    assert not table - settings_variables(), "in README's table, read by nothing (stale?)"
-
-
-def test_the_readme_names_every_gunicorn_variable():
-    readme = README.read_text()
-    assert not {name for name in gunicorn_variables() if f"`{name}`" not in readme}
-
-
-def test_bash_and_django_environ_read_the_example_as_it_says(monkeypatch):
-    """bash's `set -a; source` and django-environ find exactly the values the lines say."""
-    dump = "import json, os; print(json.dumps(dict(os.environ)))"
-    script = f'set -a; source "{EXAMPLE}"; exec "{sys.executable}" -c "{dump}"'
-    result = subprocess.run(
-        ["bash", "-c", script], env={"PATH": os.environ["PATH"]}, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
-    sourced = json.loads(result.stdout)
-    for name, value in example_values().items():
-        assert sourced.get(name) == value, name
-    assert not set(example_defaults()) & set(sourced), "a commented line was read"
-
-    # django-environ, which reads it as ENV_FILE (manage.py by hand), into a mapping of ours.
-    read: dict[str, str] = {}
-    monkeypatch.setattr(environ.Env, "ENVIRON", read)
-    environ.Env.read_env(EXAMPLE, overwrite=True)
-    assert read == example_values()
-
-
-def run_settings(code: str, **env: str) -> subprocess.CompletedProcess:
-    return run_python(f"import django; django.setup(); {code}", **env)
-
-
-def test_left_unchanged_the_example_refuses_to_start():
-    result = run_settings("", **example_values())
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
-    result = run_settings("", **{**example_values(), "SECRET_KEY": SECRET})
-    assert result.returncode != 0
-    assert "ALLOWED_HOSTS must be set when DEBUG is off" in result.stderr
-    assert "CHANGE-ME" in example_values()["DATABASE_URL"]
-
-
-def test_filled_in_the_example_passes_the_deployment_checklist():
-    env = {**example_values(), **FILLED_IN}
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-# Set by the example, or a default whose value depends on the machine or the checkout.
-NOT_COMPARED = {"ENV_FILE", "GUNICORN_WORKERS"}
-DUMP_SETTINGS = (
-    "import json; from django.conf import settings as s; "
-    "print(json.dumps({k: getattr(s, k) for k in dir(s) if k.isupper()}, default=str, "
-    "sort_keys=True))"
-)
-
-
-def test_the_commented_defaults_are_the_defaults(monkeypatch):
-    """Uncommenting every default line changes no setting, of Django or of gunicorn."""
-    defaults = {k: v for k, v in example_defaults().items() if k not in NOT_COMPARED}
-    base = {**example_values(), **FILLED_IN}
-    without = run_settings(DUMP_SETTINGS, **base)
-    with_defaults = run_settings(DUMP_SETTINGS, **base, **defaults)
-    assert without.returncode == 0, without.stderr
-    assert with_defaults.returncode == 0, with_defaults.stderr
-    before, after = json.loads(without.stdout), json.loads(with_defaults.stdout)
-    changed = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
-    assert not changed, f"a commented default is not the default: {changed}"
-
-    def gunicorn_config() -> dict:
-        values = runpy.run_path(str(GUNICORN_CONF))
-        return {k: v for k, v in values.items() if isinstance(v, str | int | bool | type(None))}
-
-    for name in gunicorn_variables():
-        monkeypatch.delenv(name, raising=False)
-    builtin = gunicorn_config()
-    for name, value in defaults.items():
-        if name.startswith("GUNICORN_"):
-            monkeypatch.setenv(name, value)
-    assert gunicorn_config() == builtin
-
-
-def test_the_example_agrees_with_the_systemd_units_and_nginx(tmp_path):
-    service = (SYSTEMD_DIR / "pactportal.service").read_text()
-    assert "EnvironmentFile=/etc/pactportal/pactportal.env" in service
-    assert "/etc/pactportal/pactportal.env" in EXAMPLE.read_text()
-    # The one folder the service may write is where documents go.
-    assert f"ReadWritePaths={example_values()['MEDIA_ROOT']}" in service
-    # X-Accel-Redirect names an internal location of the rendered site.
-    rendered = render_nginx(tmp_path, listen_conf=listen_on_loopback(tmp_path))
-    internal = re.findall(r"location (\S+) \{\s*internal;", rendered)
-    assert example_values()["DOCUMENT_ACCEL_REDIRECT"] in internal
-
-
-# --- nginx ----------------------------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -601,45 +352,3 @@ def test_the_microcache_key_names_no_cookie_but_the_language_cookie(tmp_path):
     key = re.search(r"proxy_cache_key (.+);", rendered)[1]
     variant = re.search(r"map \$uri \$pactportal_variant \{(.*?)\}", rendered, re.DOTALL)[1]
     assert re.findall(r"\$cookie_\w+", key + variant) == ["$cookie_django_language"]
-
-
-# --- systemd --------------------------------------------------------------------------------
-
-
-def systemd_verify(root: Path, units: list[Path]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [SYSTEMD_ANALYZE, "verify", f"--root={root}", *map(str, units)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-@pytest.mark.skipif(not SYSTEMD_ANALYZE, reason="systemd-analyze is not installed")
-def test_the_systemd_units_verify(tmp_path):
-    """`systemd-analyze verify` in a root of its own: the system's units, the portal's, and a
-    stand-in at each path the service executes (gunicorn is not installed at /srv here)."""
-    root = tmp_path / "root"
-    shutil.copytree("/usr/lib/systemd/system", root / "usr/lib/systemd/system", symlinks=True)
-    units_dir = root / "etc/systemd/system"
-    units_dir.mkdir(parents=True)
-    for unit in SYSTEMD_DIR.iterdir():
-        shutil.copy(unit, units_dir / unit.name)
-    service = (SYSTEMD_DIR / "pactportal.service").read_text()
-    for command in re.findall(r"^Exec\w+=[-@:+!]*(/\S+)", service, re.MULTILINE):
-        stand_in = root / command.lstrip("/")
-        stand_in.parent.mkdir(parents=True, exist_ok=True)
-        stand_in.write_text("#!/bin/sh\n")
-        stand_in.chmod(0o755)
-    units = [units_dir / "pactportal.socket", units_dir / "pactportal.service"]
-
-    result = systemd_verify(root, units)
-    assert result.returncode == 0, result.stderr
-    # Unknown keys and values systemd cannot parse are ignored with a message, not an error.
-    assert result.stderr.strip() == ""
-
-    # The check sees such mistakes: a misspelt key is reported.
-    (units_dir / "pactportal.service").write_text(
-        service.replace("ProtectSystem=", "ProtectSytem=")
-    )
-    assert "Unknown key 'ProtectSytem'" in systemd_verify(root, units).stderr
