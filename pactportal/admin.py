@@ -50,23 +50,41 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
 
 class ContentAdmin(ImportExportModelAdmin, HistoryAdmin):
-    """Curated content: history, CSV/XLSX import and export, and bulk publishing."""
+    """Curated content: history, CSV/XLSX import and export, and bulk publishing.
+
+    Staff status only opens the admin. Publishing takes the right to change the model;
+    importing, which creates records and can publish them, takes the rights to add, change and
+    publish; exporting, which includes drafts, the right to view.
+    """
 
     actions = ["publish", "archive", "unpublish"]
     readonly_fields = ["published_at", "created_at", "updated_at"]
     # What curators work with: spreadsheets, as CSV or Excel files.
     formats = [CSV, XLSX]
 
-    @admin.action(description=gettext_lazy("Publish the selected records"), permissions=["change"])
+    def has_publish_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def has_import_permission(self, request):
+        return (
+            self.has_add_permission(request)
+            and self.has_change_permission(request)
+            and self.has_publish_permission(request)
+        )
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    @admin.action(description=gettext_lazy("Publish the selected records"), permissions=["publish"])
     def publish(self, request, queryset):
         return self.confirm_status(request, queryset, PublicationStatus.PUBLISHED)
 
-    @admin.action(description=gettext_lazy("Archive the selected records"), permissions=["change"])
+    @admin.action(description=gettext_lazy("Archive the selected records"), permissions=["publish"])
     def archive(self, request, queryset):
         return self.confirm_status(request, queryset, PublicationStatus.ARCHIVED)
 
     @admin.action(
-        description=gettext_lazy("Return the selected records to draft"), permissions=["change"]
+        description=gettext_lazy("Return the selected records to draft"), permissions=["publish"]
     )
     def unpublish(self, request, queryset):
         return self.confirm_status(request, queryset, PublicationStatus.DRAFT)
