@@ -18,7 +18,7 @@ from pactportal.cache import (
     sent_parameters,
     until_content_changes,
 )
-from pactportal.models import PublicationStatus
+from pactportal.models import PublicationStatus, sees_drafts
 
 
 def exception_handler(exc, context):
@@ -266,13 +266,7 @@ class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
         return self.written(serializer.save(), status.HTTP_200_OK)
 
     def is_curator(self) -> bool:
-        user = self.request.user
-        opts = self.queryset.model._meta
-        return bool(
-            user.is_authenticated
-            and user.is_staff
-            and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
-        )
+        return sees_drafts(self.request.user, self.queryset.model)
 
     def visible(self, queryset):
         requested = self.request.query_params.get("status")

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from ecosystems.api.serializers import EcosystemBriefSerializer
 from ecosystems.models import Ecosystem
 from pactportal.api import LookupField, as_drf_errors
+from pactportal.models import sees_drafts
 from pactportal.partial_dates import PartialDate
 
 from ..models import (
@@ -439,8 +440,10 @@ class DocumentSerializer(ModelValidatingSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         # A published document of an unpublished partnership does not name it.
-        if instance.partnership_id and not instance.partnership.is_published:
-            request = self.context["request"]
-            if not (request.user.is_authenticated and request.user.is_staff):
-                data["partnership"] = None
+        if (
+            instance.partnership_id
+            and not instance.partnership.is_published
+            and not sees_drafts(self.context["request"].user, Partnership)
+        ):
+            data["partnership"] = None
         return data
