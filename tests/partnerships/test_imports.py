@@ -1,5 +1,5 @@
 """Large imports in the admin: checked whole, in a number of queries that does not grow with the
-file."""
+file; limited in size, with the limit stated before upload; all or nothing."""
 
 import io
 
@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from pactportal.models import PublicationStatus
-from partnerships.models import Organisation, Partnership
+from partnerships.models import Membership, Organisation, Partnership
 from tests.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +134,53 @@ def test_confirming_new_partnerships_writes_each_in_one_query(
     }
 
 
+def test_the_import_page_states_the_row_limit_before_upload(curator_client, settings):
+    settings.IMPORT_MAX_ROWS = 2000
+    page = curator_client.get(reverse("admin:partnerships_organisation_import"))
+    assert "At most 2,000 rows in one file" in page.content.decode()
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_file_over_the_limit_is_refused_with_a_message_and_nothing_is_written(
+    curator_client, settings, file_format
+):
+    settings.IMPORT_MAX_ROWS = 10
+    header = ["slug", "name", "country", "type", "status"]
+    rows = [[f"org-{n}", f"Organisation {n}", "IT", "sme", "published"] for n in range(11)]
+    if file_format == "csv":
+        content, chosen = csv(",".join(header), [",".join(row) for row in rows]), CSV_FORMAT
+    else:
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        for row in [header, *rows]:
+            book.active.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        content, chosen = buffer.getvalue(), "1"
+    response = curator_client.post(
+        reverse("admin:partnerships_organisation_import"),
+        {
+            "import_file": SimpleUploadedFile(f"o.{file_format}", content),
+            "format": chosen,
+            "resource": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["import_file"] == [
+        "This file has 11 rows; at most 10 can be imported at once. Split it into smaller files."
+    ]
+    assert not response.context.get("confirm_form")
+    assert not Organisation.objects.exists()
+
+
+def test_the_limit_itself_is_accepted(curator_client, settings):
+    settings.IMPORT_MAX_ROWS = 10
+    lines = [f"org-{n},Organisation {n},IT,sme,draft" for n in range(10)]
+    response = preview(curator_client, "organisation", csv("slug,name,country,type,status", lines))
+    assert response.context["confirm_form"] is not None
+
+
 def test_the_database_rules_are_checked_for_the_whole_file(curator_client):
     OrganisationFactory(slug="taken", pic="123456789")
     content = csv(
@@ -191,6 +238,21 @@ def test_each_imported_record_gets_one_history_entry_with_its_links(curator, cur
     assert (changed.history_type, alps.history.count()) == ("~", 2)
     assert [c.field for c in changed.diff_against(entry).changes] == ["countries"]
     assert set(alps.countries.values_list("code", flat=True)) == {"IT", "AT"}
+
+
+def test_a_file_whose_records_changed_since_its_preview_writes_nothing(curator_client):
+    partnership = PartnershipFactory()
+    staying, leaving = OrganisationFactory.create_batch(2)
+    content = csv(
+        "partnership,organisation,role",
+        [f"{partnership.slug},{staying.slug},member", f"{partnership.slug},{leaving.slug},member"],
+    )
+    previewed = preview(curator_client, "membership", content)
+    leaving.delete()  # between the preview and its confirmation
+
+    done = confirm(curator_client, "membership", previewed)
+    assert "Nothing was imported" in done.content.decode()
+    assert not Membership.objects.exists()
 
 
 def test_an_unchanged_file_previews_as_unchanged(curator_client):
