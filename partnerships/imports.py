@@ -8,6 +8,7 @@ for the whole file at once: look-ups and checks in a few queries, rows saved one
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import DatabaseError, connections, router, transaction
 from django.db.models import CheckConstraint, Model, Q, UniqueConstraint, Value
 from django.db.models.functions import Cast
@@ -205,7 +206,9 @@ class FileInstanceLoader(instance_loaders.ModelInstanceLoader):
                 except (ValueError, ValidationError):
                     continue  # the row reports it
                 for values, value in zip(wanted, key, strict=True):
-                    values.add(value)
+                    # A NUL character can be in no key, and PostgreSQL refuses to be asked.
+                    if not (isinstance(value, str) and "\x00" in value):
+                        values.add(value)
         attnames = [resource._meta.model._meta.get_field(f.attribute).attname for f in self.fields]
         links = [
             field.attribute
@@ -372,6 +375,14 @@ class FileResource(resources.ModelResource):
             )
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
+        # PostgreSQL stores no NUL character; say so by field rather than fail on saving.
+        for field in instance._meta.concrete_fields:
+            value = getattr(instance, field.attname)
+            if field.name not in errors and isinstance(value, str):
+                try:
+                    ProhibitNullCharactersValidator()(value)
+                except ValidationError as exc:
+                    errors[field.name] = exc.error_list
         if errors:
             raise ValidationError(errors)
         self.valid = instance

@@ -34,7 +34,8 @@ class SlugWidget(widgets.ForeignKeyWidget):
         return key.upper() if self.upper else key
 
     def load(self, values) -> None:
-        keys = {self.key(value) for value in values} - {""}
+        # A NUL character can be in no key, and PostgreSQL refuses to be asked for one.
+        keys = {key for key in map(self.key, values) if key and "\x00" not in key}
         records = self.model.objects.filter(**{f"{self.field}__in": keys})
         self.found = {**(self.found or {}), **{getattr(r, self.field): r for r in records}}
 

@@ -262,3 +262,16 @@ def test_an_unchanged_file_previews_as_unchanged(curator_client):
     again = preview(curator_client, "partnership", content).context["result"]
     assert again.totals["skip"] == 10
     assert Partnership.objects.filter(status=PublicationStatus.PUBLISHED).count() == 5
+
+
+def test_a_nul_character_is_a_field_error_not_a_failure(curator_client):
+    content = csv(
+        "slug,name,country,type,status",
+        ["nul\x00slug,Fine Name,IT,sme,draft", "fine-slug,Nul\x00Name,IT,sme,draft"],
+    )
+    response = preview(curator_client, "organisation", content)
+    assert response.status_code == 200
+    invalid = {row.number: row.error_dict for row in response.context["result"].invalid_rows}
+    assert list(invalid[1]) == ["slug"]  # not a slug, which is checked first
+    assert invalid[2] == {"name": ["Null characters are not allowed."]}
+    assert not Organisation.objects.exists()
