@@ -25,7 +25,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.cache import RecordIds, drawn
-from core.models import PublicationStatus
+from core.models import PublicationStatus, sees_drafts
 
 
 class Conflict(exceptions.APIException):
@@ -332,13 +332,7 @@ class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
         return self.written(serializer.save(), status.HTTP_200_OK)
 
     def is_curator(self) -> bool:
-        user = self.request.user
-        opts = self.queryset.model._meta
-        return bool(
-            user.is_authenticated
-            and user.is_staff
-            and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
-        )
+        return sees_drafts(self.request.user, self.queryset.model)
 
     def visible(self, queryset):
         requested = self.request.query_params.get("status")

@@ -201,18 +201,31 @@ class PublicationStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+def sees_drafts(user, model) -> bool:
+    """Whether ``user`` is a curator of ``model``: active staff with its view permission.
+
+    Pages, downloads and the API all ask this; staff status alone shows no draft.
+    """
+    opts = model._meta
+    return bool(
+        user.is_active
+        and user.is_staff
+        and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+    )
+
+
 class PublishableQuerySet(SearchableQuerySet):
     """The one query path to what the public may see.
 
     Every public face (pages, search, API, feeds, sitemaps, exports) starts from
-    ``published()``; staff previews start from ``visible_to(user)``.
+    ``published()``; curators' previews start from ``visible_to(user)``.
     """
 
     def published(self):
         return self.filter(status=PublicationStatus.PUBLISHED)
 
     def visible_to(self, user):
-        return self if user.is_active and user.is_staff else self.published()
+        return self if sees_drafts(user, self.model) else self.published()
 
     def reachable_by(self, user):
         """What a detail page may show: ``visible_to(user)`` plus archived records.
@@ -220,7 +233,7 @@ class PublishableQuerySet(SearchableQuerySet):
         An archived record keeps its page, clearly marked, so links to it do not break; it is
         left out of every list, count, search, feed and sitemap, which read ``published()``.
         """
-        if user.is_active and user.is_staff:
+        if sees_drafts(user, self.model):
             return self
         return self.filter(status__in=[PublicationStatus.PUBLISHED, PublicationStatus.ARCHIVED])
 

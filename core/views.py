@@ -123,7 +123,8 @@ def filter_links(request) -> dict:
 
 
 class PublicDetailView(DetailView):
-    """A detail page: published and archived records for everyone, drafts for staff only.
+    """A detail page: published and archived records for everyone, drafts for curators only
+    (``reachable_by()``: staff with the model's view permission).
 
     Anything not published is marked on the page and never stored by shared caches.
     """

@@ -421,6 +421,9 @@ if DOCUMENT_ACCEL_REDIRECT and DOCUMENT_STORAGE_BUCKET:
 
 # A spreadsheet opened from an export must not run a formula a record's text smuggled in.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# The most rows one admin import may hold: its preview and its import stay well within a
+# gunicorn worker's timeout (see tests/perf/imports.py); a larger file is refused at upload.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=2000)
 
 # Uploaded language versions larger than this are refused (bytes; 25 MB by default).
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)

@@ -219,9 +219,10 @@ class DocumentDetailView(PublicDetailView):
 def document_download(request, slug: str, language: str):
     """An uploaded language version, as a PDF download with a readable file name.
 
-    Only versions of documents the reader may see: the public gets published ones, staff
-    drafts as well. Past that check the bytes come from one of three places, by settings:
-    object storage through a signed redirect, nginx (X-Accel-Redirect), or this worker.
+    Only versions of documents the reader may see: the public gets published and archived
+    ones, curators (the document's view permission) drafts as well. Past that check the bytes
+    come from one of three places, by settings: object storage through a signed redirect,
+    nginx (X-Accel-Redirect), or this worker.
     """
     document = get_object_or_404(Document.objects.reachable_by(request.user), slug=slug)
     version = document.files.filter(language=language).exclude(file="").first()
