@@ -103,6 +103,7 @@ def generation(stored: int | None = None) -> int:
     cache's copy (``stored``, if the caller fetched it already) and the database's."""
     if (current := _request_generation.get()) is not None:
         return current
+    _moved.since_read = False
     if stored is None:
         stored = cache.get(GENERATION_KEY)
     truth = database.get()
@@ -148,11 +149,24 @@ def content_changed() -> None:
     raise_stored(new)
 
 
+# Whether this thread has moved the generation on since it last read it: a change of a
+# thousand rows (an import) moves it once, not once a row.
+_moved = threading.local()
+
+
 def _content_saved(sender, **kwargs):
-    if sender._meta.app_label in CONTENT_APPS:
-        # Now, for this process; and again once the change is committed, so that a page made
-        # meanwhile from the data as it was cannot outlive the change.
+    if sender._meta.app_label not in CONTENT_APPS:
+        return
+    # Now, for this process, unless nothing was read since the last move; and again once the
+    # change is committed (once per transaction), so that a page made meanwhile from the data
+    # as it was cannot outlive the change.
+    if not getattr(_moved, "since_read", False):
         content_changed()
+        _moved.since_read = True
+    connection = transaction.get_connection()
+    if not any(
+        callback is content_changed for _sids, callback, _robust in connection.run_on_commit
+    ):
         transaction.on_commit(content_changed)
 
 
