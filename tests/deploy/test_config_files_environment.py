@@ -219,10 +219,12 @@ def test_filled_in_the_example_passes_the_deployment_checklist():
 
 # Set by the example, or a default whose value depends on the machine or the checkout.
 NOT_COMPARED = {"ENV_FILE", "GUNICORN_WORKERS"}
+# A function setting (WHITENOISE_ADD_HEADERS_FUNCTION) is compared by its name: its repr holds
+# an address that differs between processes.
 DUMP_SETTINGS = (
     "import json; from django.conf import settings as s; "
-    "print(json.dumps({k: getattr(s, k) for k in dir(s) if k.isupper()}, default=str, "
-    "sort_keys=True))"
+    "print(json.dumps({k: getattr(s, k) for k in dir(s) if k.isupper()}, "
+    "default=lambda o: getattr(o, '__qualname__', str(o)), sort_keys=True))"
 )
 
 
