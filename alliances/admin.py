@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from pactportal.admin import ContentAdmin, HistoryAdmin, LabelledTabularInline
-from pactportal.models import count_of
+from core.admin import ContentAdmin, HistoryAdmin, LabelledTabularInline
+from core.models import count_of
 
 from .models import Alliance, AllianceMember, FundingCall, ProgrammeCountry
 

@@ -1,8 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import OrderingFilter, TextSearchFilter
 from ecosystems.models import Ecosystem
-from partnerships.filters import OrderingFilter, TextSearchFilter
 
 from .models import Alliance, FundingCall
 

@@ -2,8 +2,12 @@
 
 import csv
 import io
+import itertools
 
 from django import forms
+from django.forms.formsets import TOTAL_FORM_COUNT
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +35,8 @@ class CheckerForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Columns: name, country, type, eche, role; one member a row."),
     )
+    # Sent by the "Add" button of a directory result: the organisation's slug.
+    add = forms.SlugField(required=False, max_length=255)
 
 
 # Selects open on an empty choice, so a row left untouched is recognised as blank.
@@ -53,9 +59,43 @@ class MemberForm(forms.Form):
         return Member(data["name"], data["country"], data["type"], data["eche"], data["role"])
 
 
+class BaseMemberFormSet(forms.BaseFormSet):
+    """The member rows. A submission claiming more rows than the page ever shows is refused
+    whole, before any row is built: the counts come from the client and cost a form each."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        too_many = _("A consortium can have at most %(n)s members.") % {"n": MAX_MEMBERS}
+        self.error_messages = {**self.error_messages, "too_many_forms": too_many}
+
+    @cached_property
+    def refused(self) -> bool:
+        """More rows sent than the page ever shows (the members and two blank rows)."""
+        if not self.is_bound or not self.management_form.is_valid():
+            return False
+        return self.management_form.cleaned_data[TOTAL_FORM_COUNT] > self.absolute_max
+
+    def total_form_count(self):
+        if self.is_bound:
+            return 0 if self.refused else max(super().total_form_count(), 0)
+        return super().total_form_count()
+
+    def initial_form_count(self):
+        if self.is_bound:
+            # Rows counted as initial must be rows that were sent.
+            return min(max(super().initial_form_count(), 0), self.total_form_count())
+        return super().initial_form_count()
+
+
 # Two blank rows under the members for typing in organisations that are not in the directory.
 MemberFormSet = forms.formset_factory(
-    MemberForm, extra=2, can_delete=True, max_num=MAX_MEMBERS + 2, validate_max=True
+    MemberForm,
+    formset=BaseMemberFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_MEMBERS + 2,
+    absolute_max=MAX_MEMBERS + 2,
+    validate_max=True,
 )
 
 
@@ -76,8 +116,28 @@ def members_from_csv(upload, countries: set[str]) -> tuple[list[dict], list[str]
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return [], [_("The file is not UTF-8 text; save it as CSV UTF-8 and try again.")]
-    reader = csv.DictReader(io.StringIO(text))
-    header = tuple(name.strip().lower() for name in reader.fieldnames or ())
+    # newline="": the csv module finds the line ends itself, LF, CRLF or the bare CR of Excel
+    # for Mac's "CSV (Macintosh)", and keeps those inside quoted cells.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    fieldnames, records = None, []
+    try:
+        fieldnames = reader.fieldnames
+        for record in itertools.islice(reader, MAX_MEMBERS + 1):
+            records.append(record)
+    except csv.Error:
+        # A cell longer than the csv module reads (csv.field_size_limit()), which is also what
+        # a quotation mark that is never closed makes of the rest of the file.
+        return [], [
+            _(
+                "Row %(n)s could not be read: a cell is longer than %(limit)s characters, or a "
+                "quotation mark is never closed."
+            )
+            % {
+                "n": 1 if fieldnames is None else len(records) + 2,
+                "limit": number_format(csv.field_size_limit(), force_grouping=True),
+            }
+        ]
+    header = tuple(name.strip().lower() for name in fieldnames or ())
     if sorted(header) != sorted(CSV_COLUMNS):
         return [], [
             _("The first row must name the columns %(wanted)s; it has %(found)s.")
@@ -88,7 +148,7 @@ def members_from_csv(upload, countries: set[str]) -> tuple[list[dict], list[str]
     roles = {value: value for value, _label in Role.CHOICES} | {
         label.lower(): value for value, label in Role.CHOICES
     }
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(records, start=2):
         if number - 1 > MAX_MEMBERS:
             return [], [_("A consortium can have at most %(n)s members.") % {"n": MAX_MEMBERS}]
         values = {key.strip().lower(): (value or "").strip() for key, value in row.items() if key}

@@ -6,14 +6,14 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ecosystems.models import Ecosystem
-from pactportal.models import (
+from core.models import (
     PublicationStatus,
     Publishable,
     PublishableQuerySet,
     TimeStampedModel,
 )
-from pactportal.partial_dates import DatePrecision, PartialDateAttribute
+from core.partial_dates import DatePrecision, PartialDateAttribute
+from ecosystems.models import Ecosystem
 from partnerships.models import Country, Organisation, Partnership, not_empty
 
 from .eligibility import CallRules, Member, Report, Role, check_consortium

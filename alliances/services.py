@@ -8,7 +8,7 @@ import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pactportal.models import PublicationStatus
+from core.models import PublicationStatus
 from partnerships.services import LoadReport, PactDataLoader, load_sections, partial_date
 
 from .models import Alliance, FundingCall, ProgrammeCountry

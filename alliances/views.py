@@ -2,8 +2,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from figures.maps import country_map, members_label
-from pactportal.views import FilteredListView, PublicDetailView
+from core.maps import country_map, members_label
+from core.views import FilteredListView, PublicDetailView
 from partnerships.models import Organisation
 
 from .eligibility import Member, Role, check_consortium
@@ -42,7 +42,6 @@ class AllianceDetailView(PublicDetailView):
                 count_heading=_("Members listed"),
                 label=members_label,
                 others_label=_("no member listed"),
-                remember_as=f"alliance.{alliance.pk}",
             ),
             call=call,
             report=alliance.eligibility(call, ProgrammeCountry.codes()) if call else None,
@@ -75,7 +74,10 @@ def consortium_check(request):
         form.is_valid()
         cleaned = getattr(form, "cleaned_data", {})
         if request.POST.get("add"):
-            organisation = Organisation.objects.published().filter(slug=request.POST["add"]).first()
+            slug = cleaned.get("add")  # None when what was sent is not a slug
+            organisation = (
+                Organisation.objects.published().filter(slug=slug).first() if slug else None
+            )
             if organisation is None:
                 messages.append(_("That organisation is not in the directory."))
             elif organisation.country_id is None:
@@ -108,7 +110,8 @@ def consortium_check(request):
         if len(rows) > MAX_MEMBERS:
             messages.append(_("A consortium can have at most %(n)s members.") % {"n": MAX_MEMBERS})
             rows = rows[:MAX_MEMBERS]
-        if formset.is_valid():
+        # A refused formset built no rows: the page starts again from what was added.
+        if formset.is_valid() or formset.refused:
             formset = MemberFormSet(
                 initial=rows, prefix="members", form_kwargs={"countries": countries}
             )

@@ -2,9 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from pactportal.admin import HistoryAdmin, side_by_side
-from pactportal.models import count_of
-from partnerships.models import Partnership
+from core.admin import HistoryAdmin, side_by_side
+from core.models import count_of
 
 from .models import Ecosystem
 
@@ -25,7 +24,13 @@ class EcosystemAdmin(TranslationAdmin, HistoryAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(partnership_count=count_of(Partnership.objects.all(), "ecosystem"))
+            # Through the relation the partnerships app declares: it lies above this one.
+            .annotate(
+                partnership_count=count_of(
+                    self.model.large_scale_partnerships.rel.related_model.objects.all(),
+                    "ecosystem",
+                )
+            )
         )
 
     @admin.display(description=_("large-scale partnerships"), ordering="partnership_count")

@@ -1,6 +1,6 @@
 import django_filters
 
-from partnerships.filters import TextSearchFilter
+from core.filters import TextSearchFilter
 
 from .models import Ecosystem
 

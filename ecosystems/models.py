@@ -7,7 +7,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pactportal.models import SearchableQuerySet, TimeStampedModel, count_of
+from core.models import SearchableQuerySet, TimeStampedModel, count_of
 
 
 class EcosystemQuerySet(SearchableQuerySet):
@@ -22,15 +22,21 @@ class EcosystemQuerySet(SearchableQuerySet):
 
     def with_published_counts(self):
         """Each ecosystem with its published large-scale and regional partnerships and documents."""
-        # Imported here: partnerships.models imports this module for its foreign keys.
-        from partnerships.models import Document, Partnership
-
-        published = Partnership.objects.published()
+        # Through the relations the partnerships app declares on ecosystems: this app lies
+        # below it and never imports it.
         return self.annotate(
-            large_scale_count=count_of(published.large_scale(), "ecosystem"),
-            regional_count=count_of(published.regional(), "linked_ecosystems"),
-            document_count=count_of(Document.objects.published(), "ecosystem"),
+            large_scale_count=count_of(
+                self.published_related("large_scale_partnerships"), "ecosystem"
+            ),
+            regional_count=count_of(
+                self.published_related("regional_partnerships"), "linked_ecosystems"
+            ),
+            document_count=count_of(self.published_related("documents"), "ecosystem"),
         )
+
+    def published_related(self, relation: str):
+        """The published rows on the far side of one of the ecosystems' reverse relations."""
+        return self.model._meta.get_field(relation).related_model.objects.published()
 
 
 class Ecosystem(TimeStampedModel):

@@ -10,15 +10,14 @@ from dataclasses import dataclass
 from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Alliance
+from core.maps import country_name
 from ecosystems.models import Ecosystem
-from pactportal.cache import until_content_changes
 from partnerships.models import Organisation, OrganisationType, Partnership
 
-from .maps import country_name
+from . import selectors
 
 # Drawing sizes, in SVG user units (the SVG scales to its container).
 WIDTH = 640
@@ -137,13 +136,7 @@ class Chart:
 
     def rows(self, ecosystem=None) -> list[Row]:
         """The chart's rows, over every published partnership or one ecosystem's."""
-        scope = Partnership.objects.published()
-        name = f"chart.{get_language()}.{self.slug}"
-        if ecosystem is not None:
-            scope = scope.in_ecosystem(ecosystem)
-            name = f"{name}.{ecosystem.slug}"
-        # Remembered per language: the labels are part of the rows.
-        computed = until_content_changes(name, lambda: self.compute(scope))
+        computed = selectors.chart_rows(self.slug, self.compute, ecosystem)
         return [Row(key, str(label), value) for key, label, value in computed]
 
     def drawing(self, rows: list[Row]) -> dict:

@@ -1,12 +1,85 @@
+"""The overview pages, which span the apps: the home page, the ecosystems' pages and the
+Pact in figures."""
+
 import csv
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from core.maps import country_map
 from ecosystems.models import Ecosystem
+from partnerships.models import Document, Partnership
 
-from .charts import CHARTS
+from . import selectors
+from .charts import CHARTS, ECOSYSTEM_CHARTS
+
+ECOSYSTEM_DOCUMENTS = 10
+# An ecosystem can hold hundreds of partnerships: its page shows the first of each kind and
+# links to the full, paginated and filterable list.
+ECOSYSTEM_PARTNERSHIPS = 12
+
+
+def partnership_map(name: str, partnerships, *, caption: str, filters=None):
+    """The map of where ``partnerships`` are, shaded by how many each country has."""
+    return country_map(
+        selectors.partnership_counts(name, partnerships),
+        caption=caption,
+        count_heading=_("Partnerships"),
+        filters=filters,
+    )
+
+
+def home(request):
+    """The 14 ecosystems, the Pact's headline figures and the latest documents."""
+    published = Partnership.objects.published()
+    return render(
+        request,
+        "ecosystems/home.html",
+        {
+            "ecosystems": selectors.ecosystems_with_counts(),
+            "figures": selectors.figures_of("all", published),
+            "latest_documents": selectors.latest_documents(),
+            "country_map": partnership_map(
+                "all", published, caption=_("Where the Pact’s partnerships are")
+            ),
+        },
+    )
+
+
+def ecosystem_list(request):
+    return render(
+        request,
+        "ecosystems/ecosystem_list.html",
+        {"ecosystems": selectors.ecosystems_with_counts()},
+    )
+
+
+def ecosystem_detail(request, slug: str):
+    """An ecosystem with its large-scale and linked regional partnerships and its documents."""
+    ecosystem = get_object_or_404(Ecosystem.objects.all(), slug=slug)
+    partnerships = Partnership.objects.published().in_ecosystem(ecosystem)
+    documents = Document.objects.published().in_ecosystem(ecosystem)
+    return render(
+        request,
+        "ecosystems/ecosystem_detail.html",
+        {
+            "ecosystem": ecosystem,
+            "figures": selectors.figures_of(ecosystem.slug, partnerships),
+            "large_scale": partnerships.large_scale().for_list()[:ECOSYSTEM_PARTNERSHIPS],
+            "regional": partnerships.regional().for_list()[:ECOSYSTEM_PARTNERSHIPS],
+            "documents": documents.for_list()[:ECOSYSTEM_DOCUMENTS],
+            "document_count": documents.count(),
+            "country_map": partnership_map(
+                ecosystem.slug,
+                partnerships,
+                caption=_("Where the partnerships of %(ecosystem)s are")
+                % {"ecosystem": ecosystem.name},
+                filters={"ecosystem": ecosystem.slug},
+            ),
+            "charts": [CHARTS[slug].shown(ecosystem) for slug in ECOSYSTEM_CHARTS],
+        },
+    )
 
 
 def figures(request):
@@ -39,3 +112,9 @@ def chart_csv(request, slug: str):
     for row in chart.rows(ecosystem):
         writer.writerow([row.key, row.label, row.value])
     return response
+
+
+# What the page cache keys these pages on (core/cache/pages.py).
+chart_csv.query_parameters = ("ecosystem",)
+for page in (home, ecosystem_list, ecosystem_detail, figures):
+    page.query_parameters = ()

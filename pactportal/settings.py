@@ -71,6 +71,11 @@ CSRF_COOKIE_SECURE = not DEBUG
 # The session cookie is HttpOnly by Django's default. The CSRF cookie is too: no script of
 # ours reads it, and forms carry the token in a hidden field.
 CSRF_COOKIE_HTTPONLY = True
+# The language switch's cookie, like the others: HTTPS only, out of scripts' reach (only the
+# portal and nginx's microcache key read it), and not sent along with other sites' requests.
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Django's defaults, spelled out because the header tests assert them.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -79,7 +84,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy: everything from the portal itself, nothing inline, no framing.
 # Pages must keep to it: no inline <script>, no style="..." attributes, no outside hosts.
-# (The admin alone may apply inline styles: pactportal.middleware.AdminInlineStylesMiddleware.)
+# (The admin alone may apply inline styles: core.middleware.AdminInlineStylesMiddleware.)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -122,6 +127,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: runserver leaves static files to WhiteNoise, with its headers,
+    # instead of serving them bare itself.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
@@ -137,6 +145,9 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_guid",
+    # The shared building blocks first; the project itself for its management commands.
+    "core",
+    "pactportal",
     "ecosystems",
     "partnerships",
     "alliances",
@@ -155,9 +166,9 @@ MIDDLEWARE = [
     # Before the policy headers, sessions and authentication: a cached page for an anonymous
     # reader is kept with its Content-Security-Policy and Permissions-Policy headers, and skips
     # all of them.
-    "pactportal.cache.AnonymousPageCacheMiddleware",
+    "core.cache.AnonymousPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
-    "pactportal.middleware.AdminInlineStylesMiddleware",
+    "core.middleware.AdminInlineStylesMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language of the URL prefix for pages; ?lang= or Accept-Language for the API.
@@ -188,6 +199,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pactportal.i18n.languages",
+                "core.context_processors.curator",
             ],
         },
     },
@@ -276,6 +288,9 @@ else:
 # Anonymous pages and API reads are cached this long (seconds), or until content changes;
 # 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# How often each process compares the cached content generation with the database's (seconds):
+# the longest a page can stay stale when a change could not reach Redis (core/cache).
+CONTENT_GENERATION_CHECK_SECONDS = env.float("CONTENT_GENERATION_CHECK_SECONDS", default=1.0)
 # Each process also keeps the cache entries it used last in its own memory, up to this many
 # bytes (pactportal/cache.py); 0 keeps none.
 LOCAL_CACHE_BYTES = env.int("LOCAL_CACHE_BYTES", default=32 * 1024 * 1024)
@@ -334,6 +349,15 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
 # Without the manifest (tests, local runs) WhiteNoise serves files from where they are.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+
+
+def _static_file_headers(headers, path, url):
+    # From WhiteNoise itself, whichever side of the security middleware (which sets it on
+    # every other response) WhiteNoise ends up on.
+    headers["X-Content-Type-Options"] = "nosniff"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_file_headers
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -397,6 +421,9 @@ if DOCUMENT_ACCEL_REDIRECT and DOCUMENT_STORAGE_BUCKET:
 
 # A spreadsheet opened from an export must not run a formula a record's text smuggled in.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# The most rows one admin import may hold: its preview and its import stay well within a
+# gunicorn worker's timeout (see tests/perf/imports.py); a larger file is refused at upload.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=2000)
 
 # Uploaded language versions larger than this are refused (bytes; 25 MB by default).
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
@@ -409,16 +436,16 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "pactportal.api_formats.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api_formats.Pagination",
     # Writes take JSON; the one endpoint that takes a file (a document's versions) adds forms.
-    "DEFAULT_PARSER_CLASSES": ["pactportal.api_parsers.StrictJSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.api_parsers.StrictJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
-        "pactportal.api_formats.CSVRenderer",
+        "core.api_formats.CSVRenderer",
     ],
-    "DEFAULT_SCHEMA_CLASS": "pactportal.api.AutoSchema",
-    "EXCEPTION_HANDLER": "pactportal.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.api.AutoSchema",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -458,8 +485,8 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "pactportal.api.error_responses",
-        "pactportal.api.empty_query_values",
+        "core.api.error_responses",
+        "core.api.empty_query_values",
         "pactportal.i18n.language_parameters",
     ],
 }
@@ -476,7 +503,10 @@ DJANGO_GUID = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId"},
+        "as_warning": {"()": "pactportal.logs.AsWarning"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -498,6 +528,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # It would note at INFO that each request came without an id; that is the normal case.
-    "loggers": {"django_guid": {"level": "WARNING"}, "axes.apps": {"level": "WARNING"}},
+    "loggers": {
+        # It would note at INFO that each request came without an id; that is the normal case.
+        "django_guid": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},
+        # A Host header not in ALLOWED_HOSTS (scanners trying addresses, a stale DNS name) is
+        # the client's mistake, answered with a 400: a WARNING, where a spike still shows,
+        # not an ERROR for whoever is on call. Django logs it at ERROR with a traceback.
+        "django.security.DisallowedHost": {"filters": ["as_warning"]},
+    },
 }

@@ -58,7 +58,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("alliances/", include("alliances.urls")),
     path("figures/", include("figures.urls")),
-    path("", include("ecosystems.urls")),
+    path("", include("figures.ecosystem_urls")),
     path("", include("partnerships.urls")),
     prefix_default_language=True,
 )

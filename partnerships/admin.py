@@ -4,8 +4,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from pactportal.admin import ContentAdmin, HistoryAdmin, LabelledTabularInline, side_by_side
-from pactportal.models import count_of
+from core.admin import ContentAdmin, HistoryAdmin, LabelledTabularInline, side_by_side
+from core.models import count_of
 
 from .forms import PartnershipForm
 from .models import (

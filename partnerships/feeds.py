@@ -11,6 +11,8 @@ FEED_LENGTH = 30
 class LatestDocumentsFeed(Feed):
     """Documents in the order they were published on the portal, newest first."""
 
+    query_parameters = ()  # what the page cache keys it on (core/cache/pages.py)
+
     feed_type = Atom1Feed
     title = _("Pact for Skills: newly published documents")
     subtitle = _("Agreements, commitments and publications of the Pact for Skills partnerships.")

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .filters import MAX_QUERY_LENGTH
+from core.filters import MAX_QUERY_LENGTH
+
 from .models import Partnership
 
 

@@ -1,64 +1,101 @@
-"""Import and export of organisations, partnerships and memberships (CSV and XLSX).
+"""Import and export of organisations, partnerships and memberships (CSV and XLSX): columns.
 
 Rows are matched by slug (memberships by partnership and organisation), validated by the
-models' own ``full_clean()``, and a file with any invalid row writes nothing: the admin only
-offers to confirm an import whose preview has no errors, and runs it in one transaction.
-Unchanged rows are skipped, so importing the same file twice changes nothing.
+models' own rules, and a file with any invalid row writes nothing: the admin only offers to
+confirm an import whose preview has no errors, and runs it in one transaction. Unchanged rows
+are skipped, so importing the same file twice changes nothing. How a whole file is checked
+and written, in a number of queries that does not grow with its rows, is ``imports.py``.
 """
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
+from core.partial_dates import PartialDate
 from ecosystems.models import Ecosystem
-from pactportal.partial_dates import PartialDate
 
+from .imports import FileResource
 from .models import Country, Membership, Organisation, Partnership
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
-    """A related record by its slug (or code), with a message that says which one is unknown."""
+    """A related record by its slug (or code), with a message that says which one is unknown.
+
+    An import first ``load()``s every record its file names, in one query; rows then find
+    theirs in memory. Outside an import (a single value) it looks the value up itself.
+    """
+
+    def __init__(self, model, field="slug", upper=False):
+        super().__init__(model, field=field)
+        self.upper = upper
+        self.found = None
+
+    def key(self, value) -> str:
+        key = str(value).strip() if value is not None else ""
+        return key.upper() if self.upper else key
+
+    def load(self, values) -> None:
+        # A NUL character can be in no key, and PostgreSQL refuses to be asked for one.
+        keys = {key for key in map(self.key, values) if key and "\x00" not in key}
+        records = self.model.objects.filter(**{f"{self.field}__in": keys})
+        self.found = {**(self.found or {}), **{getattr(r, self.field): r for r in records}}
 
     def clean(self, value, row=None, **kwargs):
-        value = value.strip() if isinstance(value, str) else value
+        key = self.key(value)
+        if not key:
+            return None
+        if self.found is None:
+            self.load([key])
         try:
-            return super().clean(value, row=row, **kwargs)
-        except self.model.DoesNotExist:
+            return self.found[key]
+        except KeyError:
             raise ValueError(
                 _("There is no %(model)s “%(value)s”.")
-                % {"model": self.model._meta.verbose_name, "value": value}
+                % {"model": self.model._meta.verbose_name, "value": key}
             ) from None
 
 
 class CountryWidget(SlugWidget):
     def __init__(self):
-        super().__init__(Country, field="code")
-
-    def clean(self, value, row=None, **kwargs):
-        return super().clean(value.upper() if isinstance(value, str) else value, row, **kwargs)
+        super().__init__(Country, field="code", upper=True)
 
 
 class SlugListWidget(widgets.ManyToManyWidget):
-    """Several related records in one cell, separated by semicolons: ``IT;SI``."""
+    """Several related records in one cell, separated by semicolons: ``IT;SI``.
+
+    Like ``SlugWidget``, loaded once for the whole file. Rendered in alphabetical order, so a
+    preview and an export show the same links the same way.
+    """
 
     def __init__(self, model, field, upper=False):
         super().__init__(model, separator=";", field=field)
-        self.upper = upper
+        self.one = SlugWidget(model, field=field, upper=upper)
+
+    def keys(self, value) -> list[str]:
+        if value is None:
+            return []
+        parts = (self.one.key(part) for part in str(value).split(self.separator))
+        return [part for part in parts if part]
+
+    def load(self, values) -> None:
+        self.one.load(key for value in values for key in self.keys(value))
 
     def clean(self, value, row=None, **kwargs):
-        if not value:
-            return self.model.objects.none()
-        wanted = [part.strip() for part in str(value).split(self.separator) if part.strip()]
-        if self.upper:
-            wanted = [part.upper() for part in wanted]
-        found = self.model.objects.filter(**{f"{self.field}__in": wanted})
-        unknown = sorted(set(wanted) - {getattr(obj, self.field) for obj in found})
+        wanted = self.keys(value)
+        if self.one.found is None:
+            self.one.load(wanted)
+        unknown = sorted(set(wanted) - self.one.found.keys())
         if unknown:
             raise ValueError(
                 _("Unknown %(model)s: %(values)s.")
                 % {"model": self.model._meta.verbose_name, "values": ", ".join(unknown)}
             )
-        return found
+        return [self.one.found[key] for key in dict.fromkeys(wanted)]
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        records = value.all() if hasattr(value, "all") else value
+        return self.separator.join(sorted(str(getattr(r, self.field)) for r in records))
 
 
 class PartialDateWidget(widgets.Widget):
@@ -72,31 +109,11 @@ class PartialDateWidget(widgets.Widget):
         return value.isoformat() if value else ""
 
 
-class SlugCheckedResource(resources.ModelResource):
-    """Refuses a file that names the same record twice: the second row would silently win."""
-
-    def before_import(self, dataset, **kwargs):
-        super().before_import(dataset, **kwargs)
-        self.seen = {}
-
-    def before_import_row(self, row, **kwargs):
-        super().before_import_row(row, **kwargs)
-        key = tuple(str(row.get(name, "")).strip() for name in self._meta.import_id_fields)
-        number = kwargs.get("row_number")
-        if key in self.seen:
-            raise ValidationError(
-                {
-                    self._meta.import_id_fields[0]: _(
-                        "The same record is already on row %(row)s of this file."
-                    )
-                    % {"row": self.seen[key]}
-                }
-            )
-        self.seen[key] = number
-
-
-class OrganisationResource(SlugCheckedResource):
+class OrganisationResource(FileResource):
     country = fields.Field(attribute="country", column_name="country", widget=CountryWidget())
+
+    def get_queryset(self):
+        return Organisation.objects.select_related("country")
 
     class Meta:
         model = Organisation
@@ -114,12 +131,9 @@ class OrganisationResource(SlugCheckedResource):
             "status",
         ]
         export_order = fields
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
 
 
-class PartnershipResource(SlugCheckedResource):
+class PartnershipResource(FileResource):
     ecosystem = fields.Field(
         attribute="ecosystem", column_name="ecosystem", widget=SlugWidget(Ecosystem, "slug")
     )
@@ -139,6 +153,9 @@ class PartnershipResource(SlugCheckedResource):
     # "summary" is the English text, whatever the language of the admin the file comes from;
     # summary_fr and summary_de are optional columns.
     summary = fields.Field(attribute="summary_en", column_name="summary")
+
+    def get_queryset(self):
+        return Partnership.objects.select_related("ecosystem")
 
     class Meta:
         model = Partnership
@@ -163,9 +180,6 @@ class PartnershipResource(SlugCheckedResource):
             "status",
         ]
         export_order = fields
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # Links are saved after the row; check them now, so a bad cell is a field error and
@@ -173,10 +187,10 @@ class PartnershipResource(SlugCheckedResource):
         errors = dict(import_validation_errors or {})
         links = {}
         for name in ("linked_ecosystems", "countries"):
-            if self.fields[name].column_name not in self.current_row:
+            if self.fields[name].column_name not in self.row:
                 continue
             try:
-                links[name] = list(self.fields[name].clean(self.current_row))
+                links[name] = self.fields[name].clean(self.row)
             except ValueError as exc:
                 errors[name] = [str(exc)]
         if "linked_ecosystems" in links:
@@ -185,12 +199,8 @@ class PartnershipResource(SlugCheckedResource):
                 errors["linked_ecosystems"] = [error]
         super().validate_instance(instance, errors, validate_unique)
 
-    def before_import_row(self, row, **kwargs):
-        super().before_import_row(row, **kwargs)
-        self.current_row = row
 
-
-class MembershipResource(SlugCheckedResource):
+class MembershipResource(FileResource):
     partnership = fields.Field(
         attribute="partnership",
         column_name="partnership",
@@ -202,11 +212,11 @@ class MembershipResource(SlugCheckedResource):
         widget=SlugWidget(Organisation, "slug"),
     )
 
+    def get_queryset(self):
+        return Membership.objects.select_related("partnership", "organisation")
+
     class Meta:
         model = Membership
         import_id_fields = ["partnership", "organisation"]
         fields = ["partnership", "organisation", "role"]
         export_order = fields
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True

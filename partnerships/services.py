@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import slugify
 
+from core.models import PublicationStatus
+from core.partial_dates import PartialDate
 from ecosystems.models import Ecosystem
-from pactportal.models import PublicationStatus
-from pactportal.partial_dates import PartialDate
 
 from .models import (
     Country,

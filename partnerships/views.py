@@ -1,33 +1,23 @@
-import dataclasses
+"""The partnerships, organisations and documents pages, the downloads and the search."""
+
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
 
-from ecosystems.models import Ecosystem
-from figures.maps import country_map, members_label
-from pactportal.cache import (
-    RecordIds,
-    digest,
-    record_html_until_content_changes,
-    sent_parameters,
-    until_content_changes,
-)
-from pactportal.models import PublicationStatus
-from pactportal.views import PAGE_SIZE, PublicDetailView, filter_links, nearest_page
+from core.maps import country_map, members_label
+from core.models import PublicationStatus
+from core.views import FilteredListView, PublicDetailView
 
+from . import selectors
 from .filters import DocumentFilter, OrganisationFilter, PartnershipFilter
 from .forms import SearchForm
 from .models import (
-    Country,
     Document,
     DocumentFile,
     Language,
@@ -36,7 +26,6 @@ from .models import (
     Partnership,
 )
 
-SEARCH_RESULTS_PER_GROUP = 10
 # The partnership filter of the document library offers this many choices at most.
 PARTNERSHIP_CHOICES = 50
 
@@ -49,173 +38,14 @@ def _counts(queryset, field: str) -> dict:
     return dict(rows.order_by().values_list(field).annotate(n=Count("pk")))
 
 
-def ecosystem_options() -> list[tuple[str, str]]:
-    """``(slug, name)`` of the 14 ecosystems for a filter, read once per content change."""
-    return until_content_changes(
-        "ecosystem-options", lambda: list(Ecosystem.objects.values_list("slug", "name"))
-    )
-
-
 def without_counts(options) -> list[tuple[str, str, None]]:
     """Choices for a select that shows no counts (the facet template takes triples)."""
     return [(value, label, None) for value, label in options]
 
 
-@dataclasses.dataclass(frozen=True)
-class Listing:
-    """What a filtered list shows for one set of filter values and one page number.
-
-    The same for every request that sends those values, until content changes: the values
-    again (to fill the form), the messages of those that were ignored, the total, the page
-    shown (and why, if it is not the one asked for), the ids of its records, and the choices
-    whose counts depend on the filters.
-    """
-
-    values: dict[str, str]
-    errors: dict[str, list[str]]
-    count: int
-    number: int
-    message: str
-    ids: list
-    choices: dict
-
-
-class FacetedListView(TemplateView):
-    """A published list narrowed by its FilterSet, paginated, whose choices show how many
-    results each would give; forgiving of bad input, like ``FilteredListView``.
-
-    A facet's counts apply every current filter except its own, so they answer "what would I
-    get if I chose this instead". Each facet costs one grouped query, whatever the data size.
-
-    With the page cache on, the ``Listing`` of each set of filter values is remembered until
-    content changes: another request with the same values, whatever else its address holds,
-    neither validates nor queries anything, and the page is composed from it.
-    """
-
-    filterset_class = None
-    paginate_by = PAGE_SIZE
-    records_as_fragments = False  # the template draws its rows with {% rendered_each %}
-
-    def get_base_queryset(self):
-        raise NotImplementedError
-
-    def get_context_data(self, **kwargs):
-        listing = self.get_listing()
-        paginator = Paginator(range(listing.count), self.paginate_by)
-        page = paginator.page(listing.number)
-        return super().get_context_data(
-            filter_values=listing.values,
-            filter_errors=listing.errors,
-            paginator=paginator,
-            page_obj=page,
-            is_paginated=page.has_other_pages(),
-            page_message=listing.message,
-            object_list=self.records(listing.ids),
-            **listing.choices,
-            **filter_links(self.request),
-            **kwargs,
-        )
-
-    def get_listing(self) -> Listing:
-        if not settings.PAGE_CACHE_SECONDS:
-            return self.make_listing()
-        # Keyed on the parameters the list reads, as sent: unknown ones change nothing.
-        sent = sent_parameters(self.request.GET, [*self.filterset_class.base_filters, "page"])
-        return until_content_changes(
-            f"listing.{type(self).__name__}.{digest(sent)}", self.make_listing
-        )
-
-    def make_listing(self) -> Listing:
-        self.filterset = self.filterset_class(
-            self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
-        )
-        form = self.filterset.form
-        queryset = self.filterset.qs
-        paginator = Paginator(
-            queryset if self.draws_fragments() else queryset.for_list(), self.paginate_by
-        )
-        # How many rows the filters leave: counted over the data set like the facets, and
-        # remembered with them.
-        paginator.count = until_content_changes(f"total.{self.filters_key()}", queryset.count)
-        page, message = nearest_page(paginator, self.request.GET.get("page"))
-        if self.draws_fragments():
-            ids = list(page.object_list.values_list("pk", flat=True))
-        else:  # loaded now with what the list shows, for this request
-            self.loaded = list(page.object_list)
-            ids = [record.pk for record in self.loaded]
-        return Listing(
-            values={name: form.data[name] for name in form.fields if name in form.data},
-            errors={name: [str(e) for e in errors] for name, errors in form.errors.items()},
-            count=paginator.count,
-            number=page.number,
-            message=message,
-            ids=ids,
-            choices=self.filtered_choices(),
-        )
-
-    def draws_fragments(self) -> bool:
-        """Whether the page's records are remembered fragments, which need only their ids."""
-        return self.records_as_fragments and bool(settings.PAGE_CACHE_SECONDS)
-
-    def records(self, ids: list):
-        """The records of the page: their ids alone when the template draws remembered
-        fragments, else loaded with what the list shows."""
-        model = self.filterset_class._meta.model
-        if self.draws_fragments():
-            return RecordIds(model, ids)
-        if (loaded := getattr(self, "loaded", None)) is not None:
-            return loaded
-        found = model.objects.for_list().in_bulk(ids)  # a remembered listing's page
-        return [found[pk] for pk in ids if pk in found]
-
-    def filtered_choices(self) -> dict:
-        """The template's choices that depend on the filters, such as ``facets``."""
-        raise NotImplementedError
-
-    def cleaned_filters(self) -> dict:
-        """The filter values the page's own form validated; invalid ones are left out."""
-        return self.filterset.form.cleaned_data if self.filterset.is_bound else {}
-
-    def others_filtered(self, name: str):
-        # Reuses the values the page's own form already validated: no second validation, no
-        # second lookup of slugs and codes in the database.
-        queryset = self.get_base_queryset()
-        for field, value in self.cleaned_filters().items():
-            if field not in (name, "ordering"):
-                queryset = self.filterset.filters[field].filter(queryset, value)
-        return queryset
-
-    def count_facets(self) -> dict[str, dict]:
-        """Each facet's counts by value: one grouped query per facet."""
-        raise NotImplementedError
-
-    def facet_counts(self) -> dict[str, dict]:
-        """The counts for the current filters, once per content change for each set of them.
-
-        Each facet counts over every published row the other filters leave, as the home page's
-        figures count over all of them; the same filters give the same counts until content
-        changes, so they are remembered under the filters' validated values.
-        """
-        return until_content_changes(f"facets.{self.filters_key()}", self.count_facets)
-
-    def filters_key(self) -> str:
-        """The list and its validated filter values (the order is not one), as a cache key."""
-        chosen = sorted(
-            (field, getattr(value, "pk", value))
-            for field, value in self.cleaned_filters().items()
-            if field != "ordering" and value not in (None, "")
-        )
-        return f"{type(self).__name__}.{digest(chosen)}"
-
-    @staticmethod
-    def choices(options, counts: dict) -> list[tuple[str, str, int]]:
-        return [(value, str(label), counts.get(value, 0)) for value, label in options]
-
-
-class PartnershipListView(FacetedListView):
+class PartnershipListView(FilteredListView):
     template_name = "partnerships/partnership_list.html"
     filterset_class = PartnershipFilter
-    records_as_fragments = True
 
     def get_base_queryset(self):
         return Partnership.objects.published()
@@ -239,17 +69,13 @@ class PartnershipListView(FacetedListView):
             "facets": {
                 "kind": self.choices(Partnership.Kind.choices, counts["kind"]),
                 "scope": self.choices(Partnership.Scope.choices, counts["scope"]),
-                "ecosystem": self.choices(ecosystem_options(), counts["ecosystem"]),
+                "ecosystem": self.choices(selectors.ecosystem_options(), counts["ecosystem"]),
             }
         }
 
     def get_context_data(self, **kwargs):
-        countries = until_content_changes(
-            "covered-countries",
-            lambda: Country.objects.covered_by(Partnership.objects.published()).options(),
-        )
         return super().get_context_data(
-            countries=without_counts(countries),
+            countries=without_counts(selectors.covered_countries()),
             ordering_choices=without_counts(
                 [
                     ("name", _("Name, A to Z")),
@@ -267,54 +93,31 @@ class PartnershipDetailView(PublicDetailView):
     model = Partnership
     template_name = "partnerships/partnership_detail.html"
 
-    def get_queryset(self):
-        # With the page cache on, the record is found by its slug alone: what its body shows
-        # (a hundred members, documents, regions) is loaded only to draw a body not remembered.
-        if settings.PAGE_CACHE_SECONDS:
-            return self.model.objects.reachable_by(self.request.user)
-        return super().get_queryset()
-
     def get_context_data(self, **kwargs):
-        def draw():
-            return partnership_body(Partnership.objects.for_detail().get(pk=self.object.pk))
-
-        if not settings.PAGE_CACHE_SECONDS:
-            body = partnership_body(self.object)  # found through for_detail() already
-        elif self.object.is_published:
-            body = record_html_until_content_changes("partnership-body", self.object.pk, draw)
-        else:  # a draft, for the curators who may see it: always as it is now
-            body = draw()
-        return super().get_context_data(body=body, **kwargs)
-
-
-def partnership_body(partnership) -> str:
-    """The partnership page's record, from a partnership loaded with ``for_detail()``."""
-    members = partnership.published_memberships
-    groups = {}
-    for membership in members:
-        groups.setdefault(membership.get_role_display(), []).append(membership)
-    # From the rows already prefetched: a country it covers, or where a member is.
-    counts = dict.fromkeys((c.code for c in partnership.countries.all()), 0)
-    for membership in members:
-        if code := membership.organisation.country_id:
-            counts[code] = counts.get(code, 0) + 1
-    return render_to_string(
-        "partnerships/includes/partnership_body.html",
-        {
-            "partnership": partnership,
-            "member_groups": groups.items(),
-            "country_map": country_map(
+        partnership = self.object  # loaded with for_detail(): published parts only
+        members = partnership.published_memberships
+        groups = {}
+        for membership in members:
+            groups.setdefault(membership.get_role_display(), []).append(membership)
+        # From the rows already prefetched: a country it covers, or where a member is.
+        counts = dict.fromkeys((c.code for c in partnership.countries.all()), 0)
+        for membership in members:
+            if code := membership.organisation.country_id:
+                counts[code] = counts.get(code, 0) + 1
+        return super().get_context_data(
+            member_groups=groups.items(),
+            country_map=country_map(
                 counts,
                 caption=_("Countries this partnership covers or has members in"),
                 count_heading=_("Members listed"),
                 label=members_label,
                 others_label=_("not covered"),
             ),
-        },
-    )
+            **kwargs,
+        )
 
 
-class OrganisationListView(FacetedListView):
+class OrganisationListView(FilteredListView):
     template_name = "partnerships/organisation_list.html"
     filterset_class = OrganisationFilter
 
@@ -329,13 +132,9 @@ class OrganisationListView(FacetedListView):
         return {"facets": {"type": self.choices(OrganisationType.choices, counts["type"])}}
 
     def get_context_data(self, **kwargs):
-        countries = until_content_changes(
-            "organisation-countries",
-            lambda: Country.objects.filter(
-                code__in=Organisation.objects.published().values("country")
-            ).options(),
+        return super().get_context_data(
+            countries=without_counts(selectors.organisation_countries()), **kwargs
         )
-        return super().get_context_data(countries=without_counts(countries), **kwargs)
 
 
 class OrganisationDetailView(PublicDetailView):
@@ -343,10 +142,9 @@ class OrganisationDetailView(PublicDetailView):
     template_name = "partnerships/organisation_detail.html"
 
 
-class DocumentListView(FacetedListView):
+class DocumentListView(FilteredListView):
     template_name = "partnerships/document_list.html"
     filterset_class = DocumentFilter
-    records_as_fragments = True
 
     def get_base_queryset(self):
         return Document.objects.published()
@@ -362,18 +160,9 @@ class DocumentListView(FacetedListView):
         }
 
     def get_context_data(self, **kwargs):
-        years = until_content_changes(
-            "document-years",
-            lambda: [
-                date.year
-                for date in Document.objects.published()
-                .filter(issued_on__isnull=False)
-                .dates("issued_on", "year", "DESC")
-            ],
-        )
         return super().get_context_data(
-            ecosystems=without_counts(ecosystem_options()),
-            years=without_counts((str(year), str(year)) for year in years),
+            ecosystems=without_counts(selectors.ecosystem_options()),
+            years=without_counts((str(year), str(year)) for year in selectors.document_years()),
             ordering_choices=without_counts(
                 [
                     ("-date", _("Date, newest first")),
@@ -430,9 +219,10 @@ class DocumentDetailView(PublicDetailView):
 def document_download(request, slug: str, language: str):
     """An uploaded language version, as a PDF download with a readable file name.
 
-    Only versions of documents the reader may see: the public gets published ones, staff
-    drafts as well. Past that check the bytes come from one of three places, by settings:
-    object storage through a signed redirect, nginx (X-Accel-Redirect), or this worker.
+    Only versions of documents the reader may see: the public gets published and archived
+    ones, curators (the document's view permission) drafts as well. Past that check the bytes
+    come from one of three places, by settings: object storage through a signed redirect,
+    nginx (X-Accel-Redirect), or this worker.
     """
     document = get_object_or_404(Document.objects.reachable_by(request.user), slug=slug)
     version = document.files.filter(language=language).exclude(file="").first()
@@ -505,41 +295,8 @@ def search(request):
     text = form.cleaned_data["q"] if form.is_valid() else ""
     groups = []
     if text:
-        sources = [
-            ("ecosystems", _("Ecosystems"), Ecosystem.objects.all(), None),
-            # Each result shows its name, summary or kind, and country: nothing to count.
-            (
-                "partnerships",
-                _("Partnerships"),
-                Partnership.objects.published(),
-                "partnerships:list",
-            ),
-            (
-                "organisations",
-                _("Organisations"),
-                Organisation.objects.published().select_related("country"),
-                "partnerships:organisation_list",
-            ),
-            (
-                "documents",
-                _("Documents"),
-                Document.objects.published(),
-                "partnerships:document_list",
-            ),
-        ]
-        words = digest(text)
-        for key, label, queryset, list_url in sources:
-            # Ranking runs over every match, like a facet count: the same words give the same
-            # ranking until content changes.
-            count, ids = until_content_changes(
-                f"search.{key}.{words}",
-                lambda queryset=queryset: queryset.ranking(text, SEARCH_RESULTS_PER_GROUP),
-            )
-            if settings.PAGE_CACHE_SECONDS:  # each result is a remembered fragment
-                results = RecordIds(queryset.model, ids, queryset.in_bulk)
-            else:
-                rows = queryset.in_bulk(ids)
-                results = [rows[pk] for pk in ids if pk in rows]
+        for key, label, list_url in selectors.SEARCHED:
+            count, results = selectors.search_results(key, text)
             groups.append(
                 {
                     "key": key,
@@ -559,3 +316,7 @@ def search(request):
             "total": sum(group["count"] for group in groups),
         },
     )
+
+
+# What the page cache keys a search on (core/cache/pages.py): the words and nothing else.
+search.query_parameters = ("q",)

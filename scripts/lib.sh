@@ -18,24 +18,33 @@ find_python() {
     fail "Python 3.11, 3.12 or 3.13 is needed (Django 5.2 LTS). Install one, e.g. 'sudo apt-get install python3.11 python3.11-venv'."
 }
 
-# ensure_venv [EXTRA]: create .venv and install the project (with an optional extra such as
-# "test"). Reinstalls only when pyproject.toml changed since the last install; an install with
-# the test extra also serves scripts/run.
+# ensure_venv [test]: create .venv and install the locked dependencies, every file checked
+# against its hash: requirements.txt, or requirements-test.txt with the test extra (scripts/lock
+# writes both). Then the portal itself, editable, with no dependencies and the locked build
+# backend, so nothing unpinned is fetched. Reinstalls only when the lock or pyproject.toml
+# changed since the last install; the test lock, which holds the other at the same versions,
+# also serves scripts/run.
 ensure_venv() {
-    local extra=${1:-} spec=. wanted installed
-    [ -n "$extra" ] && spec=".[$extra]"
+    local extra=${1:-} lock=requirements.txt installed wanted
+    [ -n "$extra" ] && lock=requirements-$extra.txt
     if [ ! -x "$VENV/bin/python" ]; then
         say "Creating the virtual environment in $VENV"
         "$(find_python)" -m venv "$VENV" || fail "could not create $VENV (on Debian: sudo apt-get install python3.11-venv)"
     fi
-    wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
+    wanted=$(lock_stamp "$lock")
     installed=$(cat "$VENV/.installed" 2>/dev/null || true)
-    if [ "$installed" != "$wanted $spec" ] && { [ -n "$extra" ] || [ "${installed%% *}" != "$wanted" ]; }; then
-        say "Installing dependencies ($spec)"
-        "$VENV/bin/python" -m pip install --quiet --upgrade pip
-        "$VENV/bin/python" -m pip install --quiet --editable "$spec"
-        echo "$wanted $spec" > "$VENV/.installed"
-    fi
+    [ "$installed" = "$wanted" ] && return
+    [ -z "$extra" ] && [ "$installed" = "$(lock_stamp requirements-test.txt)" ] && return
+    say "Installing the locked dependencies ($lock)"
+    "$VENV/bin/python" -m pip install --quiet --require-hashes --requirement "$lock" ||
+        fail "could not install $lock. If pyproject.toml changed, run scripts/lock and commit the lock."
+    "$VENV/bin/python" -m pip install --quiet --no-deps --no-build-isolation --editable .
+    echo "$wanted" > "$VENV/.installed"
+}
+
+# lock_stamp LOCK: what an install from LOCK depends on (the lock and pyproject.toml).
+lock_stamp() {
+    echo "$1 $(cat "$1" pyproject.toml | sha256sum | cut -d' ' -f1)"
 }
 
 # ensure_postgres: make sure the PostgreSQL server named by $DATABASE_URL answers; start a

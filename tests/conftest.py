@@ -6,9 +6,12 @@ import uuid
 import psycopg
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
+
+from core.cache import generations, local, local_pages
 
 
 @pytest.fixture(autouse=True)
@@ -19,9 +22,15 @@ def _fast_and_isolated(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Each test rolls its data back without a signal, so a page cached in one test could
-    # answer in the next; the cache's own tests turn it on.
-    settings.PAGE_CACHE_SECONDS = 0
+    # The cache is on, as in production (no_page_cache turns it off). Each test rolls its data
+    # back without a signal, so what one test cached must not answer in the next: every test
+    # starts from an empty cache.
+    empty_caches()
+    # Each process reads the database's content generation at most every few seconds: at a
+    # time no test controls, so a query count could be one more. The tests that check it turn
+    # the interval to zero; elsewhere it counts as just read.
+    settings.CONTENT_GENERATION_CHECK_SECONDS = 3600
+    generations.database.seen(0)
     # Each request activates its language for the rest of the thread; a test starts in English
     # whatever the one before it requested.
     with translation.override(settings.LANGUAGE_CODE):
@@ -50,6 +59,18 @@ def _migrated_rows_survive(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         connection.creation.deserialize_db_from_string(rows)
+
+
+def empty_caches():
+    cache.clear()
+    for memory in (local, local_pages):
+        memory.entries.clear()
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """The portal with the page cache, remembered values and drawn records off."""
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 @pytest.fixture

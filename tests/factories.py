@@ -7,8 +7,8 @@ from django.core.files.base import ContentFile
 from factory.django import DjangoModelFactory
 from pypdf import PdfWriter
 
+from core.models import PublicationStatus
 from ecosystems.models import Ecosystem
-from pactportal.models import PublicationStatus
 from partnerships.models import (
     Document,
     DocumentFile,

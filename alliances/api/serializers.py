@@ -1,8 +1,8 @@
 from rest_framework import serializers
 
+from core.api import LookupField
+from core.api_writes import StrictWrites, WholeRecordSchema
 from ecosystems.api.serializers import EcosystemBriefSerializer
-from pactportal.api import LookupField
-from pactportal.api_writes import StrictWrites, WholeRecordSchema
 from partnerships.api.serializers import (
     CountryField,
     OrganisationBriefSerializer,

@@ -7,7 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from pactportal.api import STATUS_PARAMETER, ApiResponsesMixin, PublishedViewSet
+from core.api import STATUS_PARAMETER, ApiResponsesMixin, PublishedViewSet
 
 from ..eligibility import Report, check_consortium
 from ..filters import AllianceFilter

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from pactportal.api_writes import StrictWrites
+from core.api_writes import StrictWrites
 
 from ..models import Ecosystem
 

@@ -1,6 +1,6 @@
 from rest_framework import mixins, viewsets
 
-from pactportal.api import ApiResponsesMixin, CuratorPermissions
+from core.api import ApiResponsesMixin, CuratorPermissions
 
 from ..filters import EcosystemFilter
 from ..models import Ecosystem

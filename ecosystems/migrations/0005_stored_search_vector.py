@@ -5,7 +5,7 @@
 
 from django.db import migrations
 
-from pactportal.migration_operations import OnPostgreSQL
+from core.migration_operations import OnPostgreSQL
 
 VECTOR = (
     """((((((((setweight(to_tsvector('english'::regconfig, COALESCE("name_en", '')), 'A')"""

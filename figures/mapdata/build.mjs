@@ -1,4 +1,4 @@
-// Builds figures/europe.json, the map of Europe the portal draws on the server.
+// Builds core/europe.json, the map of Europe the portal draws on the server.
 //
 // Reads Natural Earth's 1:50m countries (world-atlas), projects them for Europe, simplifies
 // them for the web and writes one SVG path per country, keyed by ISO 3166-1 alpha-2. Natural

@@ -11,11 +11,12 @@ from modeltranslation.translator import NotRegistered, translator
 from modeltranslation.utils import build_localized_fieldname
 from rest_framework import serializers
 
+from core.api import Conflict, LookupField, as_drf_errors
+from core.api_writes import StrictWrites, WholeRecordSchema
+from core.models import sees_drafts
+from core.partial_dates import PartialDate
 from ecosystems.api.serializers import EcosystemBriefSerializer
 from ecosystems.models import Ecosystem
-from pactportal.api import Conflict, LookupField, as_drf_errors
-from pactportal.api_writes import StrictWrites, WholeRecordSchema
-from pactportal.partial_dates import PartialDate
 
 from ..models import (
     Country,
@@ -555,8 +556,10 @@ class DocumentSerializer(ModelValidatingSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         # A published document of an unpublished partnership does not name it.
-        if instance.partnership_id and not instance.partnership.is_published:
-            request = self.context["request"]
-            if not (request.user.is_authenticated and request.user.is_staff):
-                data["partnership"] = None
+        if (
+            instance.partnership_id
+            and not instance.partnership.is_published
+            and not sees_drafts(self.context["request"].user, Partnership)
+        ):
+            data["partnership"] = None
         return data

@@ -4,9 +4,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from pactportal.api import STATUS_PARAMETER, PublishedViewSet
-from pactportal.api_parsers import StrictJSONParser
-from pactportal.models import PublicationStatus
+from core.api import STATUS_PARAMETER, PublishedViewSet
+from core.api_parsers import StrictJSONParser
+from core.models import PublicationStatus
 
 from ..filters import DocumentFilter, OrganisationFilter, PartnershipFilter
 from ..models import Document, Membership, Organisation, Partnership

@@ -6,7 +6,7 @@ import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 from django.db import migrations
 
-from pactportal.migration_operations import OnPostgreSQL
+from core.migration_operations import OnPostgreSQL
 
 
 class Migration(migrations.Migration):

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from pactportal.migration_operations import OnPostgreSQL
+from core.migration_operations import OnPostgreSQL
 
 
 class Migration(migrations.Migration):

@@ -1,7 +1,7 @@
 """Alliances and consortia for the tests, built the way curators and visitors build them."""
 
 from alliances.models import Alliance
-from pactportal.models import PublicationStatus
+from core.models import PublicationStatus
 from tests.factories import ecosystem
 
 COUNTRIES = ["DE", "FR", "IT", "ES", "PL", "NL", "BE", "AT"]

@@ -4,7 +4,7 @@ import pytest
 
 from alliances.models import FundingCall
 from alliances.services import alliance_data_load
-from partnerships.management.commands.load_pact_data import DEFAULT_DATA_FILE
+from pactportal.management.commands.load_pact_data import DEFAULT_DATA_FILE
 from partnerships.services import LoadReport
 
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from alliances.models import Alliance, AllianceMember, FundingCall, ProgrammeCountry
-from pactportal.models import PublicationStatus
+from core.models import PublicationStatus
 from tests.alliances.builders import COUNTRIES, TYPES, formset_data, make_alliance, twelve
 from tests.factories import OrganisationFactory, PartnershipFactory
 

@@ -3,9 +3,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from core.models import PublicationStatus
 from ecosystems.models import Ecosystem
-from ecosystems.views import ECOSYSTEM_PARTNERSHIPS
-from pactportal.models import PublicationStatus
+from figures.views import ECOSYSTEM_PARTNERSHIPS
 from tests.factories import DocumentFactory, PartnershipFactory, ecosystem
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import pytest
 
 from alliances.models import AllianceMember, FundingCall
 from alliances.services import alliance_data_load
-from pactportal.models import PublicationStatus
-from partnerships.management.commands.load_pact_data import DEFAULT_DATA_FILE
+from core.models import PublicationStatus
+from pactportal.management.commands.load_pact_data import DEFAULT_DATA_FILE
 from partnerships.services import LoadReport
 from tests.alliances.builders import make_alliance
 from tests.factories import MembershipFactory, OrganisationFactory, PartnershipFactory, ecosystem

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from alliances.models import Alliance
+from core.models import PublicationStatus
 from ecosystems.models import Ecosystem
 from figures.charts import CHARTS, ECOSYSTEM_CHARTS
-from pactportal.models import PublicationStatus
 from partnerships.models import Organisation, OrganisationType, Partnership
 from tests.factories import PartnershipFactory, ecosystem
 

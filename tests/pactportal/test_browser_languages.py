@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect, sync_playwright
 
-from pactportal.models import PublicationStatus
+from core.models import PublicationStatus
 from tests.chromium import launch
 from tests.factories import PartnershipFactory
 

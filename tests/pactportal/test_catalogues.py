@@ -14,7 +14,6 @@ from django.core.management import call_command
 LOCALE = Path(settings.BASE_DIR) / "locale"
 # What makemessages reads: the project's own apps and the templates.
 SOURCES = [
-    "pactportal",
     *(
         Path(config.path).name
         for config in apps.get_app_configs()

@@ -12,7 +12,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 
-from pactportal.models import PublicationStatus
+from core.models import PublicationStatus
 from partnerships.models import DocumentFile, Partnership
 from tests.factories import DocumentFactory, PartnershipFactory, make_pdf
 from tests.pactportal.test_settings import ROOT

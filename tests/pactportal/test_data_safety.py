@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from django.conf import settings
 
-from partnerships.models import HistoricalPartnership, Partnership
+from partnerships.models import Partnership
 from tests.pactportal.test_settings import ROOT
 
 pytestmark = pytest.mark.django_db
@@ -114,5 +114,5 @@ def test_a_worker_killed_in_the_middle_of_a_save_leaves_no_half_written_partners
 
     assert worker.returncode == -signal.SIGKILL
     assert not Partnership.objects.filter(slug=slug).exists()
-    assert not HistoricalPartnership.objects.filter(slug=slug).exists()
+    assert not Partnership.history.model.objects.filter(slug=slug).exists()
     assert not Partnership.countries.through.objects.filter(partnership__slug=slug).exists()

@@ -82,6 +82,7 @@ def test_health_reports_the_database_down(database_down, browser):
     response = browser.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json() == {"status": "down", "database": "down", "cache": "local"}
+    assert response["Retry-After"] == "30"
 
 
 def test_health_is_ok_when_everything_answers(db, client):

@@ -4,7 +4,7 @@ import logging
 import pytest
 from django.core.exceptions import ValidationError
 
-from pactportal.partial_dates import DatePrecision, PartialDate
+from core.partial_dates import DatePrecision, PartialDate
 from partnerships.models import Partnership
 from tests.factories import PartnershipFactory
 

@@ -87,6 +87,15 @@ def test_session_and_csrf_cookies_are_secure_and_http_only(db, client):
     assert session["samesite"] == "Lax"
 
 
+@pytest.mark.parametrize("secure", [True, False], ids=["https", "http"])
+def test_the_language_cookie_is_secure_http_only_and_same_site(db, client, secure):
+    response = client.get(reverse("switch_language", args=["fr"]), {"next": "/en/"}, secure=secure)
+    cookie = response.cookies["django_language"]
+    assert cookie.value == "fr"
+    assert cookie["secure"] and cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+
+
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -4,8 +4,8 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
-from django.test import Client
+from django.core.management import call_command, get_commands, load_command_class
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +54,33 @@ def test_a_client_without_compression_gets_the_plain_file(collected):
 
 def test_an_unknown_static_file_is_a_404(collected):
     assert Client().get("/static/css/no-such-file.css").status_code == 404
+
+
+def test_a_static_file_says_nosniff_whatever_the_order_of_the_middleware(settings):
+    # WhiteNoise first, before the security middleware that sets the header on everything else.
+    others = [name for name in settings.MIDDLEWARE if "WhiteNoise" not in name]
+    settings.MIDDLEWARE = ["whitenoise.middleware.WhiteNoiseMiddleware", *others]
+
+    response = Client().get("/static/css/portal.css")
+
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_development_server_sends_static_files_with_their_headers(settings):
+    """runserver leaves static files to WhiteNoise, instead of sending them bare itself."""
+    settings.DEBUG = True
+    command = load_command_class(get_commands()["runserver"], "runserver")
+    options = command.create_parser("manage.py", "runserver").parse_args([])
+    handler = command.get_handler(**vars(options))
+    started = {}
+
+    def start_response(status, headers, exc_info=None):
+        started.update(status=status, headers=dict(headers))
+
+    environ = RequestFactory().get("/static/css/portal.css").environ
+    body = b"".join(handler(environ, start_response))
+
+    assert started["status"].startswith("200")
+    assert b"skip-link" in body
+    assert started["headers"]["X-Content-Type-Options"] == "nosniff"

@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
 
+from core.models import PublicationStatus
 from ecosystems.models import Ecosystem
-from pactportal.models import PublicationStatus
 from partnerships.models import (
     Document,
     DocumentFile,

@@ -2,17 +2,19 @@
 
 import io
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import User
+from django.apps import apps
+from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from pactportal.models import PublicationStatus
+from core.models import PublicationStatus
 from partnerships.models import Document, DocumentFile, Organisation, Partnership
 from tests.factories import (
     DocumentFactory,
@@ -447,3 +449,39 @@ def test_an_import_carries_french_and_german_summaries_and_keeps_those_it_does_n
         "Skills of the Alps.",
         "Des compétences dans les Alpes.",
     )
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def curator_rights_in_the_readme() -> set[tuple[str, str]]:
+    """The rights README's "Curation" table gives curators, as (app label, codename) pairs.
+
+    Records are named as the models name themselves (their verbose plural), so a name the
+    table uses that no model has fails here instead of being skipped.
+    """
+    curation = README.read_text().split("\n## Curation\n", 1)[1].split("\n## ", 1)[0]
+    table = curation[curation.index("| Rights | Records |") :].split("\n\n", 1)[0]
+    models = {str(model._meta.verbose_name_plural): model for model in apps.get_models()}
+    rights = set()
+    for line in table.splitlines()[2:]:
+        actions, records = (cell.strip() for cell in line.strip().strip("|").split("|"))
+        for name in records.split(", "):
+            assert name in models, f"README's curator rights name {name!r}: no such records"
+            opts = models[name]._meta
+            rights |= {
+                (opts.app_label, f"{action}_{opts.model_name}") for action in actions.split(", ")
+            }
+    return rights
+
+
+def test_the_curators_group_holds_exactly_the_rights_the_readme_lists(curator):
+    granted = set(
+        Group.objects.get(name="Curators").permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+    written = curator_rights_in_the_readme()
+    assert granted - written == set(), "granted, but not in README's table"
+    assert written - granted == set(), "in README's table, but not granted"
+    assert curator.groups.get().name == "Curators"

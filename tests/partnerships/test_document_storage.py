@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from pactportal.models import PublicationStatus
+from core.models import PublicationStatus
 from partnerships.models import DocumentFile
 from tests.factories import DocumentFactory, make_pdf
 

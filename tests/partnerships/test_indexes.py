@@ -1,6 +1,6 @@
 """Every filter of the lists and the API has an index to narrow on.
 
-Whether PostgreSQL picks it depends on the data: the benchmark (tests/perf/bench.py) reports
+Whether PostgreSQL picks it depends on the data: the benchmark (tests/perf/bench/) reports
 the plans it really chooses at factor 100.
 """
 

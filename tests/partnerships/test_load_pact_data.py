@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.template.defaultfilters import filesizeformat
 
 from ecosystems.models import Ecosystem
-from partnerships.management.commands.load_pact_data import DEFAULT_DATA_FILE
+from pactportal.management.commands.load_pact_data import DEFAULT_DATA_FILE
 from partnerships.models import (
     Document,
     DocumentFile,

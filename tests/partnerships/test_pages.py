@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from pactportal.models import PublicationStatus
+from core.models import PublicationStatus
 from partnerships.models import DocumentFile, Partnership
 from partnerships.views import PARTNERSHIP_CHOICES
 from tests.factories import (

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from alliances.models import Alliance, AllianceMember
+from pactportal.scale_data import SCALE_PREFIX
 from partnerships.models import Document, DocumentFile, Membership, Organisation, Partnership
-from partnerships.scale_data import SCALE_PREFIX
 from tests.factories import DocumentFactory, MembershipFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from core.models import StoredVector
 from ecosystems.models import Ecosystem
-from pactportal.models import StoredVector
 from partnerships.models import Document, Organisation, Partnership
 from tests.factories import PartnershipFactory
 

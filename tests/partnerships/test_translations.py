@@ -13,7 +13,7 @@ from django.utils import translation
 from modeltranslation.translator import translator
 
 from ecosystems.models import Ecosystem
-from partnerships.management.commands.load_pact_data import DEFAULT_DATA_FILE
+from pactportal.management.commands.load_pact_data import DEFAULT_DATA_FILE
 from partnerships.models import Document, Partnership
 from tests.factories import PartnershipFactory
 

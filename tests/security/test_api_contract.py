@@ -7,21 +7,19 @@ import pytest
 from rest_framework.test import APIClient
 
 from alliances.services import alliance_data_load
-from pactportal.partial_dates import PartialDate
-from partnerships.management.commands.load_pact_data import DEFAULT_DATA_FILE
+from core.partial_dates import PartialDate
+from pactportal.management.commands.load_pact_data import DEFAULT_DATA_FILE
 from partnerships.models import Document, DocumentFile
 from partnerships.services import LoadReport
 from tests.factories import DocumentFactory, OrganisationFactory, PartnershipFactory
-from tests.security.curators import curator_token
+from tests.security.curators import assert_no_error_logged, curator_client
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def curator(db):
-    client = APIClient(raise_request_exception=False)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {curator_token()}")
-    return client
+    return curator_client()
 
 
 @pytest.mark.parametrize("query", ["page_size=false", "page_size=0", "page=-3", "page=last"])
@@ -133,7 +131,7 @@ def test_a_body_over_the_limit_is_a_413(curator, caplog):
     response = curator.generic("POST", "/api/v1/partnerships/", body, "application/json")
     assert response.status_code == 413
     assert response.json() == {"detail": "The request body is too large."}
-    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+    assert_no_error_logged(caplog)
 
 
 def test_the_browsable_api_serves_a_curator(curator):

@@ -3,17 +3,16 @@ data asked for, and nothing is logged as an error."""
 
 import csv
 import io
-import logging
 
 import pytest
 from django.db import IntegrityError, transaction
 from rest_framework.test import APIClient
 
+from core.api import unique_violation
 from ecosystems.models import Ecosystem
-from pactportal.api import unique_violation
 from partnerships.models import Membership, Organisation
 from tests.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
-from tests.security.curators import curator_token
+from tests.security.curators import assert_no_error_logged, curator_client
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +24,7 @@ def anonymous():
 
 @pytest.fixture
 def curator(db):
-    client = APIClient(raise_request_exception=False)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {curator_token()}")
-    return client
-
-
-def assert_no_error_logged(caplog):
-    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert not errors, [r.getMessage() for r in errors]
+    return curator_client()
 
 
 # A partnership's members as CSV

@@ -12,7 +12,6 @@ hostile value is one entry in a category, and reaches every operation at once.
 """
 
 import json
-import logging
 import re
 from urllib.parse import quote
 
@@ -26,12 +25,12 @@ from rest_framework.test import APIClient
 
 from alliances.models import FundingCall
 from alliances.services import alliance_data_load
-from pactportal.api_parsers import MAX_DEPTH
-from partnerships.management.commands.load_pact_data import DEFAULT_DATA_FILE
+from core.api_parsers import MAX_DEPTH
+from pactportal.management.commands.load_pact_data import DEFAULT_DATA_FILE
 from partnerships.services import LoadReport
 from tests.alliances.builders import make_alliance
 from tests.factories import DocumentFactory, DocumentFileFactory, MembershipFactory
-from tests.security.curators import curator_token
+from tests.security.curators import assert_no_error_logged, curator_token
 
 pytestmark = pytest.mark.django_db
 
@@ -161,11 +160,6 @@ def client(db, settings, who):
     if who == "curator":
         client.credentials(HTTP_AUTHORIZATION=f"Token {curator_token()}")
     return client
-
-
-def assert_no_error_logged(caplog):
-    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert not errors, [r.getMessage()[:300] for r in errors]
 
 
 def send(client, method: str, url: str, what: str, **kwargs):

@@ -9,7 +9,6 @@ import csv
 import io
 import json
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -17,72 +16,41 @@ from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from alliances.filters import AllianceFilter
+from alliances.forms import MemberFormSet, country_choices
+from alliances.models import FundingCall
+from alliances.services import alliance_data_load
+from pactportal.management.commands.load_pact_data import DEFAULT_DATA_FILE
 from partnerships.admin import OrganisationAdmin
+from partnerships.filters import DocumentFilter, OrganisationFilter, PartnershipFilter
 from partnerships.models import DocumentFile, Organisation, Partnership
+from partnerships.services import LoadReport
 from tests.factories import DocumentFactory, OrganisationFactory, PartnershipFactory, make_pdf
+from tests.security.payloads import (
+    HOSTILE,
+    MALFORMED_QUERIES,
+    SCRIPT,
+    assert_escaped,
+    encodable,
+)
 
 pytestmark = pytest.mark.django_db
 
-SCRIPT = '<script>alert("pact")</script>'
-HOSTILE = {
-    "xss": SCRIPT,
-    "xss-attribute": '" onmouseover="alert(1)" x="',
-    "sql": "' OR 1=1; DROP TABLE partnerships_partnership; --",
-    "traversal": "../../../../etc/passwd",
-    "oversized": "x" * 20_000,
-    "nul": "pact\x00skills",
-    "lone-surrogate": "pact\ud800skills",
-    "right-to-left": "\u202egnp.exe",
-    "formula": '=HYPERLINK("http://evil.example/","click")',
-}
-# Query strings that are not UTF-8 at all, as raw bytes in the URL.
-MALFORMED_QUERIES = ["%ff%fe%fd", "%c0%af", "%ed%a0%80", "%00"]
-
-PAGE_PARAMETERS = {
-    "partnerships:list": [
-        "q",
-        "kind",
-        "scope",
-        "ecosystem",
-        "country",
-        "year",
-        "year_from",
-        "year_to",
-        "ordering",
-        "page",
-    ],
-    "partnerships:organisation_list": ["q", "type", "country", "ordering", "page"],
-    "partnerships:document_list": [
-        "q",
-        "kind",
-        "language",
-        "year",
-        "ecosystem",
-        "partnership",
-        "ordering",
-        "page",
-    ],
-    "partnerships:search": ["q"],
-    "alliances:list": ["q", "ecosystem", "call", "project_status", "ordering", "page"],
-}
+# What the checker's form sends with its two blank rows, as a browser sends it.
+BLANK_ROWS = {"members-TOTAL_FORMS": "2", "members-INITIAL_FORMS": "0"}
 API_PARAMETERS = {
-    "api:partnership-list": [*PAGE_PARAMETERS["partnerships:list"], "page_size", "format"],
-    "api:organisation-list": [*PAGE_PARAMETERS["partnerships:organisation_list"], "page_size"],
-    "api:document-list": [*PAGE_PARAMETERS["partnerships:document_list"], "page_size"],
-    "api:alliance-list": [*PAGE_PARAMETERS["alliances:list"], "page_size"],
+    "api:partnership-list": [*PartnershipFilter.base_filters, "page", "page_size", "format"],
+    "api:organisation-list": [*OrganisationFilter.base_filters, "page", "page_size"],
+    "api:document-list": [*DocumentFilter.base_filters, "page", "page_size"],
+    "api:alliance-list": [*AllianceFilter.base_filters, "page", "page_size"],
     "api:ecosystem-list": ["q", "ordering", "page"],
 }
-
-
-def encodable(value: str) -> str:
-    """A lone surrogate cannot travel as UTF-8; browsers send the replacement character."""
-    return value.encode("utf-8", "replace").decode("utf-8")
 
 
 @pytest.fixture
@@ -95,46 +63,6 @@ def some_content(db):
     PartnershipFactory.create_batch(2)
     OrganisationFactory.create_batch(2)
     DocumentFactory.create_batch(2)
-
-
-class ScriptFinder(HTMLParser):
-    """What a browser would run: script elements and event-handler attributes."""
-
-    def __init__(self):
-        super().__init__()
-        self.scripts, self.handlers, self._in_script = [], [], False
-
-    def handle_starttag(self, tag, attrs):
-        self._in_script = tag == "script"
-        self.handlers += [f"{tag} {name}" for name, _ in attrs if name.startswith("on")]
-
-    def handle_endtag(self, tag):
-        self._in_script = False
-
-    def handle_data(self, data):
-        if self._in_script and data.strip():
-            self.scripts.append(data)
-
-
-def assert_escaped(html: str):
-    """The hostile markup reached the page, if at all, as text: nothing in it would run."""
-    finder = ScriptFinder()
-    finder.feed(html)
-    assert not [s for s in finder.scripts if "alert" in s], finder.scripts
-    assert not finder.handlers, finder.handlers
-
-
-@pytest.mark.parametrize("name", PAGE_PARAMETERS)
-def test_hostile_query_parameters_never_break_a_page(some_content, browser, name):
-    url = reverse(name)
-    for parameter in PAGE_PARAMETERS[name]:
-        for label, value in HOSTILE.items():
-            response = browser.get(url, {parameter: encodable(value)})
-            assert response.status_code in (200, 400), (parameter, label, response.status_code)
-            assert_escaped(response.content.decode())
-        for raw in MALFORMED_QUERIES:
-            response = browser.get(f"{url}?{parameter}={raw}")
-            assert response.status_code in (200, 400), (parameter, raw, response.status_code)
 
 
 @pytest.mark.parametrize("name", API_PARAMETERS)
@@ -167,15 +95,18 @@ def test_hostile_values_in_every_field_of_the_consortium_checker(db, browser, la
     response = browser.post(reverse("alliances:check"), data)
     assert response.status_code in (200, 400)
     assert_escaped(response.content.decode())
-    for field, name in [("q", "search"), ("members-TOTAL_FORMS", "check")]:
-        response = browser.post(reverse("alliances:check"), {field: value, name: "1"})
-        assert response.status_code in (200, 400)
+    # The directory search, the row count, and a directory result's "Add" button (its slug).
+    for sent in [{"q": value, "search": "1"}, {"members-TOTAL_FORMS": value}, {"add": value}]:
+        response = browser.post(reverse("alliances:check"), {**BLANK_ROWS, "check": "1", **sent})
+        assert response.status_code in (200, 400), sent
         assert_escaped(response.content.decode())
 
 
-def csv_upload(rows: list[list[str]], name: str = "consortium.csv") -> SimpleUploadedFile:
+def csv_upload(
+    rows: list[list[str]], name: str = "consortium.csv", line_end: str = "\r\n"
+) -> SimpleUploadedFile:
     out = io.StringIO()
-    csv.writer(out).writerows(rows)
+    csv.writer(out, lineterminator=line_end).writerows(rows)
     return SimpleUploadedFile(name, out.getvalue().encode("utf-8", "surrogatepass"), "text/csv")
 
 
@@ -203,6 +134,102 @@ def test_a_csv_upload_that_is_not_a_csv_is_refused_politely(db, browser, content
         reverse("alliances:check"), {"call": "blueprint-2025", "csv_file": upload, "upload": "1"}
     )
     assert response.status_code in (200, 400)
+
+
+@pytest.fixture
+def call(db):
+    """The 2025 call and the programme countries, from the portal's own data file."""
+    data = json.loads(DEFAULT_DATA_FILE.read_text())
+    sections = {key: data[key] for key in ("programme_countries", "funding_calls")}
+    alliance_data_load(data=sections, report=LoadReport())
+    return FundingCall.objects.get(slug="blueprint-2025")
+
+
+CHECKER = reverse_lazy("alliances:check")
+MEMBER_ROWS = re.compile(r'name="members-\d+-name"')
+
+
+@pytest.mark.parametrize(
+    ("total", "initial"),
+    [("99999999", "0"), ("203", "0"), ("99999999", "99999999"), ("9" * 4000, "0")],
+    ids=["ninety-nine-million", "one-more-than-the-page", "as-many-initial", "4000-digits"],
+)
+def test_a_checker_post_with_more_rows_than_a_consortium_has_is_refused_cheaply(
+    call, browser, total, initial
+):
+    response = browser.post(
+        CHECKER,
+        {
+            "call": call.pk,
+            "members-TOTAL_FORMS": total,
+            "members-INITIAL_FORMS": initial,
+            "check": "1",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "A consortium can have at most 200 members." in html
+    # The page starts again with its two blank rows, not with a row for each number sent.
+    assert len(MEMBER_ROWS.findall(html)) == 2
+    assert len(response.content) < 100_000
+
+
+def test_the_checkers_own_largest_form_is_still_accepted(call):
+    """200 members and the two blank rows: the most rows the page ever shows."""
+    data = {"members-TOTAL_FORMS": "202", "members-INITIAL_FORMS": "200"}
+    for index in range(200):
+        data |= {
+            f"members-{index}-name": f"Partner {index}",
+            f"members-{index}-country": "DE",
+            f"members-{index}-type": "sme",
+            f"members-{index}-role": "full_partner",
+        }
+    formset = MemberFormSet(data, prefix="members", form_kwargs={"countries": country_choices()})
+    assert formset.is_valid(), formset.non_form_errors()
+    assert len([form for form in formset.forms if form.cleaned_data]) == 200
+
+
+MEMBERS_CSV = [
+    ["name", "country", "type", "eche", "role"],
+    ["Universität Wien", "AT", "hei", "yes", "coordinator"],
+    ["Centro di Formazione, Torino", "IT", "vet_provider", "no", "full_partner"],
+    ["Camera di Commercio", "IT", "chamber", "no", "full_partner"],
+]
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr-excel-for-mac"])
+def test_the_checkers_csv_is_read_whatever_its_line_ends(call, browser, line_end):
+    upload = csv_upload(MEMBERS_CSV, line_end=line_end)
+    response = browser.post(
+        CHECKER, {"call": call.pk, **BLANK_ROWS, "csv_file": upload, "upload": "1"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Consortium: 3 members" in html
+    for name, *_rest in MEMBERS_CSV[1:]:
+        assert f'value="{name}"' in html
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["x" * 131_073, '"a quotation mark never closed ' + "x" * 131_073],
+    ids=["cell-over-the-csv-limit", "quotation-mark-never-closed"],
+)
+def test_a_csv_cell_longer_than_the_csv_module_reads_is_a_form_error(call, browser, cell):
+    content = (
+        "name,country,type,eche,role\n"
+        "Universität Wien,AT,hei,yes,coordinator\n"
+        f"{cell},DE,hei,no,full_partner\n"
+    )
+    upload = SimpleUploadedFile("consortium.csv", content.encode(), "text/csv")
+    response = browser.post(
+        CHECKER, {"call": call.pk, **BLANK_ROWS, "csv_file": upload, "upload": "1"}
+    )
+    assert response.status_code == 200
+    assert (
+        "Row 3 could not be read: a cell is longer than 131,072 characters, or a quotation "
+        "mark is never closed." in response.content.decode()
+    )
 
 
 @pytest.fixture

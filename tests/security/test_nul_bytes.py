@@ -5,15 +5,13 @@ so a lookup by such a value finds nothing: a 404 (or the page's own "not found" 
 never a server error, and nothing logged as an error.
 """
 
-import logging
-
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
 from partnerships.models import Partnership
 from tests.factories import DocumentFactory, DocumentFileFactory, MembershipFactory
-from tests.security.curators import curator_token
+from tests.security.curators import assert_no_error_logged, curator_client
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +27,7 @@ def records(db):
 
 @pytest.fixture
 def curator(db):
-    client = APIClient(raise_request_exception=False)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {curator_token()}")
-    return client
-
-
-def assert_no_error_logged(caplog):
-    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert not errors, [r.getMessage() for r in errors]
+    return curator_client()
 
 
 API_LOOKUPS = [

@@ -12,7 +12,6 @@ API_FUZZ_EXAMPLES=500 explores deeper than the few examples CI can afford.
 """
 
 import json
-import logging
 import os
 import re
 import zlib
@@ -30,7 +29,7 @@ from schemathesis.core.parameters import ParameterLocation
 
 from alliances.models import FundingCall
 from alliances.services import alliance_data_load
-from partnerships.management.commands.load_pact_data import DEFAULT_DATA_FILE
+from pactportal.management.commands.load_pact_data import DEFAULT_DATA_FILE
 from partnerships.services import LoadReport
 from tests.alliances.builders import make_alliance
 from tests.factories import (
@@ -41,7 +40,7 @@ from tests.factories import (
     PartnershipFactory,
     make_pdf,
 )
-from tests.security.curators import curator_token
+from tests.security.curators import assert_no_error_logged, curator_token
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 load_all_checks()
@@ -167,11 +166,6 @@ def api(db, settings):
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
-
-
-def assert_no_error_logged(caplog):
-    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert not errors, [r.getMessage()[:300] for r in errors]
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from pactportal.content_archive import write_archive
+from core.content_archive import write_archive
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pactportal.content_archive import ArchiveError, read_archive
+from core.content_archive import ArchiveError, read_archive
 
 
 class Command(BaseCommand):

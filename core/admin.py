@@ -1,0 +1,197 @@
+"""What every curated model's admin shares: change history, import/export, publishing."""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
+from modeltranslation.utils import get_translation_fields
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import PublicationStatus
+from .services import publication_set_status
+
+
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """Gives every field of every row an accessible name.
+
+    Django's tabular inline shows each label once, in the column header, so a screen reader
+    reaching a field in a row would hear no name; an aria-label gives it one.
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for name, field in form.fields.items():
+            # Related fields come wrapped with their add/change links; label the control itself.
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs.setdefault("aria-label", capfirst(field.label or name))
+
+
+class LabelledTabularInline(admin.TabularInline):
+    formset = LabelledInlineFormSet
+
+
+def side_by_side(field: str) -> tuple[str, ...]:
+    """A translated field's columns (``summary_en``, ``summary_fr``…) as one row of a fieldset.
+
+    django-modeltranslation would put each language on a row of its own.
+    """
+    return tuple(get_translation_fields(field))
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Each object's "History" page lists who changed which fields, old → new, and reverts."""
+
+    readonly_fields = ["created_at", "updated_at"]
+
+
+class RowLimitedImportForm(ImportForm):
+    """The import form, which states the largest file it takes and refuses a larger one.
+
+    The limit (``IMPORT_MAX_ROWS``) keeps the preview and the import of a file well within a
+    worker's time, so a large file gets this message instead of a timeout.
+    """
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.import_formats = formats
+        self.fields["import_file"].help_text = _(
+            "At most %(limit)s rows in one file; split a larger one."
+        ) % {"limit": number_format(settings.IMPORT_MAX_ROWS, force_grouping=True)}
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, chosen = cleaned.get("import_file"), cleaned.get("format")
+        if upload is None or chosen in (None, ""):
+            return cleaned
+        input_format = self.import_formats[int(chosen)]()
+        content = upload.read()
+        upload.seek(0)
+        try:
+            if not input_format.is_binary():
+                content = content.decode("utf-8-sig")
+            rows = len(input_format.create_dataset(content))
+        except Exception:  # a file that cannot be read: the import itself says why
+            return cleaned
+        if rows > settings.IMPORT_MAX_ROWS:
+            self.add_error(
+                "import_file",
+                _(
+                    "This file has %(rows)s rows; at most %(limit)s can be imported at once. "
+                    "Split it into smaller files."
+                )
+                % {
+                    "rows": number_format(rows, force_grouping=True),
+                    "limit": number_format(settings.IMPORT_MAX_ROWS, force_grouping=True),
+                },
+            )
+        return cleaned
+
+
+class ContentAdmin(ImportExportModelAdmin, HistoryAdmin):
+    """Curated content: history, CSV/XLSX import and export, and bulk publishing.
+
+    Staff status only opens the admin. Publishing takes the right to change the model;
+    importing, which creates records and can publish them, takes the rights to add, change and
+    publish; exporting, which includes drafts, the right to view.
+    """
+
+    actions = ["publish", "archive", "unpublish"]
+    readonly_fields = ["published_at", "created_at", "updated_at"]
+    # What curators work with: spreadsheets, as CSV or Excel files.
+    formats = [CSV, XLSX]
+    import_form_class = RowLimitedImportForm
+
+    def has_publish_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def has_import_permission(self, request):
+        return (
+            self.has_add_permission(request)
+            and self.has_change_permission(request)
+            and self.has_publish_permission(request)
+        )
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_import_data_kwargs(self, **kwargs):
+        # An import is all or nothing, even for a row found invalid only on confirmation.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The file passed its preview, but the records it names changed since.
+            self.message_user(
+                request,
+                _(
+                    "Nothing was imported: the file no longer passes its checks, because "
+                    "records changed since its preview. Import it again to see why."
+                ),
+                messages.ERROR,
+            )
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_import",
+                    current_app=self.admin_site.name,
+                )
+            )
+        return super().process_result(result, request)
+
+    @admin.action(description=gettext_lazy("Publish the selected records"), permissions=["publish"])
+    def publish(self, request, queryset):
+        return self.confirm_status(request, queryset, PublicationStatus.PUBLISHED)
+
+    @admin.action(description=gettext_lazy("Archive the selected records"), permissions=["publish"])
+    def archive(self, request, queryset):
+        return self.confirm_status(request, queryset, PublicationStatus.ARCHIVED)
+
+    @admin.action(
+        description=gettext_lazy("Return the selected records to draft"), permissions=["publish"]
+    )
+    def unpublish(self, request, queryset):
+        return self.confirm_status(request, queryset, PublicationStatus.DRAFT)
+
+    def confirm_status(self, request, queryset, status):
+        """First a page that lists what will change; the change itself on its confirmation."""
+        label = PublicationStatus(status).label
+        if request.POST.get("confirmed") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/confirm_status.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Change the status to “%(status)s”?") % {"status": label},
+                    "opts": self.model._meta,
+                    "objects": queryset,
+                    "status": status,
+                    "status_label": label,
+                    "action": request.POST.get("action"),
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        try:
+            changed = publication_set_status(objects=queryset, status=status)
+        except ValidationError as exc:
+            self.message_user(
+                request,
+                _("Nothing was changed: %(error)s") % {"error": " ".join(exc.messages)},
+                messages.ERROR,
+            )
+            return None
+        self.message_user(
+            request,
+            _("%(count)s record(s) are now “%(status)s”.") % {"count": changed, "status": label},
+            messages.SUCCESS,
+        )
+        return None

@@ -1,0 +1,84 @@
+"""Records drawn once per content change: the one primitive behind list items on pages and
+records in the API.
+
+A partnership looks the same wherever it is listed, and as the API shows it to every anonymous
+client: its drawing (an HTML fragment, or a JSON representation) is made once, then fetched
+with all the others a page shows in one round trip. Only records whose drawing is missing are
+loaded, with everything it shows. The drawing sees nothing but its record, so it cannot depend
+on who asks; the generation and the language in its key retire or separate it.
+"""
+
+from django.core.cache import cache
+from django.db.models import QuerySet
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from .generations import cache_seconds, generation
+from .local import local
+from .remembered import digest
+
+
+class RecordIds(list):
+    """The ids of the ``model`` records to draw, in order, and how to load those whose drawing
+    is missing (``load(ids)``, as ``in_bulk()`` returns them; by default through the model's
+    ``for_list()``). The loading queryset is built only if a drawing is missing."""
+
+    def __init__(self, model, ids, load=None):
+        super().__init__(ids)
+        self.model = model
+        self.load = load or (lambda missing: model.objects.for_list().in_bulk(missing))
+
+
+def drawn(name: str, records: RecordIds, draw) -> list:
+    """The drawing of each of ``records`` under ``name``, in order; ``draw(record)`` makes one.
+
+    A record that can no longer be loaded (deleted since its id was read) is left out.
+    """
+    if not cache_seconds():
+        loaded = records.load(list(records))
+        return [draw(loaded[pk]) for pk in records if pk in loaded]
+    prefix = f"drawn.{generation()}.{get_language()}.{name}"
+    keys = {pk: f"{prefix}.{pk}" for pk in records}
+    found = {key: value for key in keys.values() if (value := local.get(key)) is not None}
+    if fetch := [key for key in keys.values() if key not in found]:
+        for key, value in cache.get_many(fetch).items():
+            found[key] = value
+            local.set(key, value)
+    if missing := [pk for pk in records if keys[pk] not in found]:
+        loaded = records.load(missing)
+        made = {keys[pk]: draw(loaded[pk]) for pk in missing if pk in loaded}
+        for key, value in made.items():
+            local.set(key, value)
+        found.update(made)
+        cache.set_many(made, cache_seconds())
+    return [found[keys[pk]] for pk in records if keys[pk] in found]
+
+
+def as_record_ids(items) -> RecordIds:
+    """``items`` as ids to draw: a queryset gives the ids it selects (its records are loaded
+    through their model's ``for_list()``, only where a drawing is missing); records already
+    loaded are used as they are."""
+    if isinstance(items, RecordIds):
+        return items
+    if isinstance(items, QuerySet):
+        return RecordIds(items.model, list(items.values_list("pk", flat=True)))
+    records = {item.pk: item for item in items}
+    model = type(next(iter(records.values()))) if records else None
+    return RecordIds(model, list(records), lambda missing: {pk: records[pk] for pk in missing})
+
+
+def rendered_records(template_name: str, items, name: str, **extra) -> list[str]:
+    """``template_name`` rendered for each of ``items`` (as ``name``, with ``extra``)."""
+    records = as_record_ids(items)
+    if not records:
+        return []
+    template = get_template(template_name)
+    variant = digest(sorted(extra.items()))[:16]
+    fragments = drawn(
+        f"{template_name}.{variant}.{records.model._meta.label_lower}",
+        records,
+        lambda record: str(template.render({name: record, **extra})),
+    )
+    # Each fragment was rendered, and so escaped, by our own template.
+    return [mark_safe(html) for html in fragments]

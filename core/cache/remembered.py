@@ -1,0 +1,74 @@
+"""Remembered aggregates: values every page view would otherwise compute over the whole data
+set (figures, facet counts, search rankings), computed once per content change.
+
+Called from selector modules only (``*/selectors.py``): they know what a value depends on and
+name it so; views, models and FilterSets ask the selectors.
+"""
+
+import contextlib
+import hashlib
+
+from django.core.cache import cache
+from django.utils.translation import get_language
+from redis.exceptions import RedisError
+
+from .generations import cache_seconds, generation
+from .local import local
+
+# A value computed under a lock frees it after this long even if its process died; others
+# wait this long for it before computing the value themselves.
+LOCK_SECONDS, LOCK_WAIT_SECONDS = 30, 5
+_MISSING = object()
+
+
+def digest(value) -> str:
+    """A short, stable key part for ``value`` (strings, numbers and their lists and tuples)."""
+    return hashlib.sha256(repr(value).encode()).hexdigest()
+
+
+def remembered(name: str, compute):
+    """``compute()``, computed once until the next content change (with the cache on).
+
+    The generation in the key retires the value on any change; the language in it keeps
+    translated values (country names, ecosystem names) to their language.
+    """
+    if not cache_seconds():
+        return compute()
+    key = f"memo.{generation()}.{get_language()}.{name}"
+    value = local.get(key, _MISSING)
+    if value is _MISSING:
+        value = cache.get(key, _MISSING)
+        if value is _MISSING:
+            value = computed_once(key, compute)
+        local.set(key, value)
+    return value
+
+
+def computed_once(key: str, compute):
+    """``compute()``, stored under ``key``, by one process at a time.
+
+    Right after a change every worker misses the same values at once; with a lock per key
+    (Redis's, when the cache is Redis) one computes each while the others wait and take its
+    result, rather than all of them computing it together. A wait that runs out, or a cache
+    that does not answer, falls back to computing here.
+    """
+    lock = getattr(cache, "lock", None)
+    held = None
+    if lock is not None:
+        try:
+            held = lock(f"lock.{key}", timeout=LOCK_SECONDS, sleep=0.01)
+            if not held.acquire(blocking_timeout=LOCK_WAIT_SECONDS):
+                held = None
+        except RedisError:
+            held = None
+    try:
+        if held is not None and (value := cache.get(key, _MISSING)) is not _MISSING:
+            return value  # computed by the process we waited for
+        value = compute()
+        cache.set(key, value, cache_seconds())
+        return value
+    finally:
+        if held is not None:
+            # Held past its timeout, the lock is no longer ours to free.
+            with contextlib.suppress(RedisError):
+                held.release()

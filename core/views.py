@@ -1,0 +1,142 @@
+"""The bases of the public list and detail pages."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, TemplateView
+
+from . import selectors
+
+PAGE_SIZE = 20
+
+
+class FilteredListView(TemplateView):
+    """A published list narrowed by its FilterSet, paginated, forgiving of bad input.
+
+    Invalid filter values are shown as form errors and ignored; a page number that is not a
+    number, or past the end, shows the nearest real page with a message instead of a 404.
+    Subclasses set ``filterset_class`` and implement ``get_base_queryset()`` (published rows).
+    A list whose choices show how many results each would give implements
+    ``count_facets()`` and ``filtered_choices()``: a facet's counts apply every current filter
+    except its own, so they answer "what would I get if I chose this instead".
+
+    The page's records are the rows of ``object_list``, a queryset not yet read: a template
+    that draws them as remembered fragments (``{% rendered_each %}``) reads their ids alone.
+    """
+
+    filterset_class = None
+    paginate_by = PAGE_SIZE
+
+    def get_base_queryset(self):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
+        )
+        form = self.filterset.form
+        queryset = self.filterset.qs
+        paginator = Paginator(queryset.for_list(), self.paginate_by)
+        # Counted over the data set like the facets, and remembered with them.
+        paginator.count = selectors.filtered_count(self.filters_key(), queryset)
+        page, message = nearest_page(paginator, self.request.GET.get("page"))
+        return super().get_context_data(
+            filterset=self.filterset,
+            filter_values={name: form.data[name] for name in form.fields if name in form.data},
+            filter_errors=self.filterset.errors,
+            paginator=paginator,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            page_message=message,
+            object_list=page.object_list,
+            **self.filtered_choices(),
+            **filter_links(self.request),
+            **kwargs,
+        )
+
+    def filtered_choices(self) -> dict:
+        """The template's choices whose counts depend on the filters, such as ``facets``."""
+        return {}
+
+    def cleaned_filters(self) -> dict:
+        """The filter values the page's own form validated; invalid ones are left out."""
+        return self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+
+    def others_filtered(self, name: str):
+        """The rows every filter but ``name`` leaves, for ``name``'s facet counts."""
+        # Reuses the values the page's own form already validated: no second validation, no
+        # second lookup of slugs and codes in the database.
+        queryset = self.get_base_queryset()
+        for field, value in self.cleaned_filters().items():
+            if field not in (name, "ordering"):
+                queryset = self.filterset.filters[field].filter(queryset, value)
+        return queryset
+
+    def count_facets(self) -> dict[str, dict]:
+        """Each facet's counts by value: one grouped query per facet."""
+        raise NotImplementedError
+
+    def facet_counts(self) -> dict[str, dict]:
+        """The counts for the current filters, once per content change for each set of them."""
+        return selectors.facet_counts(self.filters_key(), self.count_facets)
+
+    def filters_key(self) -> tuple:
+        """The list and its validated filter values (their order is not one)."""
+        chosen = sorted(
+            (field, str(getattr(value, "pk", value)))
+            for field, value in self.cleaned_filters().items()
+            if field != "ordering" and value not in (None, "")
+        )
+        return (type(self).__name__, tuple(chosen))
+
+    @staticmethod
+    def choices(options, counts: dict) -> list[tuple[str, str, int]]:
+        return [(value, str(label), counts.get(value, 0)) for value, label in options]
+
+
+def nearest_page(paginator, requested: str | None):
+    """The page ``requested`` of ``paginator``, and an empty message; or, for a page number
+    that is not a number or is past the end, the nearest real page and a message saying so."""
+    requested = requested or "1"
+    try:
+        return paginator.page(requested), ""
+    except PageNotAnInteger:
+        return paginator.page(1), _("“%(page)s” is not a page number; showing the first page.") % {
+            "page": requested[:20]
+        }
+    except EmptyPage:
+        last = paginator.num_pages
+        return paginator.page(last), _(
+            "There is no page %(page)s; showing the last page, %(last)s."
+        ) % {"page": requested[:20], "last": last}
+
+
+def filter_links(request) -> dict:
+    """What a filtered list's links need of the request: the query string its pagination links
+    keep, and whether any filter is set (for "Clear all filters")."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "query_string": query.urlencode(),
+        "is_filtered": any(value for key, value in query.items() if key != "ordering"),
+    }
+
+
+class PublicDetailView(DetailView):
+    """A detail page: published and archived records for everyone, drafts for curators only
+    (``reachable_by()``: staff with the model's view permission).
+
+    Anything not published is marked on the page and never stored by shared caches.
+    """
+
+    # A record's page reads no query parameter (core/cache/pages.py keys it without them).
+    query_parameters = ()
+
+    def get_queryset(self):
+        return self.model.objects.reachable_by(self.request.user).for_detail()
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if not self.object.is_published:
+            add_never_cache_headers(response)
+        return response

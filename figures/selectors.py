@@ -1,0 +1,56 @@
+"""The overview pages' remembered aggregates: headline figures, counts per ecosystem and per
+country, chart rows, the latest documents."""
+
+from core.cache import RecordIds, remembered
+from ecosystems.models import Ecosystem
+from partnerships.models import Country, Document, Organisation, Partnership
+
+LATEST_DOCUMENTS = 6
+
+
+def figures_of(name: str, partnerships) -> dict[str, int]:
+    """Headline figures of a set of published partnerships, in three queries."""
+
+    def count():
+        return {
+            **partnerships.figures(),
+            "organisations": Organisation.objects.published().members_of(partnerships).count(),
+            "countries": Country.objects.covered_by(partnerships).count(),
+        }
+
+    return remembered(f"figures.{name}", count)
+
+
+def ecosystems_with_counts() -> list[Ecosystem]:
+    """The 14 ecosystems with their published counts."""
+    return remembered(
+        "ecosystems-with-counts", lambda: list(Ecosystem.objects.with_published_counts())
+    )
+
+
+def partnership_counts(name: str, partnerships) -> dict[str, int]:
+    """How many of ``partnerships`` each country has (``Country.partnership_counts()``)."""
+    return remembered(
+        f"country-counts.{name}", lambda: Country.objects.partnership_counts(partnerships)
+    )
+
+
+def latest_documents() -> RecordIds:
+    """The newest published documents, as ids whose records are loaded only where their
+    remembered fragment is missing."""
+    ids = remembered(
+        "latest-documents",
+        lambda: list(Document.objects.published().values_list("pk", flat=True)[:LATEST_DOCUMENTS]),
+    )
+    return RecordIds(Document, ids)
+
+
+def chart_rows(slug: str, compute, ecosystem=None) -> list[tuple]:
+    """A chart's rows, over every published partnership or one ecosystem's; per language,
+    since the labels are part of the rows."""
+    scope = Partnership.objects.published()
+    name = f"chart.{slug}"
+    if ecosystem is not None:
+        scope = scope.in_ecosystem(ecosystem)
+        name = f"{name}.{ecosystem.slug}"
+    return remembered(name, lambda: compute(scope))

@@ -1,0 +1,50 @@
+"""The partnerships app's models, one module per concept, in the order they depend on each other:
+places, organisations (with their memberships), documents, partnerships."""
+
+from .documents import Document, DocumentFile, DocumentQuerySet, Language, document_upload_path
+from .organisations import (
+    CATEGORY_BY_TYPE,
+    Membership,
+    Organisation,
+    OrganisationCategory,
+    OrganisationQuerySet,
+    OrganisationType,
+    category_of,
+)
+from .partnerships import Partnership, PartnershipQuerySet, hosting
+from .places import (
+    NUTS_PATTERN,
+    NUTS_PREFIX_BY_COUNTRY,
+    PIC_PATTERN,
+    Country,
+    CountryQuerySet,
+    Region,
+    alphabetical,
+    not_empty,
+)
+
+__all__ = [
+    "CATEGORY_BY_TYPE",
+    "NUTS_PATTERN",
+    "NUTS_PREFIX_BY_COUNTRY",
+    "PIC_PATTERN",
+    "Country",
+    "CountryQuerySet",
+    "Document",
+    "DocumentFile",
+    "DocumentQuerySet",
+    "Language",
+    "Membership",
+    "Organisation",
+    "OrganisationCategory",
+    "OrganisationQuerySet",
+    "OrganisationType",
+    "Partnership",
+    "PartnershipQuerySet",
+    "Region",
+    "alphabetical",
+    "category_of",
+    "document_upload_path",
+    "hosting",
+    "not_empty",
+]

@@ -1,0 +1,316 @@
+"""Agreements and publications, and their language versions."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.text import get_valid_filename, slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.models import (
+    Publishable,
+    PublishableQuerySet,
+    TimeStampedModel,
+)
+from core.partial_dates import DatePrecision, PartialDateAttribute
+from ecosystems.models import Ecosystem
+
+from ..pdf import inspect_pdf
+from .places import SHA256_PATTERN, not_empty
+
+
+class DocumentQuerySet(PublishableQuerySet):
+    search_fields = (("title", "A"), ("description", "B"))
+    translated_search_fields = frozenset({"title", "description"})
+    stored_vector = True
+
+    def in_language(self, language: str):
+        """Documents with a version in the language."""
+        return self.filter(pk__in=DocumentFile.objects.filter(language=language).values("document"))
+
+    def in_ecosystem(self, ecosystem):
+        """Documents of the ecosystem, directly or through their partnership."""
+        # The partnership model lies above this module: reached through the relation.
+        partnership_model = self.model._meta.get_field("partnership").related_model
+        partnerships = partnership_model.objects.in_ecosystem(ecosystem)
+        return self.filter(Q(ecosystem=ecosystem) | Q(partnership__in=partnerships))
+
+    def for_list(self):
+        """Everything a list of documents shows: partnership, ecosystem and language versions.
+
+        Templates show the partnership only when it is published (``is_published``).
+        """
+        return self.select_related("partnership", "ecosystem").prefetch_related("files")
+
+    def for_detail(self):
+        return self.for_list()
+
+
+class Document(TimeStampedModel, Publishable):
+    """A published agreement or publication; its files are its language versions."""
+
+    class Kind(models.TextChoices):
+        AGREEMENT = "agreement", _("Agreement")
+        COMMITMENT = "commitment", _("Commitment")
+        PUBLICATION = "publication", _("Flyer or general publication")
+        REPORT = "report", _("Report")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, db_index=True)
+    issued_on = models.DateField(_("date of the document"), null=True, blank=True)
+    issued_on_precision = models.CharField(
+        _("date precision"), max_length=5, choices=DatePrecision, blank=True
+    )
+    issued = PartialDateAttribute("issued_on")
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        verbose_name=_("partnership"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    ecosystem = models.ForeignKey(
+        Ecosystem,
+        verbose_name=_("ecosystem"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    description = models.TextField(_("description"), blank=True)
+    source_url = models.URLField(_("source"), blank=True, max_length=500)
+
+    objects = DocumentQuerySet.as_manager()
+    # The change history is registered in translation.py, with the translated columns.
+
+    class Meta:
+        # Newest first; documents whose date is unknown come last, not first.
+        ordering = [F("issued_on").desc(nulls_last=True), "title", "pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        indexes = [
+            # The library's order (newest first), for its pages and the home page's latest.
+            models.Index(
+                F("issued_on").desc(nulls_last=True),
+                "title",
+                "id",
+                name="document_listing_idx",
+                condition=Q(status="published"),
+            ),
+        ]
+        constraints = [
+            *Publishable.Meta.constraints,
+            *PartialDateAttribute.constraints("issued_on"),
+            models.CheckConstraint(
+                condition=not_empty("title", "slug"),
+                name="%(app_label)s_%(class)s_title_slug_not_empty",
+                violation_error_message=_("A document needs a title and a slug."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["agreement", "commitment", "publication", "report"]),
+                name="%(app_label)s_%(class)s_kind_valid",
+                violation_error_message=_("Unknown document kind."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("partnerships:document_detail", args=[self.slug])
+
+    @property
+    def versions(self) -> list["DocumentFile"]:
+        """Its language versions, the reader's language first, then the rest in their order.
+
+        Sorted from the prefetched ``files`` (``for_list()``), so no query per document.
+        """
+        reader = get_language()
+        return sorted(self.files.all(), key=lambda version: version.language != reader)
+
+    def clean(self):
+        super().clean()
+        errors = Document.issued.errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+
+class Language(models.TextChoices):
+    """The 24 official languages of the European Union."""
+
+    BG = "bg", _("Bulgarian")
+    CS = "cs", _("Czech")
+    DA = "da", _("Danish")
+    DE = "de", _("German")
+    EL = "el", _("Greek")
+    EN = "en", _("English")
+    ES = "es", _("Spanish")
+    ET = "et", _("Estonian")
+    FI = "fi", _("Finnish")
+    FR = "fr", _("French")
+    GA = "ga", _("Irish")
+    HR = "hr", _("Croatian")
+    HU = "hu", _("Hungarian")
+    IT = "it", _("Italian")
+    LT = "lt", _("Lithuanian")
+    LV = "lv", _("Latvian")
+    MT = "mt", _("Maltese")
+    NL = "nl", _("Dutch")
+    PL = "pl", _("Polish")
+    PT = "pt", _("Portuguese")
+    RO = "ro", _("Romanian")
+    SK = "sk", _("Slovak")
+    SL = "sl", _("Slovenian")
+    SV = "sv", _("Swedish")
+
+
+def document_upload_path(instance, filename: str) -> str:
+    """A path nobody can guess, dated for housekeeping, with a cleaned-up readable name."""
+    stem = slugify(filename.rsplit(".", 1)[0])[:80] or "document"
+    return timezone.now().strftime(
+        f"documents/%Y/%m/{uuid.uuid4().hex}/{get_valid_filename(stem)}.pdf"
+    )
+
+
+class DocumentFile(TimeStampedModel):
+    """One language version of a document: an uploaded PDF or a link to where it is published."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", _("PDF")
+        HTML = "html", _("Web page")
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="files", verbose_name=_("document")
+    )
+    language = models.CharField(_("language"), max_length=2, choices=Language)
+    file = models.FileField(
+        _("PDF file"),
+        upload_to=document_upload_path,
+        max_length=255,
+        blank=True,
+    )
+    external_url = models.URLField(
+        _("external link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where the file is published, when it is not uploaded here."),
+    )
+    file_format = models.CharField(
+        _("format"),
+        max_length=4,
+        choices=Format,
+        blank=True,
+        help_text=_("Uploaded files are always PDF; say what an external link leads to."),
+    )
+    size_bytes = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["document_id", "language"]
+        verbose_name = _("language version")
+        verbose_name_plural = _("language versions")
+        # The language filter starts from the language; (document, language) is unique already.
+        indexes = [models.Index("language", "document", name="documentfile_language_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "language"],
+                name="%(app_label)s_%(class)s_one_file_per_language",
+                violation_error_message=_("This document already has a file in this language."),
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=Language.values),
+                name="%(app_label)s_%(class)s_language_valid",
+                violation_error_message=_("Not an official EU language."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(external_url="")) | (~Q(file="") & Q(external_url="")),
+                name="%(app_label)s_%(class)s_file_or_link",
+                violation_error_message=_("Upload a PDF or give an external link (not both)."),
+            ),
+            models.CheckConstraint(
+                condition=Q(file="")
+                | Q(
+                    file_format="pdf",
+                    size_bytes__gt=0,
+                    page_count__gt=0,
+                    sha256__regex=SHA256_PATTERN,
+                ),
+                name="%(app_label)s_%(class)s_upload_is_measured_pdf",
+                violation_error_message=_("An uploaded file must be a measured PDF."),
+            ),
+            models.CheckConstraint(
+                condition=Q(sha256="") | Q(sha256__regex=SHA256_PATTERN),
+                name="%(app_label)s_%(class)s_sha256_format",
+                violation_error_message=_("SHA-256 is 64 lower-case hexadecimal digits."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.document} ({self.get_language_display()})"
+
+    def get_absolute_url(self):
+        """Where the version is read: our download view for an upload, else the link."""
+        if self.file:
+            return reverse(
+                "partnerships:document_download", args=[self.document.slug, self.language]
+            )
+        return self.external_url
+
+    @property
+    def size_label(self) -> str:
+        """The size as EU sites print it: kilobytes or megabytes with two decimals."""
+        if not self.size_bytes:
+            return ""
+        if self.size_bytes < 1024 * 1024:
+            return _("%(size)s KB") % {"size": number_format(self.size_bytes / 1024, 2)}
+        return _("%(size)s MB") % {"size": number_format(self.size_bytes / (1024 * 1024), 2)}
+
+    @property
+    def label(self) -> str:
+        """“English (327.08 KB - PDF)”, or as much of it as is known."""
+        details = " - ".join(
+            part for part in (self.size_label, self.get_file_format_display()) if part
+        )
+        language = self.get_language_display()
+        return f"{language} ({details})" if details else str(language)
+
+    def save(self, *args, **kwargs):
+        self.measure_upload()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if bool(self.file) == bool(self.external_url):
+            raise ValidationError(_("Upload a PDF or give an external link (not both)."))
+        try:
+            self.measure_upload()
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from exc
+
+    def measure_upload(self) -> None:
+        """Check and measure a newly attached file before it is stored.
+
+        The facts describe the bytes the portal serves, so every write path (admin, API,
+        import, shell) measures here; a file that is not a readable PDF raises ValidationError.
+        """
+        if not self.file or self.file._committed:
+            return
+        if getattr(self, "_measured", None) is self.file.file:
+            return
+        facts = inspect_pdf(self.file)
+        self.size_bytes = facts.size_bytes
+        self.page_count = facts.page_count
+        self.sha256 = facts.sha256
+        self.file_format = self.Format.PDF
+        self._measured = self.file.file

@@ -1,0 +1,302 @@
+"""Skills partnerships: large-scale and regional."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.models import (
+    PublicationStatus,
+    Publishable,
+    PublishableQuerySet,
+    TimeStampedModel,
+    count_of,
+)
+from core.partial_dates import DatePrecision, PartialDateAttribute
+from ecosystems.models import Ecosystem
+
+from .documents import Document
+from .organisations import Membership, Organisation
+from .places import Country, Region, not_empty
+
+
+class PartnershipQuerySet(PublishableQuerySet):
+    search_fields = (("name", "A"), ("acronym", "A"), ("summary", "B"), ("description", "C"))
+    translated_search_fields = frozenset({"summary", "description"})
+    stored_vector = True
+
+    def with_counts(self):
+        """Published members and documents of each partnership, counted in the same query."""
+        return self.annotate(
+            member_count=count_of(
+                Membership.objects.filter(organisation__status=PublicationStatus.PUBLISHED),
+                "partnership",
+            ),
+            document_count=count_of(Document.objects.published(), "partnership"),
+        )
+
+    def for_list(self):
+        """What a list row shows: ecosystems, countries and published member/document counts."""
+        return (
+            self.with_counts()
+            .select_related("ecosystem")
+            .prefetch_related("linked_ecosystems", "countries")
+        )
+
+    def for_detail(self):
+        """Everything the partnership page shows, published parts only, in a fixed few queries."""
+        return (
+            self.with_counts()
+            .select_related("ecosystem")
+            .prefetch_related(
+                "linked_ecosystems",
+                "countries",
+                models.Prefetch("regions", queryset=Region.objects.select_related("country")),
+                models.Prefetch(
+                    "memberships",
+                    queryset=Membership.objects.filter(
+                        organisation__status=PublicationStatus.PUBLISHED
+                    ).select_related("organisation__country"),
+                    to_attr="published_memberships",
+                ),
+                models.Prefetch(
+                    "documents",
+                    queryset=Document.objects.published().prefetch_related("files"),
+                    to_attr="published_documents",
+                ),
+            )
+        )
+
+    def in_ecosystem(self, ecosystem):
+        """Large-scale partnerships of the ecosystem and regional ones linked to it."""
+        linked = Partnership.linked_ecosystems.through.objects.filter(ecosystem=ecosystem)
+        return self.filter(Q(ecosystem=ecosystem) | Q(pk__in=linked.values("partnership")))
+
+    def in_country(self, country):
+        """Partnerships that cover the country or have a published member established there."""
+        covered = Partnership.countries.through.objects.filter(country=country)
+        return self.filter(Q(pk__in=covered.values("partnership")) | hosting(country))
+
+    def figures(self) -> dict[str, int]:
+        """Totals in one query: partnerships of each kind and the people they pledge to train."""
+        return self.aggregate(
+            partnerships=Count("pk"),
+            large_scale=Count("pk", filter=Q(kind=Partnership.Kind.LARGE_SCALE)),
+            regional=Count("pk", filter=Q(kind=Partnership.Kind.REGIONAL)),
+            people_pledged=Coalesce(Sum("commitment_people"), 0),
+        )
+
+    def large_scale(self):
+        return self.filter(kind=Partnership.Kind.LARGE_SCALE)
+
+    def regional(self):
+        return self.filter(kind=Partnership.Kind.REGIONAL)
+
+
+def hosting(country) -> Q:
+    """Partnerships with a published member organisation established in ``country``."""
+    members = Membership.objects.filter(
+        organisation__country=country, organisation__status=PublicationStatus.PUBLISHED
+    )
+    return Q(pk__in=members.values("partnership"))
+
+
+class Partnership(TimeStampedModel, Publishable):
+    """A skills partnership under the Pact: large-scale (EU level) or regional."""
+
+    class Kind(models.TextChoices):
+        LARGE_SCALE = "large-scale", _("Large-scale partnership")
+        REGIONAL = "regional", _("Regional partnership")
+
+    class Scope(models.TextChoices):
+        REGIONAL = "regional", _("Regional (one region of one Member State)")
+        MACRO_REGIONAL = "macro-regional", _("Macro-regional (regions of several Member States)")
+        LOCAL = "local", _("Local (a city or group of municipalities)")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, db_index=True)
+    scope = models.CharField(
+        _("scope"),
+        max_length=15,
+        choices=Scope,
+        blank=True,
+        help_text=_("Regional partnerships only."),
+    )
+    name = models.CharField(_("name"), max_length=255)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    ecosystem = models.ForeignKey(
+        Ecosystem,
+        verbose_name=_("ecosystem"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="large_scale_partnerships",
+        help_text=_("Large-scale partnerships only: the one ecosystem it belongs to."),
+    )
+    linked_ecosystems = models.ManyToManyField(
+        Ecosystem,
+        verbose_name=_("linked ecosystems"),
+        blank=True,
+        related_name="regional_partnerships",
+        help_text=_("Regional partnerships only: the ecosystems it works on, if any."),
+    )
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries covered"), blank=True, related_name="partnerships"
+    )
+    regions = models.ManyToManyField(
+        Region, verbose_name=_("regions covered"), blank=True, related_name="partnerships"
+    )
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    launched_on = models.DateField(_("launch date"), null=True, blank=True)
+    launched_on_precision = models.CharField(
+        _("launch date precision"),
+        max_length=5,
+        choices=DatePrecision,
+        blank=True,
+    )
+    launched = PartialDateAttribute("launched_on")
+    launch_note = models.CharField(_("about the launch date"), max_length=300, blank=True)
+    agreement_signed_on = models.DateField(_("agreement signed"), null=True, blank=True)
+    agreement_signed_on_precision = models.CharField(
+        _("agreement date precision"),
+        max_length=5,
+        choices=DatePrecision,
+        blank=True,
+    )
+    agreement_signed = PartialDateAttribute("agreement_signed_on")
+
+    website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+
+    commitment_people = models.PositiveIntegerField(
+        _("people to upskill or reskill"), null=True, blank=True
+    )
+    commitment_target_year = models.PositiveSmallIntegerField(
+        _("target year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2020), MaxValueValidator(2100)],
+    )
+    commitment_pledge = models.TextField(
+        _("what is pledged"), blank=True, help_text=_("One commitment per line.")
+    )
+    commitment_source_url = models.URLField(_("source of the commitment"), blank=True)
+    reported_membership = models.CharField(
+        _("reported membership"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Membership as the partnership reports it, e.g. “118 organisations "
+            "(as of December 2021)”."
+        ),
+    )
+    members = models.ManyToManyField(
+        Organisation,
+        through="Membership",
+        related_name="partnerships",
+        verbose_name=_("members"),
+    )
+    source_url = models.URLField(_("source"), blank=True)
+
+    objects = PartnershipQuerySet.as_manager()
+    # The change history is registered in translation.py, with the translated columns.
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        indexes = [
+            # The launch-year filters and the scope filter.
+            models.Index("launched_on", name="partnership_launched_idx"),
+            models.Index("scope", name="partnership_scope_idx"),
+        ]
+        constraints = [
+            *Publishable.Meta.constraints,
+            *PartialDateAttribute.constraints("launched_on"),
+            *PartialDateAttribute.constraints("agreement_signed_on"),
+            models.CheckConstraint(
+                condition=not_empty("name", "slug"),
+                name="%(app_label)s_%(class)s_name_slug_not_empty",
+                violation_error_message=_("A partnership needs a name and a slug."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="large-scale", scope="")
+                | Q(kind="regional", scope__in=["regional", "macro-regional", "local"]),
+                name="%(app_label)s_%(class)s_scope_matches_kind",
+                violation_error_message=_(
+                    "A regional partnership needs a scope; a large-scale one has none."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="large-scale", ecosystem__isnull=False)
+                | Q(kind="regional", ecosystem__isnull=True),
+                name="%(app_label)s_%(class)s_ecosystem_matches_kind",
+                violation_error_message=_(
+                    "A large-scale partnership belongs to exactly one ecosystem; a regional "
+                    "one is linked to ecosystems instead."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(commitment_people__isnull=True) | Q(commitment_people__gt=0),
+                name="%(app_label)s_%(class)s_commitment_people_positive",
+                violation_error_message=_("The number of people pledged must be positive."),
+            ),
+            models.CheckConstraint(
+                condition=Q(commitment_target_year__isnull=True)
+                | Q(commitment_target_year__gte=2020, commitment_target_year__lte=2100),
+                name="%(app_label)s_%(class)s_commitment_target_year_range",
+                violation_error_message=_("The target year must be between 2020 and 2100."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        errors = {
+            **Partnership.launched.errors(self),
+            **Partnership.agreement_signed.errors(self),
+        }
+        if self.kind == self.Kind.LARGE_SCALE:
+            if self.scope:
+                errors["scope"] = _("A large-scale partnership has no scope.")
+            if self.ecosystem_id is None:
+                errors["ecosystem"] = _("A large-scale partnership belongs to one ecosystem.")
+        elif self.kind == self.Kind.REGIONAL:
+            if not self.scope:
+                errors["scope"] = _("Choose regional, macro-regional or local.")
+            if self.ecosystem_id is not None:
+                errors["ecosystem"] = _(
+                    "A regional partnership is not owned by one ecosystem: use “linked ecosystems”."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def get_absolute_url(self):
+        return reverse("partnerships:detail", args=[self.slug])
+
+    @classmethod
+    def linked_ecosystems_error(cls, kind: str, linked) -> str | None:
+        """The rule on linked ecosystems, which ``clean()`` cannot see (a many-to-many).
+
+        Forms and serializers call it with the links they are about to save; PostgreSQL
+        triggers enforce it on every other write path.
+        """
+        if kind == cls.Kind.LARGE_SCALE and linked:
+            return _("A large-scale partnership belongs to its one ecosystem; clear these links.")
+        return None
+
+    @property
+    def ecosystems(self) -> list[Ecosystem]:
+        """Its one ecosystem (large-scale) or the ecosystems it is linked to (regional)."""
+        return [self.ecosystem] if self.ecosystem_id else list(self.linked_ecosystems.all())
+
+    @property
+    def pledged_items(self) -> list[str]:
+        return [line.strip() for line in self.commitment_pledge.splitlines() if line.strip()]

@@ -1,0 +1,195 @@
+"""Countries and the regions partnerships cover."""
+
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import connections, models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from simple_history.models import HistoricalRecords
+
+from core.models import (
+    PublicationStatus,
+    TimeStampedModel,
+)
+
+PIC_PATTERN = r"^[0-9]{9}$"
+NUTS_PATTERN = r"^[A-Z]{2}[0-9A-Z]{1,3}$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+
+# NUTS codes use the EU's own country prefixes where they differ from ISO 3166-1.
+NUTS_PREFIX_BY_COUNTRY = {"GR": "EL"}
+
+
+def not_empty(*fields: str) -> Q:
+    return Q(*[~Q(**{field: ""}) for field in fields])
+
+
+def alphabetical(text: str) -> str:
+    """A sort key that files “Österreich” under O and “Élysée” under E, as readers expect."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+class CountryQuerySet(models.QuerySet):
+    def options(self) -> list[tuple[str, str]]:
+        """``(code, name)`` of each country, named and sorted in the reader's language.
+
+        The names come from django-countries' translations; the table keeps English ones.
+        """
+        named = [(code, str(countries.name(code))) for code in self.values_list("code", flat=True)]
+        return sorted(named, key=lambda option: alphabetical(option[1]))
+
+    def covered_by(self, partnerships: models.QuerySet):
+        """Countries a set of partnerships names as covered, or where one of its members is.
+
+        Only published members count: a draft organisation must not show where it is.
+        """
+        # Two semi-joins rather than two joins: joining both paths would multiply each
+        # country's partnership links by its memberships before DISTINCT could remove them.
+        # DISTINCT keeps each subquery to a few dozen codes, small enough for PostgreSQL to
+        # hash; one row per membership (300,000 at scale) made it re-run per country.
+        return self.filter(
+            Q(code__in=partnerships.values("countries").distinct())
+            | Q(
+                code__in=partnerships.filter(
+                    memberships__organisation__status=PublicationStatus.PUBLISHED
+                )
+                .values("memberships__organisation__country")
+                .distinct()
+            )
+        )
+
+    def partnership_counts(self, partnerships: models.QuerySet) -> dict[str, int]:
+        """How many of ``partnerships`` each country has, in one query.
+
+        A partnership counts in a country as ``Partnership.objects.in_country()`` finds it
+        there: it covers the country or one of its published members is established there,
+        once either way, so each count is the length of the partnership list filtered by that
+        country.
+        """
+        ids = partnerships.order_by().values("pk")
+        # Through the partnerships' own relations: their models lie above this module.
+        partnership_model = partnerships.model
+        membership_model = partnership_model._meta.get_field("memberships").related_model
+        covered = (
+            partnership_model.countries.through.objects.filter(partnership__in=ids)
+            .order_by()
+            .values(code=F("country_id"), pid=F("partnership_id"))
+        )
+        hosting = (
+            membership_model.objects.filter(
+                partnership__in=ids,
+                organisation__status=PublicationStatus.PUBLISHED,
+                organisation__country__isnull=False,
+            )
+            .order_by()
+            .values(code=F("organisation__country_id"), pid=F("partnership_id"))
+        )
+        # UNION (not UNION ALL) keeps each (country, partnership) pair once; Django cannot
+        # group the rows of a union, so the count wraps its SQL.
+        sql, params = covered.union(hosting).query.sql_with_params()
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT pairs.code, COUNT(*) FROM ({sql}) pairs GROUP BY pairs.code",
+                params,
+            )
+            return dict(cursor.fetchall())
+
+
+class Country(models.Model):
+    """A country of ISO 3166-1, keyed by its alpha-2 code.
+
+    The rows are copied from django-countries by a migration. Keeping them in a table lets the
+    database itself refuse an unknown code (a foreign key) wherever a country is stored.
+    """
+
+    code = models.CharField(
+        _("ISO code"),
+        primary_key=True,
+        max_length=2,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO 3166-1 code."))],
+    )
+    name = models.CharField(_("name"), max_length=100)
+
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{2}$"),
+                name="%(app_label)s_%(class)s_code_format",
+                violation_error_message=_("A country code is two capital letters."),
+            ),
+        ]
+
+    def __str__(self):
+        # django-countries carries the translated names.
+        return str(countries.name(self.code)) or self.name
+
+
+class Region(TimeStampedModel):
+    """A region, city or area a regional partnership covers, with its NUTS code if it has one."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="regions",
+        help_text=_("Leave empty for an area that spans several countries."),
+    )
+    nuts_code = models.CharField(
+        _("NUTS code"),
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(NUTS_PATTERN, _("A NUTS code is like ITC4 or EL61."))],
+        help_text=_("The Eurostat NUTS 1, 2 or 3 code, where the area is a NUTS region."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.CheckConstraint(
+                condition=not_empty("name", "slug"),
+                name="%(app_label)s_%(class)s_name_slug_not_empty",
+                violation_error_message=_("A region needs a name and a slug."),
+            ),
+            models.CheckConstraint(
+                condition=Q(nuts_code="") | Q(nuts_code__regex=NUTS_PATTERN),
+                name="%(app_label)s_%(class)s_nuts_code_format",
+                violation_error_message=_("A NUTS code is like ITC4 or EL61."),
+            ),
+            models.UniqueConstraint(
+                fields=["nuts_code"],
+                condition=~Q(nuts_code=""),
+                name="%(app_label)s_%(class)s_unique_nuts_code",
+                violation_error_message=_("Another region already has this NUTS code."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.country_id})" if self.country_id else self.name
+
+    def clean(self):
+        if self.nuts_code and self.country_id:
+            prefix = NUTS_PREFIX_BY_COUNTRY.get(self.country_id, self.country_id)
+            if not self.nuts_code.startswith(prefix):
+                raise ValidationError(
+                    {
+                        "nuts_code": _("A NUTS code for %(country)s starts with %(prefix)s.")
+                        % {"country": self.country_id, "prefix": prefix}
+                    }
+                )

@@ -1,0 +1,87 @@
+"""The partnerships app's remembered aggregates: the lists' choices and the search rankings.
+
+Every value here is the same for every reader of a language until content changes.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.cache import RecordIds, digest, remembered
+from ecosystems.models import Ecosystem
+
+from .models import Country, Document, Organisation, Partnership
+
+SEARCH_RESULTS_PER_GROUP = 10
+
+
+def ecosystem_options() -> list[tuple[str, str]]:
+    """``(slug, name)`` of the 14 ecosystems, for a filter."""
+    return remembered(
+        "ecosystem-options", lambda: list(Ecosystem.objects.values_list("slug", "name"))
+    )
+
+
+def covered_countries() -> list[tuple[str, str]]:
+    """The countries published partnerships cover or have a published member in."""
+    return remembered(
+        "covered-countries",
+        lambda: Country.objects.covered_by(Partnership.objects.published()).options(),
+    )
+
+
+def organisation_countries() -> list[tuple[str, str]]:
+    """The countries of published organisations."""
+    return remembered(
+        "organisation-countries",
+        lambda: Country.objects.filter(
+            code__in=Organisation.objects.published().values("country")
+        ).options(),
+    )
+
+
+def document_years() -> list[int]:
+    """The years published documents were issued in, newest first."""
+    return remembered(
+        "document-years",
+        lambda: [
+            date.year
+            for date in Document.objects.published()
+            .filter(issued_on__isnull=False)
+            .dates("issued_on", "year", "DESC")
+        ],
+    )
+
+
+# What the portal's search looks through: each group's key, heading and the list that shows
+# all its matches.
+SEARCHED = [
+    ("ecosystems", _("Ecosystems"), None),
+    ("partnerships", _("Partnerships"), "partnerships:list"),
+    ("organisations", _("Organisations"), "partnerships:organisation_list"),
+    ("documents", _("Documents"), "partnerships:document_list"),
+]
+
+
+def searched(key: str):
+    """The records searched for the group ``key``: published ones (ecosystems have no drafts),
+    with what each result shows."""
+    return {
+        "ecosystems": Ecosystem.objects.all(),
+        "partnerships": Partnership.objects.published(),
+        "organisations": Organisation.objects.published().select_related("country"),
+        "documents": Document.objects.published(),
+    }[key]
+
+
+def search_results(key: str, text: str) -> tuple[int, RecordIds]:
+    """How many records of the group ``key`` match ``text``, and the best of them.
+
+    Ranking runs over every match, like a facet count: the same words give the same ranking
+    until content changes. The records shown are loaded only where their remembered fragment
+    is missing.
+    """
+    queryset = searched(key)
+    count, ids = remembered(
+        f"search.{key}.{digest(text)}",
+        lambda: queryset.ranking(text, SEARCH_RESULTS_PER_GROUP),
+    )
+    return count, RecordIds(queryset.model, ids, queryset.in_bulk)

@@ -1,0 +1,176 @@
+"""The page cache as real visitors meet it: their own cookies, languages and parameter orders
+find the cached page, and a change that could not reach Redis never leaves a stale one."""
+
+import socket
+import uuid
+
+import pytest
+import redis
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from core.cache import GENERATION_KEY, local, local_pages
+from core.models import PublicationStatus
+from core.services import publication_set_status
+from tests.factories import PartnershipFactory, ecosystem
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/en/partnerships/"
+# Five browsers' languages, none of them the page's own.
+ACCEPT_LANGUAGES = [
+    "de-DE,de;q=0.9,en;q=0.8",
+    "fr-FR,fr;q=0.9",
+    "it-IT,it;q=0.8,en-US;q=0.5",
+    "en-GB,en;q=0.9",
+    "pl,en;q=0.7",
+]
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.CONTENT_GENERATION_CHECK_SECONDS = 0
+
+
+def visitor(number: int) -> Client:
+    """A returning visitor: their own analytics cookie, sometimes the language switcher's."""
+    client = Client(HTTP_ACCEPT_LANGUAGE=ACCEPT_LANGUAGES[number % len(ACCEPT_LANGUAGES)])
+    client.cookies["_ga"] = f"GA1.1.{uuid.uuid4().int % 10**9}.{number}"
+    if number % 2:
+        client.cookies["django_language"] = ["en", "fr", "de"][number % 3]
+    return client
+
+
+@pytest.mark.parametrize(
+    "first, again",
+    [
+        ("kind=regional&country=IT", "country=IT&kind=regional"),
+        ("kind=regional", "kind=regional&utm_source=newsletter&fbclid=abc"),
+        ("ecosystem=digital&q=skills", "q=skills&ecosystem=digital"),
+    ],
+)
+def test_returning_visitors_get_the_cached_page(first, again):
+    PartnershipFactory(regional=True)
+    assert visitor(0).get(f"{LIST}?{first}")["X-Cache"] == "miss"
+    for number in range(1, 6):
+        assert visitor(number).get(f"{LIST}?{again}")["X-Cache"] == "hit", number
+
+
+def test_repeated_values_keep_their_order_in_the_key():
+    PartnershipFactory(regional=True)
+    assert visitor(0).get(f"{LIST}?ordering=name&ordering=-launched")["X-Cache"] == "miss"
+    assert visitor(1).get(f"{LIST}?ordering=-launched&ordering=name")["X-Cache"] == "miss"
+
+
+def test_parameters_the_page_does_not_read_reach_none_of_its_links():
+    for _ in range(25):  # two pages, so the list has pagination links
+        PartnershipFactory(regional=True)
+    html = visitor(0).get(f"{LIST}?kind=regional&utm_source=newsletter").content.decode()
+    assert "kind=regional" in html
+    assert "utm_source" not in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/",
+        "/fr/ecosystems/",
+        "/de/ecosystems/digital/",
+        LIST,
+        "/en/partnerships/?kind=regional",
+        "/en/organisations/",
+        "/en/documents/",
+        "/en/search/?q=skills",
+        "/en/figures/",
+        "/en/alliances/",
+        "/api/v1/partnerships/",
+        "/api/v1/ecosystems/digital/",
+    ],
+)
+def test_anonymous_pages_never_vary_on_cookies(url):
+    partnership = PartnershipFactory(ecosystem=ecosystem("digital"))
+    for client in (visitor(0), Client()):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "cookie" not in response.get("Vary", "").lower()
+    detail = visitor(2).get(reverse("partnerships:detail", args=[partnership.slug]))
+    assert "cookie" not in detail.get("Vary", "").lower()
+
+
+def test_only_a_signed_in_curator_sees_the_link_to_the_admin(admin_user):
+    curator = Client()
+    curator.force_login(admin_user)
+    assert 'href="/admin/"' in curator.get("/en/").content.decode()
+    assert 'href="/admin/"' not in visitor(0).get("/en/").content.decode()
+
+
+def test_the_api_is_keyed_on_the_language_it_answers_in():
+    french = Client().get("/api/v1/ecosystems/digital/", HTTP_ACCEPT_LANGUAGE="fr")
+    german = Client().get("/api/v1/ecosystems/digital/", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
+    again = Client().get("/api/v1/ecosystems/digital/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.8")
+    assert french["Content-Language"] == "fr" and german["Content-Language"] == "de"
+    assert german["X-Cache"] == "miss"
+    assert again["X-Cache"] == "hit" and again.content == french.content
+
+
+@pytest.fixture
+def redis_pages(settings):
+    """The page cache on a real Redis, as production runs it (short timeouts, failures
+    ignored and logged)."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/9",
+            "KEY_PREFIX": f"generation-test-{uuid.uuid4().hex}",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
+        }
+    }
+    yield
+    for memory in (local, local_pages):
+        memory.entries.clear()
+
+
+def cached_partnership():
+    partnership = PartnershipFactory(name="Soon Withdrawn")
+    page = reverse("partnerships:detail", args=[partnership.slug])
+    assert Client().get(page)["X-Cache"] == "miss"
+    assert Client().get(page)["X-Cache"] == "hit"
+    return partnership, page
+
+
+def test_a_change_made_while_redis_refuses_writes_is_never_served_stale(redis_pages):
+    partnership, page = cached_partnership()
+    server = redis.Redis(host="127.0.0.1", port=6379, db=9)
+    # Writes wait for the pause to end; the portal's own wait (0.5 s) runs out first, and
+    # the change's new generation never reaches Redis.
+    server.execute_command("CLIENT", "PAUSE", 10_000, "WRITE")
+    try:
+        publication_set_status(objects=[partnership], status=PublicationStatus.DRAFT)
+        response = Client().get(page)
+    finally:
+        server.execute_command("CLIENT", "UNPAUSE")
+    assert response.status_code == 404
+    # After the pause, the stored generation is put right and the page stays gone.
+    assert Client().get(page).status_code == 404
+
+
+def test_a_redis_restored_from_an_old_snapshot_serves_no_page_older_than_the_data(redis_pages):
+    partnership, page = cached_partnership()
+    before = cache.get(GENERATION_KEY)
+    publication_set_status(objects=[partnership], status=PublicationStatus.DRAFT)
+    # The snapshot held the generation as it was before the change, and the page beside it.
+    cache.set(GENERATION_KEY, before, timeout=None)
+    for memory in (local, local_pages):
+        memory.entries.clear()
+    assert Client().get(page).status_code == 404
+    assert cache.get(GENERATION_KEY) > before
