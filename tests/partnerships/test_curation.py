@@ -29,19 +29,6 @@ pytestmark = pytest.mark.django_db
 CSV_FORMAT, XLSX_FORMAT = "0", "1"
 
 
-@pytest.fixture
-def curator():
-    call_command("create_curator", "--username", "cora", stdout=io.StringIO())
-    return User.objects.get(username="cora")
-
-
-@pytest.fixture
-def curator_client(curator):
-    client = Client()
-    client.force_login(curator)
-    return client
-
-
 MODELS = ["organisation", "partnership", "document", "membership", "region"]
 
 

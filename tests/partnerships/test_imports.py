@@ -4,10 +4,7 @@ file; limited in size, with the limit stated before upload; all or nothing."""
 import io
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from core.models import PublicationStatus
@@ -20,19 +17,6 @@ CSV_FORMAT = "0"
 # Queries of a preview, whatever the number of rows: the session and the user, the look-ups
 # of the file's related and matched records, the check of its rows against the database.
 PREVIEW_QUERIES = {"organisation": 13, "partnership": 17, "membership": 14}
-
-
-@pytest.fixture
-def curator():
-    call_command("create_curator", "--username", "cora", stdout=io.StringIO())
-    return User.objects.get(username="cora")
-
-
-@pytest.fixture
-def curator_client(curator):
-    client = Client()
-    client.force_login(curator)
-    return client
 
 
 def preview(client, model: str, content: bytes):
