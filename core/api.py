@@ -306,6 +306,22 @@ class ApiResponsesMixin:
         return response
 
 
+def plain(representation):
+    """``representation`` in JSON's own types, to be remembered.
+
+    DRF's containers keep their serializer (and so the request), and its hyperlinks keep the
+    record they point to with everything prefetched for it: remembered as they are, a
+    partnership's representation pickled its members' records too.
+    """
+    if isinstance(representation, dict):
+        return {key: plain(value) for key, value in representation.items()}
+    if isinstance(representation, list):
+        return [plain(value) for value in representation]
+    if isinstance(representation, str):
+        return str(representation)
+    return representation
+
+
 class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
     """A viewset that shows the public what is published, and curators what they ask for.
 
@@ -339,11 +355,12 @@ class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
         its name: links in it are absolute). Curators read records as they are.
         """
         serializer_class = self.get_serializer_class()
-        context = self.get_serializer_context()
+        # One serializer draws every record: building a serializer's fields costs more than
+        # representing a record with them.
+        serializer = serializer_class(context=self.get_serializer_context())
 
         def draw(record):
-            # A plain dict: the serializer's own keeps it, and so the request, alive.
-            return dict(serializer_class(record, context=context).data)
+            return plain(serializer.to_representation(record))
 
         if self.request.user.is_authenticated:
             loaded = records.load(list(records))

@@ -18,7 +18,8 @@ class LocalCache:
     """
 
     def __init__(self, max_bytes: int):
-        self.entries = cachetools.LRUCache(max_bytes, getsizeof=self.size)
+        # Entries are (size, value): a value is weighed once, when it is stored.
+        self.entries = cachetools.LRUCache(max_bytes, getsizeof=lambda entry: entry[0])
         self.lock = threading.Lock()
 
     @staticmethod
@@ -33,12 +34,14 @@ class LocalCache:
 
     def get(self, key: str, default=None):
         with self.lock:
-            return self.entries.get(key, default)
+            entry = self.entries.get(key)
+        return default if entry is None else entry[1]
 
     def set(self, key: str, value) -> None:
-        if self.size(value) <= self.entries.maxsize:
+        size = self.size(value)
+        if size <= self.entries.maxsize:
             with self.lock:
-                self.entries[key] = value
+                self.entries[key] = (size, value)
 
 
 # Half for remembered values and fragments, half for pages: pages come one per address, and a

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse, reverse_lazy
 from rest_framework.authtoken.models import Token
 
-from core.cache import remembered
+from core.cache import local, remembered
 from core.models import PublicationStatus
 from core.services import publication_set_status
 from partnerships.models import DocumentFile, Partnership
@@ -339,6 +339,31 @@ def test_api_records_read_from_memory_are_the_ones_serialized_afresh(settings):
     partnership.save()
     assert get(list_url + "?after").json()["results"][0]["name"] == "Renamed Through The Admin"
     assert get(detail_url + "?after").json()["name"] == "Renamed Through The Admin"
+
+
+def test_a_remembered_api_record_keeps_its_json_and_not_the_records_it_links_to():
+    partnership = PartnershipFactory(name="Linked", regional=True)
+    for _member in range(3):
+        MembershipFactory(partnership=partnership)
+    get(f"/api/v1/partnerships/{partnership.slug}/")
+
+    json_types = (dict, list, str, int, float, bool, type(None))
+
+    def foreign(value):
+        """Whatever in ``value`` is not one of JSON's own types (a hyperlink keeps the record
+        it points to, and pickling it pickled every member's record as well)."""
+        if type(value) not in json_types:
+            return [value]
+        children = value.values() if isinstance(value, dict) else value
+        if isinstance(value, dict | list):
+            return [found for child in children for found in foreign(child)]
+        return []
+
+    remembered = [
+        value for key, (_size, value) in local.entries.items() if ".api.Partnership" in key
+    ]
+    assert remembered, "the representation was not remembered"
+    assert [foreign(value) for value in remembered] == [[]] * len(remembered)
 
 
 def test_a_remembered_api_list_still_refuses_what_it_always_refused(

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection, transaction
 
 from partnerships.filters import DocumentFilter, OrganisationFilter, PartnershipFilter
-from partnerships.models import Organisation
-from tests.factories import OrganisationFactory
+from partnerships.models import Organisation, Partnership
+from tests.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +72,14 @@ def test_the_directory_reads_its_order_from_an_index():
             cursor.execute(f"SET LOCAL enable_{method} = off")
         plan = page.qs[:20].explain()
     assert "organisation_listing_idx" in plan and "Sort" not in plan, plan
+
+
+def test_the_country_filter_finds_members_partnerships_without_reading_memberships():
+    MembershipFactory.create_batch(3)
+    by_country = Partnership.objects.published().in_country("IT")
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Priced out: reading the membership rows themselves, in any way.
+        for method in ("seqscan", "bitmapscan", "indexscan"):
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+        plan = by_country.explain()
+    assert "Index Only Scan using membership_member_of_idx" in plan, plan
