@@ -34,12 +34,15 @@ class ArchiveError(Exception):
 
 
 def content_models() -> list:
-    """The content models in dependency order, without their history tables."""
+    """The content models in dependency order, without their history tables and without what
+    the database derives from the others itself (``kept_by_database``: loading it back would
+    find it made already)."""
     models = [
         model
         for label in sorted(CONTENT_APPS)
         for model in apps.get_app_config(label).get_models()
         if not model._meta.model_name.startswith("historical")
+        and not getattr(model, "kept_by_database", False)
     ]
     return serializers.sort_dependencies([(None, models)], allow_cycles=True)
 

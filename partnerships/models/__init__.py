@@ -22,6 +22,7 @@ from .places import (
     alphabetical,
     not_empty,
 )
+from .presence import Presence
 
 __all__ = [
     "CATEGORY_BY_TYPE",
@@ -41,6 +42,7 @@ __all__ = [
     "OrganisationType",
     "Partnership",
     "PartnershipQuerySet",
+    "Presence",
     "Region",
     "alphabetical",
     "category_of",

@@ -240,11 +240,6 @@ class Membership(TimeStampedModel):
         ordering = ["partnership_id", "role", "organisation_id"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        indexes = [
-            # The country filter's "a published member established there": from the country's
-            # organisations to their partnerships without reading the membership rows.
-            models.Index(fields=["organisation", "partnership"], name="membership_member_of_idx"),
-        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "organisation"],

@@ -21,6 +21,7 @@ from ecosystems.models import Ecosystem
 from .documents import Document
 from .organisations import Membership, Organisation
 from .places import Country, Region, not_empty
+from .presence import Presence
 
 
 class PartnershipQuerySet(PublishableQuerySet):
@@ -98,10 +99,7 @@ class PartnershipQuerySet(PublishableQuerySet):
 
 def hosting(country) -> Q:
     """Partnerships with a published member organisation established in ``country``."""
-    members = Membership.objects.filter(
-        organisation__country=country, organisation__status=PublicationStatus.PUBLISHED
-    )
-    return Q(pk__in=members.values("partnership"))
+    return Q(pk__in=Presence.objects.filter(country=country).values("partnership"))
 
 
 class Partnership(TimeStampedModel, Publishable):

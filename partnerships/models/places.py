@@ -11,7 +11,6 @@ from django_countries import countries
 from simple_history.models import HistoricalRecords
 
 from core.models import (
-    PublicationStatus,
     TimeStampedModel,
 )
 
@@ -48,18 +47,10 @@ class CountryQuerySet(models.QuerySet):
         Only published members count: a draft organisation must not show where it is.
         """
         # Two semi-joins rather than two joins: joining both paths would multiply each
-        # country's partnership links by its memberships before DISTINCT could remove them.
-        # DISTINCT keeps each subquery to a few dozen codes, small enough for PostgreSQL to
-        # hash; one row per membership (300,000 at scale) made it re-run per country.
+        # country's partnership links by its presences before DISTINCT could remove them.
         return self.filter(
             Q(code__in=partnerships.values("countries").distinct())
-            | Q(
-                code__in=partnerships.filter(
-                    memberships__organisation__status=PublicationStatus.PUBLISHED
-                )
-                .values("memberships__organisation__country")
-                .distinct()
-            )
+            | Q(code__in=partnerships.values("presences__country").distinct())
         )
 
     def partnership_counts(self, partnerships: models.QuerySet) -> dict[str, int]:
@@ -73,20 +64,16 @@ class CountryQuerySet(models.QuerySet):
         ids = partnerships.order_by().values("pk")
         # Through the partnerships' own relations: their models lie above this module.
         partnership_model = partnerships.model
-        membership_model = partnership_model._meta.get_field("memberships").related_model
+        presence_model = partnership_model._meta.get_field("presences").related_model
         covered = (
             partnership_model.countries.through.objects.filter(partnership__in=ids)
             .order_by()
             .values(code=F("country_id"), pid=F("partnership_id"))
         )
         hosting = (
-            membership_model.objects.filter(
-                partnership__in=ids,
-                organisation__status=PublicationStatus.PUBLISHED,
-                organisation__country__isnull=False,
-            )
+            presence_model.objects.filter(partnership__in=ids)
             .order_by()
-            .values(code=F("organisation__country_id"), pid=F("partnership_id"))
+            .values(code=F("country_id"), pid=F("partnership_id"))
         )
         # UNION (not UNION ALL) keeps each (country, partnership) pair once; Django cannot
         # group the rows of a union, so the count wraps its SQL.

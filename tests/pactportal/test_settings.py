@@ -155,6 +155,28 @@ def test_the_quick_start_migrates_loads_and_serves_on_sqlite(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["200", "200", "200", "200"]
 
+    # SQLite's own triggers keep where partnerships have members, through loads and moves.
+    presences = (
+        "import django; django.setup(); from collections import Counter; "
+        "from partnerships.models import Membership, Organisation, Presence; "
+        "truth = lambda: Counter((m.partnership_id, m.organisation.country_id) "
+        "for m in Membership.objects.select_related('organisation') "
+        "if m.organisation.status == 'published' and m.organisation.country_id); "
+        "kept = lambda: Counter({(p.partnership_id, p.country_id): p.members "
+        "for p in Presence.objects.all()}); "
+        "before = kept() == truth() and bool(truth()); "
+        "member = Membership.objects.first().organisation; "
+        "Organisation.objects.filter(pk=member.pk).update(country_id='MT'); "
+        "moved = kept() == truth(); "
+        "Membership.objects.filter(organisation=member).delete(); "
+        "print(before, moved, kept() == truth())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", presences], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True"]
+
 
 @pytest.mark.parametrize(("value", "expected"), [("30/minute", "30/minute"), ("off", "None")])
 def test_the_anonymous_api_limit_comes_from_the_environment_and_can_be_lifted(value, expected):

@@ -1,0 +1,43 @@
+"""Where each partnership has published members: kept by the database itself."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .places import Country
+
+
+class Presence(models.Model):
+    """How many published member organisations of a partnership are established in a country.
+
+    The country filter and the maps ask "which partnerships have a member in Italy?" of every
+    partnership at once. Asked of the memberships, that reads every Italian organisation's
+    memberships (30,000 rows at the benchmark's scale) on each list a visitor filters; asked
+    here, it reads one row per partnership. Triggers on memberships and organisations (the
+    migration that creates this table) keep it exact on every path that writes them: forms,
+    imports, bulk updates, raw SQL. Nothing in Python writes it.
+    """
+
+    # Derived, so left out of the content archive (core/content_archive.py).
+    kept_by_database = True
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="presences"
+    )
+    # No index of its own: the unique constraint below leads with the country.
+    country = models.ForeignKey(
+        Country, on_delete=models.CASCADE, related_name="presences", db_index=False
+    )
+    members = models.PositiveIntegerField(_("published members established there"))
+
+    class Meta:
+        verbose_name = _("presence")
+        verbose_name_plural = _("presences")
+        constraints = [
+            # Leads with the country: the filter reads a country's partnerships from it alone.
+            models.UniqueConstraint(
+                fields=["country", "partnership"], name="partnerships_presence_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partnership_id} in {self.country_id}: {self.members}"
