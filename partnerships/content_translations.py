@@ -42,7 +42,9 @@ def fingerprint(text: str) -> str:
 
 def translated_fields(model: type[models.Model]) -> tuple[str, ...]:
     """The fields of ``model`` that have a column per language (``partnerships/translation.py``)."""
-    return tuple(translator.get_options_for_model(model).fields)
+    translated = translator.get_options_for_model(model).fields
+    # In the model's own order, so that reports and tests list them the same way every time.
+    return tuple(field.name for field in model._meta.concrete_fields if field.name in translated)
 
 
 def other_languages() -> tuple[str, ...]:
