@@ -135,7 +135,7 @@ class PartnershipAdmin(TranslationAdmin, ContentAdmin):
             {
                 "fields": [
                     ("launched_on", "launched_on_precision"),
-                    "launch_note",
+                    side_by_side("launch_note"),
                     ("agreement_signed_on", "agreement_signed_on_precision"),
                 ],
             },
@@ -145,9 +145,9 @@ class PartnershipAdmin(TranslationAdmin, ContentAdmin):
             {
                 "fields": [
                     ("commitment_people", "commitment_target_year"),
-                    "commitment_pledge",
+                    side_by_side("commitment_pledge"),
                     "commitment_source_url",
-                    "reported_membership",
+                    side_by_side("reported_membership"),
                 ],
             },
         ),

@@ -13,7 +13,9 @@ from .models import Document, Partnership
 
 @register(Partnership)
 class PartnershipTranslationOptions(TranslationOptions):
-    fields = ("summary", "description")
+    # Every text a partnership's page shows as prose: the launch note and the pledge are read
+    # beside the summary, so a French page must not switch to English half-way down.
+    fields = ("summary", "description", "launch_note", "commitment_pledge", "reported_membership")
     # A missing translation is NULL, as in rows never translated: saving a form that leaves it
     # empty records no change.
     empty_values = None

@@ -132,12 +132,15 @@ def test_the_data_file_carries_the_ecosystems_in_three_languages(pact_data):
     assert not Ecosystem.objects.get(slug="electronics").labour_market_size_fr
 
 
-def test_a_reload_keeps_translations_the_file_does_not_give(pact_data):
+def test_a_reload_keeps_translations_the_file_does_not_give(pact_data, tmp_path):
     partnership = Partnership.objects.get(slug="automotive-skills-alliance")
     partnership.summary_fr = "Une alliance de l’industrie automobile."
     partnership.save()
+    # The data file alone, without the translations.json that gives every partnership's.
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(DATA), encoding="utf-8")
     output = io.StringIO()
-    call_command("load_pact_data", stdout=output)
+    call_command("load_pact_data", "--file", str(path), stdout=output)
     partnership.refresh_from_db()
     assert partnership.summary_fr == "Une alliance de l’industrie automobile."
     assert "is already loaded; no changes" in output.getvalue()
