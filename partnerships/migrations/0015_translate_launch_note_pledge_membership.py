@@ -16,7 +16,7 @@ def texts_are_english(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnerships", "0013_organisation_country_type_index"),
+        ("partnerships", "0014_presence"),
     ]
 
     operations = [
