@@ -9,9 +9,10 @@ from .cache import digest, remembered
 
 def filtered_count(filters_key: tuple, queryset) -> int:
     """How many rows the list's filters leave."""
-    return remembered(f"total.{digest(filters_key)}", queryset.count)
+    return remembered(f"total.{digest(filters_key)}", queryset.count, translated=False)
 
 
 def facet_counts(filters_key: tuple, count) -> dict[str, dict]:
-    """``count()``: each facet's counts for those filters."""
-    return remembered(f"facets.{digest(filters_key)}", count)
+    """``count()``: each facet's counts for those filters, by value (the labels are the
+    page's, in its language)."""
+    return remembered(f"facets.{digest(filters_key)}", count, translated=False)

@@ -18,7 +18,7 @@ def figures_of(name: str, partnerships) -> dict[str, int]:
             "countries": Country.objects.covered_by(partnerships).count(),
         }
 
-    return remembered(f"figures.{name}", count)
+    return remembered(f"figures.{name}", count, translated=False)
 
 
 def ecosystems_with_counts() -> list[Ecosystem]:
@@ -31,7 +31,9 @@ def ecosystems_with_counts() -> list[Ecosystem]:
 def partnership_counts(name: str, partnerships) -> dict[str, int]:
     """How many of ``partnerships`` each country has (``Country.partnership_counts()``)."""
     return remembered(
-        f"country-counts.{name}", lambda: Country.objects.partnership_counts(partnerships)
+        f"country-counts.{name}",
+        lambda: Country.objects.partnership_counts(partnerships),
+        translated=False,
     )
 
 
@@ -41,6 +43,7 @@ def latest_documents() -> RecordIds:
     ids = remembered(
         "latest-documents",
         lambda: list(Document.objects.published().values_list("pk", flat=True)[:LATEST_DOCUMENTS]),
+        translated=False,
     )
     return RecordIds(Document, ids)
 

@@ -48,6 +48,7 @@ def document_years() -> list[int]:
             .filter(issued_on__isnull=False)
             .dates("issued_on", "year", "DESC")
         ],
+        translated=False,
     )
 
 

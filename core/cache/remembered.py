@@ -26,15 +26,18 @@ def digest(value) -> str:
     return hashlib.sha256(repr(value).encode()).hexdigest()
 
 
-def remembered(name: str, compute):
+def remembered(name: str, compute, *, translated: bool = True):
     """``compute()``, computed once until the next content change (with the cache on).
 
     The generation in the key retires the value on any change; the language in it keeps
-    translated values (country names, ecosystem names) to their language.
+    translated values (country names, ecosystem names) to their language. A value with no
+    text in it (``translated=False``: counts, ids) is shared by every language, so a page's
+    first view in French finds what its English one counted.
     """
     if not cache_seconds():
         return compute()
-    key = f"memo.{generation()}.{get_language()}.{name}"
+    language = get_language() if translated else "-"
+    key = f"memo.{generation()}.{language}.{name}"
     value = local.get(key, _MISSING)
     if value is _MISSING:
         value = cache.get(key, _MISSING)

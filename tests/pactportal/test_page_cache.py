@@ -11,7 +11,9 @@ import uuid
 import pytest
 import tablib
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, reverse_lazy
 from rest_framework.authtoken.models import Token
 
@@ -257,6 +259,24 @@ def test_the_same_filter_values_elsewhere_count_nothing_again_until_content_chan
     publish(PartnershipFactory(name="Beta Regional", regional=True, status=PublicationStatus.DRAFT))
     after = get(LIST, QUERY_STRING="kind=regional&scope=nowhere&utm_source=other").content.decode()
     assert "Beta Regional" in after and "2 partnerships found" in after
+
+
+def test_the_same_filters_in_another_language_count_nothing_again():
+    PartnershipFactory(name="Counted Once", regional=True)
+    english = get("/en/partnerships/?kind=regional")
+    assert "1 partnership found" in english.content.decode()
+
+    # The French page draws its own labels and records, but the counts have no language.
+    with CaptureQueriesContext(connection) as queries:
+        french = get("/fr/partnerships/?kind=regional")
+    assert french["X-Cache"] == "miss" and "Counted Once" in french.content.decode()
+    # The list's total, and each facet's grouped counts.
+    counting = [
+        q["sql"]
+        for q in queries.captured_queries
+        if re.match(r'SELECT (COUNT\(|"\w+"\."\w+" AS "\w+", COUNT\()', q["sql"])
+    ]
+    assert counting == []
 
 
 def test_a_listed_record_is_drawn_once_until_content_changes():
