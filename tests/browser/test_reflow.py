@@ -24,9 +24,10 @@ TEXT_OUT_OF_ITS_BOX = """[...document.querySelectorAll("body *")]
     .map(el => `${el.tagName}.${el.className}: ${el.textContent.trim().slice(0, 40)}`)
     .slice(0, 5)"""
 
-# The smallest text any chart draws, in CSS pixels on the screen.
+# The smallest text any chart or map draws (a map's country figure included, shown on hover
+# and focus), in CSS pixels on the screen.
 SMALLEST_CHART_TEXT = """Math.min(
-    ...[...document.querySelectorAll(".chart__svg text")].map(text => {
+    ...[...document.querySelectorAll(".chart__svg text, .country-map__svg text")].map(text => {
     const svg = text.ownerSVGElement;
     const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
     return parseFloat(getComputedStyle(text).fontSize) * scale;
@@ -66,12 +67,13 @@ def test_no_german_text_leaves_its_box_at_1280px(page, portal):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_chart_text_stays_readable_at_320px(page, portal, language):
+def test_chart_and_map_text_stays_readable_at_320px(page, portal, language):
     page.set_viewport_size(NARROWEST)
     with translation.override(language):
         urls = [
             reverse("figures:index"),
             reverse("ecosystems:detail", kwargs={"slug": "digital"}),
+            reverse("ecosystems:home"),
         ]
     for url in urls:
         page.goto(url)
