@@ -2,14 +2,14 @@ from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ContentAdmin, HistoryAdmin, LabelledTabularInline
+from core.admin import AccessibleAutocomplete, ContentAdmin, HistoryAdmin, LabelledTabularInline
 from core.models import count_of
 
 from .models import Alliance, AllianceMember, FundingCall, ProgrammeCountry
 
 
 @admin.register(ProgrammeCountry)
-class ProgrammeCountryAdmin(admin.ModelAdmin):
+class ProgrammeCountryAdmin(AccessibleAutocomplete, admin.ModelAdmin):
     list_display = ["country", "status"]
     list_filter = ["status"]
     list_select_related = ["country"]

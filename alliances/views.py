@@ -17,9 +17,20 @@ DIRECTORY_RESULTS = 15
 class AllianceListView(FilteredListView):
     template_name = "alliances/alliance_list.html"
     filterset_class = AllianceFilter
+    api_list = "api:alliance-list"
 
     def get_base_queryset(self):
         return Alliance.objects.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Drawn like the other lists' selects ("All" first, no "---------").
+        fields = self.filterset.form.fields
+        context["options"] = {
+            name: [(str(value), label, None) for value, label in fields[name].choices if value]
+            for name in ("ecosystem", "call", "project_status", "ordering")
+        }
+        return context
 
 
 class AllianceDetailView(PublicDetailView):
@@ -131,11 +142,38 @@ def consortium_check(request):
         {
             "form": form,
             "formset": formset,
-            "messages_list": messages,
+            "problems": problems(form, formset, messages),
             "results": results,
             "report": report,
             "call": call,
-            "member_count": len(rows),
+            "member_count": filled_rows(formset) if formset.is_bound else len(rows),
             "countries": countries,
         },
     )
+
+
+def filled_rows(formset) -> int:
+    """The rows of a refused submission that hold something (and are not being removed)."""
+    return sum(
+        1
+        for member in formset.forms
+        if member.has_changed() and member.data.get(member.add_prefix("DELETE")) is None
+    )
+
+
+def problems(form, formset, messages) -> list[tuple[str, str]]:
+    """What the page could not use, for its error summary (GOV.UK's pattern): ``(anchor,
+    message)``, the anchor the field concerned (empty for a message about no one field)."""
+    found = []
+    if form.is_bound:
+        for name, errors in form.errors.items():
+            # "add" is a button's value; the view says what was wrong with it in messages.
+            if name in form.fields and name != "add":
+                field = form[name]
+                found += [(f"#{field.auto_id}", f"{field.label}: {error}") for error in errors]
+    for row, member in enumerate(formset.forms if formset.is_bound else [], start=1):
+        for name, errors in member.errors.items():
+            field = member[name] if name in member.fields else member[next(iter(member.fields))]
+            label = _("%(field)s (row %(row)s)") % {"field": field.label, "row": row}
+            found += [(f"#{field.auto_id}", f"{label}: {error}") for error in errors]
+    return found + [("", str(message)) for message in messages]

@@ -2,7 +2,13 @@
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import (
+    AdminSplitDateTime,
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+)
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -33,10 +39,49 @@ class LabelledInlineFormSet(BaseInlineFormSet):
         for name, field in form.fields.items():
             # Related fields come wrapped with their add/change links; label the control itself.
             widget = getattr(field.widget, "widget", field.widget)
-            widget.attrs.setdefault("aria-label", capfirst(field.label or name))
+            if not widget.is_hidden:  # a hidden input may carry no ARIA
+                widget.attrs.setdefault("aria-label", capfirst(field.label or name))
 
 
-class LabelledTabularInline(admin.TabularInline):
+class NamedAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete select, whose empty choice has text: an empty ``<option>`` is
+    invalid HTML. Select2 still shows its own (empty) placeholder for it."""
+
+    def create_option(self, name, value, label, *args, **kwargs):
+        return super().create_option(name, value, label if value != "" else "—", *args, **kwargs)
+
+
+class NamedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    """Django's autocomplete for several records, without Select2's "clear all" cross: each
+    chosen record has its own, and the cross is a ``<span>`` inside the choices' ``<ul>``,
+    which leaves that list holding something other than items."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        return {**super().build_attrs(base_attrs, extra_attrs), "data-allow-clear": "false"}
+
+
+class AccessibleAutocomplete:
+    """Draws an admin's ``autocomplete_fields`` with the widgets above.
+
+    ``static/js/admin-autocomplete.js`` names the controls Select2 builds in the browser.
+    """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = NamedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = NamedAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class LabelledTabularInline(AccessibleAutocomplete, admin.TabularInline):
     formset = LabelledInlineFormSet
 
 
@@ -48,10 +93,30 @@ def side_by_side(field: str) -> tuple[str, ...]:
     return tuple(get_translation_fields(field))
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time boxes, each with a name. Django groups them under the field's
+    legend with "Date:" and "Time:" as bare text beside them, which names neither box."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.widgets[0].attrs["aria-label"] = gettext_lazy("Date")
+        self.widgets[1].attrs["aria-label"] = gettext_lazy("Time")
+
+
+class HistoryAdmin(AccessibleAutocomplete, SimpleHistoryAdmin):
     """Each object's "History" page lists who changed which fields, old → new, and reverts."""
 
     readonly_fields = ["created_at", "updated_at"]
+    formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # A field with a callable default (a call's rules) also carries a hidden copy of its
+        # first value, to which Django copies its aria-describedby: ARIA a hidden input may not
+        # have. The record's own form needs no copy (an inline's blank rows would).
+        if formfield is not None:
+            formfield.show_hidden_initial = False
+        return formfield
 
 
 class RowLimitedImportForm(ImportForm):

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
+from .svg import svg_number
+
 MAP_FILE = Path(__file__).with_name("europe.json")
 SHADES = 5
 
@@ -66,6 +68,11 @@ class MapCountry:
     marker: dict | None = None
 
 
+def svg_marker(marker: dict | None) -> dict | None:
+    """A small country's circle (``x``, ``y``, ``r``) as the SVG attributes' text."""
+    return {key: svg_number(value) for key, value in marker.items()} if marker else None
+
+
 def legend(counts: dict[str, int]) -> list[tuple[int, int, int]]:
     """``(shade, lowest, highest)`` for each shade a count falls in, as ``shade()`` assigns."""
     highest = max(counts.values(), default=0)
@@ -90,8 +97,8 @@ class CountryMap:
     frame) included, so the table beside the map lists them all.
     """
 
-    width: int
-    height: int
+    width: str
+    height: str
     land: str
     others: list[MapCountry]
     highlighted: list[MapCountry]
@@ -134,15 +141,15 @@ def country_map(
                 href=f"{list_url}?{urlencode({'country': code, **(filters or {})})}",
                 label=named(code, label(count)),
                 d=shapes.get(code, {}).get("d", ""),
-                marker=shapes.get(code, {}).get("marker"),
+                marker=svg_marker(shapes.get(code, {}).get("marker")),
             )
             for code, count in counts.items()
         ),
         key=lambda country: (-country.count, country.name),
     )
     return CountryMap(
-        width=geometry()["width"],
-        height=geometry()["height"],
+        width=svg_number(geometry()["width"]),
+        height=svg_number(geometry()["height"]),
         land=geometry()["land"],
         others=[
             MapCountry(
@@ -153,7 +160,7 @@ def country_map(
                 href="",
                 label=named(code, others_label),
                 d=shape["d"],
-                marker=shape["marker"],
+                marker=svg_marker(shape["marker"]),
             )
             for code, shape in sorted(shapes.items())
             if code not in counts

@@ -1,7 +1,11 @@
 """The bases of the public list and detail pages."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
@@ -15,7 +19,8 @@ class FilteredListView(TemplateView):
 
     Invalid filter values are shown as form errors and ignored; a page number that is not a
     number, or past the end, shows the nearest real page with a message instead of a 404.
-    Subclasses set ``filterset_class`` and implement ``get_base_queryset()`` (published rows).
+    Subclasses set ``filterset_class`` and implement ``get_base_queryset()`` (published rows);
+    ``api_list`` names the API list that serves the same records, whose CSV the page offers.
     A list whose choices show how many results each would give implements
     ``count_facets()`` and ``filtered_choices()``: a facet's counts apply every current filter
     except its own, so they answer "what would I get if I chose this instead".
@@ -25,6 +30,7 @@ class FilteredListView(TemplateView):
     """
 
     filterset_class = None
+    api_list = None
     paginate_by = PAGE_SIZE
 
     def get_base_queryset(self):
@@ -49,10 +55,20 @@ class FilteredListView(TemplateView):
             is_paginated=page.has_other_pages(),
             page_message=message,
             object_list=page.object_list,
+            csv_url=csv_url(self.api_list, self.valid_parameters()),
             **self.filtered_choices(),
             **filter_links(self.request),
             **kwargs,
         )
+
+    def valid_parameters(self) -> dict[str, list[str]]:
+        """The filter values as sent, less those the form refused (which the page ignores)."""
+        errors = self.filterset.errors
+        return {
+            name: self.request.GET.getlist(name)
+            for name in self.filterset.form.fields
+            if name in self.request.GET and name not in errors
+        }
 
     def filtered_choices(self) -> dict:
         """The template's choices whose counts depend on the filters, such as ``facets``."""
@@ -109,6 +125,18 @@ def nearest_page(paginator, requested: str | None):
         return paginator.page(last), _(
             "There is no page %(page)s; showing the last page, %(last)s."
         ) % {"page": requested[:20], "last": last}
+
+
+def csv_url(api_list: str, parameters: dict[str, list[str]]) -> str:
+    """The API's CSV export of the list ``parameters`` filter, in the page's language.
+
+    The page links to the API rather than writing CSV itself: the same FilterSet picks the
+    records, the same renderer writes the same columns, the API shows published records only,
+    and the page cache keeps each export under its own parameters.
+    """
+    query = [(name, value) for name, values in parameters.items() for value in values if value]
+    query += [("format", "csv"), ("lang", get_language())]
+    return f"{reverse(api_list)}?{urlencode(query)}"
 
 
 def filter_links(request) -> dict:

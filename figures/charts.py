@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Alliance
 from core.maps import country_name
+from core.svg import svg_number
 from ecosystems.models import Ecosystem
 from partnerships.models import Organisation, OrganisationType, Partnership
 
@@ -155,19 +156,23 @@ def bars_drawing(rows: list[Row]) -> dict:
     bars = []
     for i, row in enumerate(rows):
         top = i * BAR_ROW
-        width = round(room * row.value / highest, 1)
+        width = room * row.value / highest
         bars.append(
             {
                 "row": row,
-                "label_y": top + 12,
-                "y": top + 17,
-                "width": width,
-                "height": BAR_HEIGHT,
-                "value_x": width + 6,
-                "value_y": top + 17 + BAR_HEIGHT - 2,
+                "label_y": svg_number(top + 12),
+                "y": svg_number(top + 17),
+                "width": svg_number(width),
+                "height": svg_number(BAR_HEIGHT),
+                "value_x": svg_number(width + 6),
+                "value_y": svg_number(top + 17 + BAR_HEIGHT - 2),
             }
         )
-    return {"width": WIDTH, "height": max(len(rows), 1) * BAR_ROW, "bars": bars}
+    return {
+        "width": svg_number(WIDTH),
+        "height": svg_number(max(len(rows), 1) * BAR_ROW),
+        "bars": bars,
+    }
 
 
 def columns_drawing(rows: list[Row]) -> dict:
@@ -175,28 +180,28 @@ def columns_drawing(rows: list[Row]) -> dict:
     highest = max((row.value for row in rows), default=0) or 1
     plot = COLUMNS_HEIGHT - COLUMNS_AXIS - COLUMNS_TOP
     slot = WIDTH / max(len(rows), 1)
-    width = round(slot * 0.6, 1)
+    width = slot * 0.6
     columns = []
     for i, row in enumerate(rows):
-        height = round(plot * row.value / highest, 1)
-        centre = round(slot * i + slot / 2, 1)
+        height = plot * row.value / highest
+        centre = slot * i + slot / 2
         top = COLUMNS_TOP + plot - height
         columns.append(
             {
                 "row": row,
-                "x": round(centre - width / 2, 1),
-                "y": round(top, 1),
-                "width": width,
-                "height": height,
-                "centre": centre,
-                "value_y": round(top - 6, 1),
-                "label_y": COLUMNS_HEIGHT - 8,
+                "x": svg_number(centre - width / 2),
+                "y": svg_number(top),
+                "width": svg_number(width),
+                "height": svg_number(height),
+                "centre": svg_number(centre),
+                "value_y": svg_number(top - 6),
+                "label_y": svg_number(COLUMNS_HEIGHT - 8),
             }
         )
     return {
-        "width": WIDTH,
-        "height": COLUMNS_HEIGHT,
-        "axis_y": COLUMNS_TOP + plot,
+        "width": svg_number(WIDTH),
+        "height": svg_number(COLUMNS_HEIGHT),
+        "axis_y": svg_number(COLUMNS_TOP + plot),
         "columns": columns,
     }
 

@@ -7,6 +7,8 @@ from alliances.models import Alliance
 from ecosystems.models import Ecosystem
 from partnerships.models import Document, Organisation, Partnership
 
+from .models import InformationPage
+
 
 class TranslatedSitemap(Sitemap):
     """Each page once per language, with its other languages as hreflang alternates."""
@@ -65,6 +67,16 @@ class AllianceSitemap(PublishedSitemap):
     model = Alliance
 
 
+class InformationSitemap(TranslatedSitemap):
+    priority = 0.3
+
+    def items(self):
+        return InformationPage.objects.order_by("pk")
+
+    def lastmod(self, obj):
+        return obj.updated_at
+
+
 SITEMAPS = {
     "pages": PagesSitemap,
     "ecosystems": EcosystemSitemap,
@@ -72,4 +84,5 @@ SITEMAPS = {
     "organisations": OrganisationSitemap,
     "documents": DocumentSitemap,
     "alliances": AllianceSitemap,
+    "about": InformationSitemap,
 }

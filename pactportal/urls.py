@@ -56,6 +56,7 @@ urlpatterns = [
 # The public pages, under their language: /en/, /fr/, /de/. A path without a prefix redirects
 # to the visitor's language (pactportal.i18n).
 urlpatterns += i18n_patterns(
+    path("about/<slug:slug>/", views.information_page, name="information_page"),
     path("alliances/", include("alliances.urls")),
     path("figures/", include("figures.urls")),
     path("", include("figures.ecosystem_urls")),

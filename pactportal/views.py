@@ -1,4 +1,4 @@
-"""The project's own views: error pages, robots.txt and /healthz."""
+"""The project's own views: the information pages, error pages, robots.txt and /healthz."""
 
 import logging
 import sys
@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import translation
@@ -17,6 +17,8 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django_redis import get_redis_connection
 from redis.exceptions import RedisError
+
+from .models import InformationPage
 
 logger = logging.getLogger(__name__)
 
@@ -131,3 +133,15 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def information_page(request, slug):
+    """A page of the footer (legal notice, privacy, accessibility, contact) in the reader's
+    language, as curators wrote it."""
+    page = get_object_or_404(InformationPage, slug=slug)
+    return render(request, "pactportal/information_page.html", {"page": page})
+
+
+# It reads no query parameter (core/cache/pages.py keys it without them).
+information_page.query_parameters = ()

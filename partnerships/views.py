@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.maps import country_map, members_label
 from core.models import PublicationStatus
-from core.views import FilteredListView, PublicDetailView
+from core.views import FilteredListView, PublicDetailView, csv_url
 
 from . import selectors
 from .filters import DocumentFilter, OrganisationFilter, PartnershipFilter
@@ -25,6 +25,14 @@ from .models import (
     OrganisationType,
     Partnership,
 )
+
+# The API list whose CSV holds each search group's records in full (ecosystems: no export, as
+# the page shows all 14 it finds).
+SEARCH_EXPORTS = {
+    "partnerships": "api:partnership-list",
+    "organisations": "api:organisation-list",
+    "documents": "api:document-list",
+}
 
 # The partnership filter of the document library offers this many choices at most.
 PARTNERSHIP_CHOICES = 50
@@ -44,6 +52,7 @@ def without_counts(options) -> list[tuple[str, str, None]]:
 
 
 class PartnershipListView(FilteredListView):
+    api_list = "api:partnership-list"
     template_name = "partnerships/partnership_list.html"
     filterset_class = PartnershipFilter
 
@@ -118,6 +127,7 @@ class PartnershipDetailView(PublicDetailView):
 
 
 class OrganisationListView(FilteredListView):
+    api_list = "api:organisation-list"
     template_name = "partnerships/organisation_list.html"
     filterset_class = OrganisationFilter
 
@@ -143,6 +153,7 @@ class OrganisationDetailView(PublicDetailView):
 
 
 class DocumentListView(FilteredListView):
+    api_list = "api:document-list"
     template_name = "partnerships/document_list.html"
     filterset_class = DocumentFilter
 
@@ -304,6 +315,9 @@ def search(request):
                     "count": count,
                     "results": results,
                     "list_url": list_url,
+                    "csv_url": csv_url(SEARCH_EXPORTS[key], {"q": [text]})
+                    if key in SEARCH_EXPORTS
+                    else "",
                 }
             )
     return render(

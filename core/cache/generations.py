@@ -33,12 +33,15 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation"
 SEQUENCE = "core_content_generation"
-CONTENT_APPS = {"ecosystems", "partnerships", "alliances"}
+CONTENT_APPS = {"pactportal", "ecosystems", "partnerships", "alliances"}
 # Sets the stored generation only forwards: two changes finishing out of order must not leave
-# the older number in place.
+# the older number in place. An empty key is set whatever the number, 0 included (else the
+# script would answer nil).
 RAISE_TO = """
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-if current < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
+local current = redis.call('GET', KEYS[1])
+if not current or tonumber(current) < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[1])
+end
 return redis.call('GET', KEYS[1])
 """
 

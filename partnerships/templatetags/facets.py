@@ -12,8 +12,9 @@ register = template.Library()
 
 
 @register.simple_tag
-def facet_select(name: str, label: str, options, current, errors) -> str:
-    """A labelled select for the filter ``name``: "All", then each ``(value, label, count)``
+def facet_select(name: str, label: str, options, current, errors, empty=None) -> str:
+    """A labelled select for the filter ``name``: ``empty`` ("All" unless given: a sort says
+    what it falls back to), then each ``(value, label, count)``
     option (the count left out when it is ``None``), ``current`` selected, and the field's
     ``errors`` under it, tied to the select for screen readers.
 
@@ -42,7 +43,7 @@ def facet_select(name: str, label: str, options, current, errors) -> str:
         name=name,
         label=label,
         invalid=invalid,
-        all=_("All"),
+        all=empty or _("All"),
         choices=mark_safe(choices),  # each value and label escaped above
         message=message,
     )

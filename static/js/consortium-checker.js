@@ -1,7 +1,16 @@
-// Progressive enhancement for the consortium checker: add blank member rows without sending
-// the form. Without this script the page keeps two blank rows after every submission.
+// Progressive enhancement for the consortium checker: move the focus to what a submission
+// produced, and add blank member rows without sending the form. Without this script the page
+// still lands on its outcome (the form's address ends in #checker-result) and keeps two blank
+// rows after every submission.
 (function () {
   "use strict";
+  // The error summary comes first whenever there is one; else the report's heading, when the
+  // submission asked for it. Either is focusable by script alone (tabindex="-1").
+  var outcome = document.querySelector(".error-summary") ||
+    (location.hash === "#checker-result" && document.getElementById("checker-result"));
+  if (outcome) {
+    outcome.focus();
+  }
   var table = document.querySelector(".checker__table tbody");
   var total = document.getElementById("id_members-TOTAL_FORMS");
   var actions = document.querySelector(".checker__actions");

@@ -138,7 +138,7 @@ def test_bars_are_as_long_as_their_values(client, pact):
     longest = max(drawing["bars"], key=lambda bar: bar["row"].value)
     for bar in drawing["bars"]:
         share = bar["row"].value / longest["row"].value
-        assert bar["width"] == pytest.approx(longest["width"] * share, abs=0.1)
+        assert float(bar["width"]) == pytest.approx(float(longest["width"]) * share, abs=0.1)
 
 
 def test_labels_are_in_the_reader_s_words(client, pact):

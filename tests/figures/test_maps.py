@@ -39,7 +39,7 @@ def table_rows(html: str) -> dict[str, int]:
     return {
         name: int(n)
         for name, n in re.findall(
-            r'<th scope="row"><a href="[^"]+">([^<]+)</a></th><td class="number">(\d+)</td>', table
+            r'<th scope="row">([^<]+)</th><td class="number">(\d+)</td>', table
         )
     }
 

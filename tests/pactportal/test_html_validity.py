@@ -1,15 +1,19 @@
-"""Every public page type is valid HTML, by the Nu HTML Checker (vnu.jar, run once)."""
+"""Every public page type, the API's documentation and the curators' forms are valid HTML, by
+the Nu HTML Checker (vnu.jar, run once)."""
 
 import json
 import os
 import subprocess
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from alliances.models import Alliance
-from partnerships.models import DocumentFile, Organisation, Partnership
+from alliances.models import Alliance, FundingCall
+from ecosystems.models import Ecosystem
+from pactportal.models import InformationPage
+from partnerships.models import Document, DocumentFile, Organisation, Partnership
 from tests.factories import DocumentFactory, make_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,8 +46,38 @@ def public_pages() -> dict[str, str]:
         "alliances": reverse("alliances:list"),
         "alliance": Alliance.objects.published().first().get_absolute_url(),
         "consortium-checker": reverse("alliances:check"),
+        "figures": reverse("figures:index"),
+        "information-page": reverse("information_page", kwargs={"slug": "accessibility"}),
         "not-found": "/no-such-page/",
+        "api-docs": reverse("api-docs"),
+        "api-redoc": reverse("api-redoc"),
     }
+
+
+def admin_pages() -> dict[str, str]:
+    """The curators' add and change forms of each kind of record they edit."""
+    records = {
+        ("partnerships", "partnership"): Partnership.objects.first(),
+        ("partnerships", "document"): Document.objects.first(),
+        ("partnerships", "organisation"): Organisation.objects.first(),
+        ("alliances", "alliance"): Alliance.objects.first(),
+        ("alliances", "fundingcall"): FundingCall.objects.first(),
+        ("ecosystems", "ecosystem"): Ecosystem.objects.first(),
+        ("pactportal", "informationpage"): InformationPage.objects.first(),
+    }
+    pages = {
+        f"admin-{model}-change": reverse(f"admin:{app}_{model}_change", args=[record.pk])
+        for (app, model), record in records.items()
+    }
+    for app, model in [
+        ("partnerships", "partnership"),
+        ("partnerships", "document"),
+        ("partnerships", "organisation"),
+        ("alliances", "alliance"),
+        ("alliances", "fundingcall"),
+    ]:
+        pages[f"admin-{model}-add"] = reverse(f"admin:{app}_{model}_add")
+    return pages
 
 
 def test_every_public_page_type_is_valid_html(pact_data, client, tmp_path):
@@ -70,6 +104,26 @@ def test_every_public_page_type_is_valid_html(pact_data, client, tmp_path):
     )
     files["consortium-report"] = tmp_path / "consortium-report.html"
     files["consortium-report"].write_bytes(response.content)
+    # The checker refusing a row, with its error summary and messages by each field.
+    response = client.post(
+        reverse("alliances:check"),
+        {
+            "call": "blueprint-2025",
+            "members-TOTAL_FORMS": "2",
+            "members-INITIAL_FORMS": "0",
+            "members-0-name": "Politecnico di Milano",
+            "check": "1",
+        },
+    )
+    files["consortium-errors"] = tmp_path / "consortium-errors.html"
+    files["consortium-errors"].write_bytes(response.content)
+    # The curators' forms, signed in.
+    client.force_login(get_user_model().objects.create_superuser("ines", "ines@example.eu", "x"))
+    for name, url in admin_pages().items():
+        response = client.get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        files[name] = tmp_path / f"{name}.html"
+        files[name].write_bytes(response.content)
 
     result = subprocess.run(
         [

@@ -117,6 +117,7 @@ def samples(db):
         "partnerships:document_download": {"slug": version.document.slug, "language": "en"},
         "django.contrib.sitemaps.views.sitemap": {"section": next(iter(SITEMAPS))},
         "switch_language": {"language": "fr"},
+        "information_page": {"slug": "accessibility"},
     }
 
 
