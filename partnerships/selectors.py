@@ -21,11 +21,15 @@ def ecosystem_options() -> list[tuple[str, str]]:
 
 
 def covered_countries() -> list[tuple[str, str]]:
-    """The countries published partnerships cover or have a published member in."""
-    return remembered(
-        "covered-countries",
-        lambda: Country.objects.covered_by(Partnership.objects.published()).options(),
-    )
+    """The countries the partnership list's country filter finds something in: those
+    published partnerships cover, and those where a partnership working in places (not
+    EU-wide) has a published member."""
+
+    def options():
+        counts = Country.objects.partnership_counts(Partnership.objects.published())
+        return Country.objects.filter(code__in=counts).options()
+
+    return remembered("covered-countries", options)
 
 
 def organisation_countries() -> list[tuple[str, str]]:

@@ -102,6 +102,14 @@ def partial_date(value: str | None) -> PartialDate | None:
     return PartialDate.parse(value) if value else None
 
 
+def attested(record: dict) -> dict[str, str]:
+    """How sure the sources make the record: ``confidence`` and, unless confirmed, why."""
+    return {
+        "confidence": record["confidence"],
+        "confidence_note": record.get("confidence_note") or "",
+    }
+
+
 def translated(record: dict, texts: dict[str, Any]) -> dict[str, Any]:
     """The English ``texts`` and the record's ``translations`` of them, by language column.
 
@@ -245,6 +253,7 @@ class PactDataLoader:
             {
                 "kind": kind,
                 "scope": record["scope"] or "",
+                "coverage": record["coverage"],
                 "name": record["name"],
                 "acronym": record["acronym"],
                 "ecosystem_id": self.ecosystem_id(record["ecosystem"])
@@ -261,10 +270,13 @@ class PactDataLoader:
                 "website": record["website"],
                 "commitment_people": commitment["people"],
                 "commitment_target_year": commitment["target_year"],
+                "commitment_basis": commitment.get("basis") or "",
+                "commitment_years": commitment.get("years"),
                 "commitment_pledge": commitment["pledge"],
                 "commitment_source_url": commitment["source_url"],
                 "reported_membership": record["reported_membership"],
                 "source_url": record["source_url"],
+                **attested(record),
                 "status": record["status"],
             },
         )
@@ -305,6 +317,7 @@ class PactDataLoader:
                 if record["ecosystem"]
                 else None,
                 "source_url": record["source_url"],
+                **attested(record),
                 "status": record["status"],
             },
         )

@@ -43,32 +43,18 @@ class CountryQuerySet(models.QuerySet):
         return sorted(named, key=lambda option: alphabetical(option[1]))
 
     def covered_by(self, partnerships: models.QuerySet):
-        """Countries a set of partnerships names as covered, or where one of its members is.
-
-        Only published members count: a draft organisation must not show where it is.
-        """
-        # Two semi-joins rather than two joins: joining both paths would multiply each
-        # country's partnership links by its memberships before DISTINCT could remove them.
-        # DISTINCT keeps each subquery to a few dozen codes, small enough for PostgreSQL to
-        # hash; one row per membership (300,000 at scale) made it re-run per country.
-        return self.filter(
-            Q(code__in=partnerships.values("countries").distinct())
-            | Q(
-                code__in=partnerships.filter(
-                    memberships__organisation__status=PublicationStatus.PUBLISHED
-                )
-                .values("memberships__organisation__country")
-                .distinct()
-            )
-        )
+        """Countries a set of partnerships names as covered: what they cover, not where their
+        members or coordinators are established. EU-wide partnerships name none."""
+        return self.filter(code__in=partnerships.values("countries").distinct())
 
     def partnership_counts(self, partnerships: models.QuerySet) -> dict[str, int]:
         """How many of ``partnerships`` each country has, in one query.
 
         A partnership counts in a country as ``Partnership.objects.in_country()`` finds it
-        there: it covers the country or one of its published members is established there,
-        once either way, so each count is the length of the partnership list filtered by that
-        country.
+        there: it covers the country, or it works in places (not EU-wide) and one of its
+        published members is established there, once either way, so each count is the length
+        of the partnership list filtered by that country. EU-wide partnerships are counted
+        apart, by the map's caller, never at their coordinator's seat.
         """
         ids = partnerships.order_by().values("pk")
         # Through the partnerships' own relations: their models lie above this module.
@@ -83,6 +69,7 @@ class CountryQuerySet(models.QuerySet):
             membership_model.objects.filter(
                 partnership__in=ids,
                 organisation__status=PublicationStatus.PUBLISHED,
+                partnership__coverage__in=["countries", "regions"],
                 organisation__country__isnull=False,
             )
             .order_by()

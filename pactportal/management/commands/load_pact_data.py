@@ -6,6 +6,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from alliances.services import alliance_data_load
+from figures.services import figure_data_load
 from partnerships.services import PactDataError, pact_data_load
 
 DEFAULT_DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "pact_for_skills.json"
@@ -14,7 +15,8 @@ DEFAULT_DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "pact_for_ski
 class Command(BaseCommand):
     help = (
         "Load the Pact for Skills data file (ecosystems, organisations, partnerships, "
-        "documents, programme countries, funding calls, alliances). Idempotent and "
+        "documents, programme countries, funding calls, alliances, official figures). "
+        "Idempotent and "
         "all-or-nothing: records are matched by slug."
     )
 
@@ -50,6 +52,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 report = pact_data_load(data=data)
                 alliance_data_load(data=data, report=report)
+                figure_data_load(data=data, report=report)
                 if dry_run:
                     transaction.set_rollback(True)
         except PactDataError as exc:
