@@ -11,13 +11,22 @@ from core.models import Attested, TimeStampedModel
 from core.partial_dates import DatePrecision, PartialDateAttribute
 
 
+def latest_of_each(figures, metrics) -> list["OfficialFigure"]:
+    """The most recent figure with a number of each of ``metrics``, in the order given.
+
+    ``figures`` are newest first (the model's ordering), so the first seen of a metric is it.
+    """
+    latest = {}
+    for figure in figures:
+        if figure.value is not None:
+            latest.setdefault(figure.metric, figure)
+    return [latest[metric] for metric in metrics if metric in latest]
+
+
 class OfficialFigureQuerySet(models.QuerySet):
     def latest_of_each(self, metrics) -> list["OfficialFigure"]:
-        """The most recent figure of each of ``metrics``, in the order given, in one query."""
-        latest = {}
-        for figure in self.filter(metric__in=metrics, value__isnull=False):
-            latest.setdefault(figure.metric, figure)  # newest first: the first seen is it
-        return [latest[metric] for metric in metrics if metric in latest]
+        """``latest_of_each()`` of these figures, in one query."""
+        return latest_of_each(self.filter(metric__in=metrics), metrics)
 
 
 class OfficialFigure(TimeStampedModel, Attested):

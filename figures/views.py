@@ -14,6 +14,7 @@ from partnerships.models import Document, Partnership
 
 from . import selectors
 from .charts import CHARTS, ECOSYSTEM_CHARTS
+from .models import OfficialFigure, latest_of_each
 
 ECOSYSTEM_DOCUMENTS = 10
 # An ecosystem can hold hundreds of partnerships: its page shows the first of each kind and
@@ -115,12 +116,13 @@ def ecosystem_detail(request, slug: str):
 def figures(request):
     """The official figures first, latest of each then all of them dated, the partnerships'
     own pledges each on its basis, then every chart of what this portal lists."""
+    official = selectors.official_figures()
     return render(
         request,
         "figures/figures.html",
         {
-            "official": selectors.official_headline(),
-            "official_all": selectors.official_figures(),
+            "official": latest_of_each(official, OfficialFigure.HEADLINE),
+            "official_all": official,
             "pledges": selectors.pledges(),
             "charts": [chart.shown() for chart in CHARTS.values()],
         },

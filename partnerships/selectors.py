@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.cache import RecordIds, digest, remembered
 from ecosystems.models import Ecosystem
 
-from .models import Country, Document, Organisation, Partnership
+from .models import Country, Document, Organisation, Partnership, country_options
 
 SEARCH_RESULTS_PER_GROUP = 10
 
@@ -25,11 +25,11 @@ def covered_countries() -> list[tuple[str, str]]:
     published partnerships cover, and those where a partnership working in places (not
     EU-wide) has a published member."""
 
-    def options():
-        counts = Country.objects.partnership_counts(Partnership.objects.published())
-        return Country.objects.filter(code__in=counts).options()
-
-    return remembered("covered-countries", options)
+    published = Partnership.objects.published()
+    return remembered(
+        "covered-countries",
+        lambda: country_options(Country.objects.partnership_counts(published)),
+    )
 
 
 def organisation_countries() -> list[tuple[str, str]]:

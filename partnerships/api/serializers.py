@@ -299,8 +299,21 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class CommitmentSerializer(serializers.Serializer):
+    """A pledge with its own basis and period: a yearly number is never a total."""
+
     people = serializers.IntegerField(source="commitment_people", allow_null=True)
+    basis = serializers.ChoiceField(
+        source="commitment_basis",
+        choices=Partnership.PledgeBasis.choices,
+        allow_blank=True,
+        help_text=_("Whether the number is each year or in total; empty when not stated."),
+    )
     target_year = serializers.IntegerField(source="commitment_target_year", allow_null=True)
+    years = serializers.IntegerField(
+        source="commitment_years",
+        allow_null=True,
+        help_text=_("For a total over a number of years with no target year."),
+    )
 
 
 class PartnershipSerializer(ModelValidatingSerializer):
@@ -352,7 +365,12 @@ class PartnershipSerializer(ModelValidatingSerializer):
             "summary",
             "commitment",
             "commitment_people",
+            "commitment_basis",
             "commitment_target_year",
+            "commitment_years",
+            "coverage",
+            "confidence",
+            "confidence_note",
             "member_count",
             "document_count",
             "website",
@@ -363,7 +381,9 @@ class PartnershipSerializer(ModelValidatingSerializer):
         extra_kwargs = {
             # The model's own ranges, checked (and documented) field by field.
             "commitment_people": {"write_only": True, "min_value": 1},
+            "commitment_basis": {"write_only": True},
             "commitment_target_year": {"write_only": True, "min_value": 2020, "max_value": 2100},
+            "commitment_years": {"write_only": True, "min_value": 1, "max_value": 50},
         }
 
     def get_web_url(self, obj) -> str:
@@ -475,7 +495,17 @@ class PartnershipDetailSerializer(PartnershipSerializer):
 
 class DocumentFileSerializer(serializers.ModelSerializer):
     language_name = serializers.CharField(source="get_language_display", read_only=True)
-    label = serializers.CharField(read_only=True)
+    host = serializers.CharField(
+        read_only=True,
+        help_text=_("The site a version published elsewhere is on; empty for a hosted PDF."),
+    )
+    label = serializers.CharField(
+        read_only=True,
+        help_text=_(
+            "What the link opens: “English (327.08 KB - PDF)” for a PDF hosted here, "
+            "“English (314.41 KB - PDF, on example.eu)” for one elsewhere, “English (web page)”."
+        ),
+    )
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -487,6 +517,7 @@ class DocumentFileSerializer(serializers.ModelSerializer):
             "size_bytes",
             "page_count",
             "sha256",
+            "host",
             "label",
             "download_url",
         ]
@@ -545,6 +576,8 @@ class DocumentSerializer(ModelValidatingSerializer):
             "ecosystem",
             "description",
             "source_url",
+            "confidence",
+            "confidence_note",
             "versions",
             "updated_at",
         ]

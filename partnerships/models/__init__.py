@@ -20,6 +20,7 @@ from .places import (
     CountryQuerySet,
     Region,
     alphabetical,
+    country_options,
     not_empty,
 )
 
@@ -44,6 +45,7 @@ __all__ = [
     "Region",
     "alphabetical",
     "category_of",
+    "country_options",
     "document_upload_path",
     "hosting",
     "not_empty",

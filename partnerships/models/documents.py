@@ -312,7 +312,7 @@ class DocumentFile(TimeStampedModel):
         language = self.get_language_display()
         if self.file_format == self.Format.HTML:
             return _("%(language)s (web page)") % {"language": language}
-        details = " - ".join(part for part in (self.size_label, _("PDF")) if part)
+        details = " - ".join(str(part) for part in (self.size_label, _("PDF")) if part)
         if self.file:
             return f"{language} ({details})"
         return _("%(language)s (%(details)s, on %(host)s)") % {

@@ -33,14 +33,19 @@ def alphabetical(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+def country_options(codes) -> list[tuple[str, str]]:
+    """``(code, name)`` of each country code, named and sorted in the reader's language.
+
+    The names come from django-countries' translations; the table keeps English ones.
+    """
+    named = [(code, str(countries.name(code))) for code in codes]
+    return sorted(named, key=lambda option: alphabetical(option[1]))
+
+
 class CountryQuerySet(models.QuerySet):
     def options(self) -> list[tuple[str, str]]:
-        """``(code, name)`` of each country, named and sorted in the reader's language.
-
-        The names come from django-countries' translations; the table keeps English ones.
-        """
-        named = [(code, str(countries.name(code))) for code in self.values_list("code", flat=True)]
-        return sorted(named, key=lambda option: alphabetical(option[1]))
+        """``country_options()`` of these countries."""
+        return country_options(self.values_list("code", flat=True))
 
     def covered_by(self, partnerships: models.QuerySet):
         """Countries a set of partnerships names as covered: what they cover, not where their
