@@ -1,7 +1,8 @@
 """The partnerships app's models, one module per concept, in the order they depend on each other:
-places, organisations (with their memberships), documents, partnerships."""
+places, organisations (with their memberships), documents, partnerships, their member counts."""
 
 from .documents import Document, DocumentFile, DocumentQuerySet, Language, document_upload_path
+from .member_counts import MemberCount
 from .organisations import (
     CATEGORY_BY_TYPE,
     Membership,
@@ -35,6 +36,7 @@ __all__ = [
     "DocumentFile",
     "DocumentQuerySet",
     "Language",
+    "MemberCount",
     "Membership",
     "Organisation",
     "OrganisationCategory",

@@ -69,6 +69,7 @@ class PartnershipQuerySet(PublishableQuerySet):
                     queryset=Document.objects.published().prefetch_related("files"),
                     to_attr="published_documents",
                 ),
+                "member_counts",
             )
         )
 
