@@ -12,7 +12,7 @@ from modeltranslation.utils import build_localized_fieldname
 from rest_framework import serializers
 
 from core.api import Conflict, LookupField, as_drf_errors
-from core.api_writes import StrictWrites, WholeRecordSchema
+from core.api_writes import StrictWrites, WholeRecordSchema, doubt_needs_a_reason
 from core.models import sees_drafts
 from core.partial_dates import PartialDate
 from ecosystems.api.serializers import EcosystemBriefSerializer
@@ -303,18 +303,9 @@ class CommitmentSerializer(serializers.Serializer):
     """A pledge with its own basis and period: a yearly number is never a total."""
 
     people = serializers.IntegerField(source="commitment_people", allow_null=True)
-    basis = serializers.ChoiceField(
-        source="commitment_basis",
-        choices=Partnership.PledgeBasis.choices,
-        allow_blank=True,
-        help_text=_("Whether the number is each year or in total; empty when not stated."),
-    )
+    basis = serializers.CharField(source="commitment_basis")  # empty when the sources say not
     target_year = serializers.IntegerField(source="commitment_target_year", allow_null=True)
-    years = serializers.IntegerField(
-        source="commitment_years",
-        allow_null=True,
-        help_text=_("For a total over a number of years with no target year."),
-    )
+    years = serializers.IntegerField(source="commitment_years", allow_null=True)
 
 
 class PartnershipSerializer(ModelValidatingSerializer):
@@ -405,7 +396,8 @@ class PartnershipSerializer(ModelValidatingSerializer):
 
 
 class PartnershipSchema(WholeRecordSchema):
-    """What its kind decides (``Partnership.clean()`` and its constraints)."""
+    """What its kind decides (``Partnership.clean()`` and its constraints); a doubt says why,
+    and a pledge's basis comes with its number."""
 
     target_class = PartnershipSerializer
     # Patterns and lengths rather than enums: drf-spectacular would turn each enum into a
@@ -429,6 +421,18 @@ class PartnershipSchema(WholeRecordSchema):
                 "ecosystem": {"not": {"type": "string"}},
             },
             "required": ["kind", "scope"],
+        },
+    ]
+    also = [
+        doubt_needs_a_reason(),
+        {
+            "anyOf": [
+                {"properties": {"commitment_basis": {"maxLength": 0}}},
+                {
+                    "properties": {"commitment_people": {"type": "integer"}},
+                    "required": ["commitment_people"],
+                },
+            ]
         },
     ]
 
@@ -507,17 +511,8 @@ class PartnershipDetailSerializer(PartnershipSerializer):
 
 class DocumentFileSerializer(serializers.ModelSerializer):
     language_name = serializers.CharField(source="get_language_display", read_only=True)
-    host = serializers.CharField(
-        read_only=True,
-        help_text=_("The site a version published elsewhere is on; empty for a hosted PDF."),
-    )
-    label = serializers.CharField(
-        read_only=True,
-        help_text=_(
-            "What the link opens: “English (327.08 KB - PDF)” for a PDF hosted here, "
-            "“English (314.41 KB - PDF, on example.eu)” for one elsewhere, “English (web page)”."
-        ),
-    )
+    host = serializers.CharField(read_only=True)  # empty for a PDF hosted here
+    label = serializers.CharField(read_only=True)  # what the link opens (DocumentFile.label)
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -551,12 +546,16 @@ class DocumentFileUploadSerializer(ModelValidatingSerializer):
 
 
 class DocumentLinkSerializer(ModelValidatingSerializer):
-    """A new language version published elsewhere (JSON): its link and what it leads to."""
+    """A new language version published elsewhere (JSON): its link and what opening it gives,
+    a PDF or a web page."""
 
     class Meta:
         model = DocumentFile
         fields = ["language", "external_url", "file_format", "size_bytes", "page_count"]
-        extra_kwargs = {"external_url": {"required": True, "allow_blank": False}}
+        extra_kwargs = {
+            "external_url": {"required": True, "allow_blank": False},
+            "file_format": {"required": True, "allow_blank": False},
+        }
 
 
 class DocumentSerializer(ModelValidatingSerializer):
