@@ -84,14 +84,29 @@ class WholeRecordSchema(OpenApiSerializerExtension):
     field-by-field schema cannot say; a PATCH is checked against the record it changes.
 
     Subclasses name the serializer and give ``rules``: JSON Schema alternatives, of which
-    exactly one (``oneOf``) or at least one (``anyOf``) must hold.
+    exactly one (``oneOf``) or at least one (``anyOf``) must hold; and ``also``, conditions on
+    other fields that must all hold besides (``allOf``).
     """
 
     combine = "oneOf"
     rules: list[dict] = []
+    also: list[dict] = []
 
     def map_serializer(self, auto_schema, direction):
         schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
         if direction == "request" and auto_schema.method in ("POST", "PUT"):
-            schema[self.combine] = self.rules
+            if self.rules:
+                schema[self.combine] = self.rules
+            if self.also:
+                schema["allOf"] = self.also
         return schema
+
+
+def doubt_needs_a_reason(field: str = "confidence") -> dict:
+    """``core.models.Attested``'s rule as JSON Schema: confirmed, or a reason given."""
+    return {
+        "anyOf": [
+            {"properties": {field: {"pattern": "^confirmed$"}}},
+            {"properties": {f"{field}_note": {"minLength": 1}}, "required": [f"{field}_note"]},
+        ]
+    }

@@ -105,6 +105,7 @@ class CountryMap:
     count_heading: str
     caption: str
     legend: list[tuple[int, int, int]]
+    notes: tuple[str, ...] = ()
 
     @property
     def drawn(self) -> list[MapCountry]:
@@ -119,13 +120,15 @@ def country_map(
     label=partnerships_label,
     others_label: str | None = None,
     filters: dict[str, str] | None = None,
+    notes=(),
 ) -> CountryMap:
     """The map with the countries in ``counts`` highlighted, shaded by their count.
 
     Each highlighted country links to the partnership list filtered by it (and by
     ``filters``); its accessible name is its name and what ``label`` says of its count. Every
     other country the map draws is named too, with ``others_label`` (by default what
-    ``label`` says of zero).
+    ``label`` says of zero). ``notes`` are legend lines for what no country shows (the
+    partnerships working EU-wide).
     """
     others_label = others_label or label(0)
     shapes = geometry()["countries"]
@@ -169,4 +172,5 @@ def country_map(
         count_heading=count_heading,
         caption=caption,
         legend=legend(counts),
+        notes=tuple(notes),
     )

@@ -214,6 +214,21 @@ def sees_drafts(user, model) -> bool:
     )
 
 
+def last_curated_change(model: type[models.Model]) -> Subquery:
+    """When a person last changed the record, from its change history, as an annotation.
+
+    The history records who made each change; the data loader and the scale generator write
+    without a user, so a record nobody has edited since it was loaded has none. "Last
+    updated" on a page means this, never ``updated_at``, which every load moves on.
+    """
+    history = getattr(model, model._meta.simple_history_manager_attribute).model
+    return Subquery(
+        history.objects.filter(id=OuterRef("pk"), history_user__isnull=False)
+        .order_by("-history_date")
+        .values("history_date")[:1]
+    )
+
+
 class PublishableQuerySet(SearchableQuerySet):
     """The one query path to what the public may see.
 
@@ -226,6 +241,10 @@ class PublishableQuerySet(SearchableQuerySet):
 
     def visible_to(self, user):
         return self if sees_drafts(user, self.model) else self.published()
+
+    def with_curated_at(self):
+        """Each row's last change by a curator (``last_curated_change()``), or None."""
+        return self.annotate(curated_at=last_curated_change(self.model))
 
     def reachable_by(self, user):
         """What a detail page may show: ``visible_to(user)`` plus archived records.
@@ -298,3 +317,53 @@ class Publishable(models.Model):
             self.published_at = timezone.now()
             return True
         return False
+
+
+class Confidence(models.TextChoices):
+    """How sure the sources make a record: the research file's high, medium and low."""
+
+    CONFIRMED = "confirmed", _("Confirmed")
+    REPORTED = "reported", _("Reported")
+    UNCONFIRMED = "unconfirmed", _("Not confirmed")
+
+
+class Attested(models.Model):
+    """How well a record's sources bear it out, and why, for the reader to judge.
+
+    Confirmed: an official or first-party source states it. Reported: a third party states it,
+    a field is inferred, or sources disagree. Not confirmed: only partial or unofficial sources
+    were found; such records are counted apart and never mapped as if they were sure.
+    """
+
+    confidence = models.CharField(
+        _("confidence"),
+        max_length=11,
+        choices=Confidence,
+        default=Confidence.CONFIRMED,
+        db_index=True,
+    )
+    confidence_note = models.CharField(
+        _("why this confidence"),
+        max_length=500,
+        blank=True,
+        help_text=_("Required unless confirmed: what the sources leave open."),
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confidence__in=Confidence.values),
+                name="%(app_label)s_%(class)s_confidence_valid",
+                violation_error_message=_("Confidence must be confirmed, reported or unconfirmed."),
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence=Confidence.CONFIRMED) | ~Q(confidence_note=""),
+                name="%(app_label)s_%(class)s_doubt_has_reason",
+                violation_error_message=_("Say why a record is only reported or not confirmed."),
+            ),
+        ]
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confidence == Confidence.CONFIRMED

@@ -7,7 +7,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import SearchableQuerySet, TimeStampedModel, count_of
+from core.models import Confidence, SearchableQuerySet, TimeStampedModel, count_of
 
 
 class EcosystemQuerySet(SearchableQuerySet):
@@ -21,16 +21,19 @@ class EcosystemQuerySet(SearchableQuerySet):
         return self.all()
 
     def with_published_counts(self):
-        """Each ecosystem with its published large-scale and regional partnerships and documents."""
+        """Each ecosystem with its published large-scale and regional partnerships (those not
+        confirmed apart) and documents."""
         # Through the relations the partnerships app declares on ecosystems: this app lies
         # below it and never imports it.
+        # Partnerships the sources do not confirm are counted apart, never with the others.
+        large_scale = self.published_related("large_scale_partnerships")
+        regional = self.published_related("regional_partnerships")
+        doubtful = Q(confidence=Confidence.UNCONFIRMED)
         return self.annotate(
-            large_scale_count=count_of(
-                self.published_related("large_scale_partnerships"), "ecosystem"
-            ),
-            regional_count=count_of(
-                self.published_related("regional_partnerships"), "linked_ecosystems"
-            ),
+            large_scale_count=count_of(large_scale.exclude(doubtful), "ecosystem"),
+            regional_count=count_of(regional.exclude(doubtful), "linked_ecosystems"),
+            unconfirmed_count=count_of(large_scale.filter(doubtful), "ecosystem")
+            + count_of(regional.filter(doubtful), "linked_ecosystems"),
             document_count=count_of(self.published_related("documents"), "ecosystem"),
         )
 

@@ -7,8 +7,8 @@ until content changes.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Count, F
+from django.db.models.functions import ExtractYear
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +16,7 @@ from alliances.models import Alliance
 from core.maps import country_name
 from core.svg import svg_number
 from ecosystems.models import Ecosystem
-from partnerships.models import Organisation, OrganisationType, Partnership
+from partnerships.models import Organisation, OrganisationType
 
 from . import selectors
 
@@ -41,32 +41,11 @@ class Row:
     value: int
 
 
-def _sum_of(queryset, field: str, summed: str):
-    """The sum of ``summed`` over the rows of ``queryset`` pointing at the outer row."""
-    total = (
-        queryset.filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(total=Sum(summed))
-        .values("total")
-    )
-    return Coalesce(Subquery(total), 0)
-
-
 def partnerships_by_ecosystem(_scope) -> list[tuple[str, str, int]]:
     return [
         (e.slug, e.name, e.large_scale_count + e.regional_count)
         for e in Ecosystem.objects.with_published_counts()
     ]
-
-
-def people_pledged_by_ecosystem(_scope) -> list[tuple[str, str, int]]:
-    published = Partnership.objects.published()
-    rows = Ecosystem.objects.annotate(
-        large_scale=_sum_of(published.large_scale(), "ecosystem", "commitment_people"),
-        regional=_sum_of(published.regional(), "linked_ecosystems", "commitment_people"),
-    )
-    return [(e.slug, e.name, e.large_scale + e.regional) for e in rows]
 
 
 def launches_by_year(scope) -> list[tuple[str, str, int]]:
@@ -261,19 +240,6 @@ CHARTS = {
             value_heading=_("Organisations"),
             compute=members_by_country,
             scoped=True,
-        ),
-        Chart(
-            slug="people-pledged-by-ecosystem",
-            title=_("People pledged for training, per ecosystem"),
-            description=_(
-                "The number of people the published partnerships of each ecosystem commit to "
-                "upskill or reskill, as stated by those that give a number. A regional "
-                "partnership linked to several ecosystems counts in each."
-            ),
-            key_heading=_("Ecosystem slug"),
-            label_heading=_("Ecosystem"),
-            value_heading=_("People pledged"),
-            compute=people_pledged_by_ecosystem,
         ),
         Chart(
             slug="alliances-by-call",

@@ -5,20 +5,41 @@ from core.cache import RecordIds, remembered
 from ecosystems.models import Ecosystem
 from partnerships.models import Country, Document, Organisation, Partnership
 
+from .models import OfficialFigure
+
 LATEST_DOCUMENTS = 6
 
 
 def figures_of(name: str, partnerships) -> dict[str, int]:
-    """Headline figures of a set of published partnerships, in three queries."""
+    """What this portal lists of a set of published partnerships, in three queries: those not
+    confirmed counted apart, and countries as the partnerships name them covered."""
 
     def count():
         return {
             **partnerships.figures(),
             "organisations": Organisation.objects.published().members_of(partnerships).count(),
-            "countries": Country.objects.covered_by(partnerships).count(),
+            "countries": Country.objects.covered_by(partnerships.counted()).count(),
         }
 
     return remembered(f"figures.{name}", count, translated=False)
+
+
+def official_headline() -> list[OfficialFigure]:
+    """The latest official figure of each headline metric (``OfficialFigure.HEADLINE``)."""
+    return remembered(
+        "official-headline",
+        lambda: OfficialFigure.objects.latest_of_each(OfficialFigure.HEADLINE),
+    )
+
+
+def official_figures() -> list[OfficialFigure]:
+    """Every official figure, newest first."""
+    return remembered("official-figures", lambda: list(OfficialFigure.objects.all()))
+
+
+def pledges() -> list[Partnership]:
+    """The published partnerships that state a number of people, each with its own basis."""
+    return remembered("pledges", lambda: list(Partnership.objects.published().counted().pledging()))
 
 
 def ecosystems_with_counts() -> list[Ecosystem]:

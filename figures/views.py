@@ -6,6 +6,7 @@ import csv
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.maps import country_map
 from ecosystems.models import Ecosystem
@@ -13,6 +14,7 @@ from partnerships.models import Document, Partnership
 
 from . import selectors
 from .charts import CHARTS, ECOSYSTEM_CHARTS
+from .models import OfficialFigure, latest_of_each
 
 ECOSYSTEM_DOCUMENTS = 10
 # An ecosystem can hold hundreds of partnerships: its page shows the first of each kind and
@@ -20,28 +22,55 @@ ECOSYSTEM_DOCUMENTS = 10
 ECOSYSTEM_PARTNERSHIPS = 12
 
 
-def partnership_map(name: str, partnerships, *, caption: str, filters=None):
-    """The map of where ``partnerships`` are, shaded by how many each country has."""
+def partnership_map(name: str, partnerships, figures: dict, *, caption: str, filters=None):
+    """The map of where ``partnerships`` work, shaded by how many each country has.
+
+    Only confirmed and reported partnerships working in places are drawn by country; those
+    working EU-wide, and those not confirmed, are counted in the legend instead.
+    """
+    notes = []
+    if figures["eu_wide"]:
+        notes.append(
+            ngettext(
+                "EU-wide: %(count)s partnership works across the EU, shown in no one country",
+                "EU-wide: %(count)s partnerships work across the EU, shown in no one country",
+                figures["eu_wide"],
+            )
+            % {"count": figures["eu_wide"]}
+        )
+    if figures["unconfirmed"]:
+        notes.append(
+            ngettext(
+                "%(count)s partnership reported but not confirmed is not mapped",
+                "%(count)s partnerships reported but not confirmed are not mapped",
+                figures["unconfirmed"],
+            )
+            % {"count": figures["unconfirmed"]}
+        )
     return country_map(
-        selectors.partnership_counts(name, partnerships),
+        selectors.partnership_counts(name, partnerships.counted()),
         caption=caption,
         count_heading=_("Partnerships"),
         filters=filters,
+        notes=notes,
     )
 
 
 def home(request):
-    """The 14 ecosystems, the Pact's headline figures and the latest documents."""
+    """The latest official figures, what this portal lists, the 14 ecosystems and the latest
+    documents."""
     published = Partnership.objects.published()
+    figures = selectors.figures_of("all", published)
     return render(
         request,
         "ecosystems/home.html",
         {
+            "official": selectors.official_headline(),
             "ecosystems": selectors.ecosystems_with_counts(),
-            "figures": selectors.figures_of("all", published),
+            "figures": figures,
             "latest_documents": selectors.latest_documents(),
             "country_map": partnership_map(
-                "all", published, caption=_("Where the Pact’s partnerships are")
+                "all", published, figures, caption=_("Where the Pact’s partnerships work")
             ),
         },
     )
@@ -60,12 +89,13 @@ def ecosystem_detail(request, slug: str):
     ecosystem = get_object_or_404(Ecosystem.objects.all(), slug=slug)
     partnerships = Partnership.objects.published().in_ecosystem(ecosystem)
     documents = Document.objects.published().in_ecosystem(ecosystem)
+    figures = selectors.figures_of(ecosystem.slug, partnerships)
     return render(
         request,
         "ecosystems/ecosystem_detail.html",
         {
             "ecosystem": ecosystem,
-            "figures": selectors.figures_of(ecosystem.slug, partnerships),
+            "figures": figures,
             "large_scale": partnerships.large_scale().for_list()[:ECOSYSTEM_PARTNERSHIPS],
             "regional": partnerships.regional().for_list()[:ECOSYSTEM_PARTNERSHIPS],
             "documents": documents.for_list()[:ECOSYSTEM_DOCUMENTS],
@@ -73,7 +103,8 @@ def ecosystem_detail(request, slug: str):
             "country_map": partnership_map(
                 ecosystem.slug,
                 partnerships,
-                caption=_("Where the partnerships of %(ecosystem)s are")
+                figures,
+                caption=_("Where the partnerships of %(ecosystem)s work")
                 % {"ecosystem": ecosystem.name},
                 filters={"ecosystem": ecosystem.slug},
             ),
@@ -83,11 +114,18 @@ def ecosystem_detail(request, slug: str):
 
 
 def figures(request):
-    """Every chart of the Pact, each with its table and CSV download."""
+    """The official figures first, latest of each then all of them dated, the partnerships'
+    own pledges each on its basis, then every chart of what this portal lists."""
+    official = selectors.official_figures()
     return render(
         request,
         "figures/figures.html",
-        {"charts": [chart.shown() for chart in CHARTS.values()]},
+        {
+            "official": latest_of_each(official, OfficialFigure.HEADLINE),
+            "official_all": official,
+            "pledges": selectors.pledges(),
+            "charts": [chart.shown() for chart in CHARTS.values()],
+        },
     )
 
 

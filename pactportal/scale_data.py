@@ -17,7 +17,7 @@ from django.utils import timezone
 from alliances.eligibility import Role
 from alliances.models import Alliance, AllianceMember
 from core.cache import content_changed
-from core.models import PublicationStatus
+from core.models import Confidence, PublicationStatus
 from core.partial_dates import DatePrecision
 from ecosystems.models import Ecosystem
 from partnerships.models import (
@@ -69,6 +69,12 @@ STATUS_WEIGHTS = {
     PublicationStatus.DRAFT: 7,
     PublicationStatus.ARCHIVED: 3,
 }
+# Two of the 33 real partnerships are not confirmed and six only reported.
+CONFIDENCE_WEIGHTS = {
+    Confidence.CONFIRMED: 25,
+    Confidence.REPORTED: 6,
+    Confidence.UNCONFIRMED: 2,
+}
 NAME_PARTS = {
     OrganisationType.SME: ("Technik", "Solutions", "Systems", "Works", "Lab"),
     OrganisationType.LARGE_ENTERPRISE: ("Industries", "Group", "Holding", "Manufacturing"),
@@ -101,6 +107,20 @@ def _partial_date(rng: random.Random, first_year: int, last_year: int):
     month = rng.randint(1, 12) if precision != DatePrecision.YEAR else 1
     day = rng.randint(1, 28) if precision == DatePrecision.DAY else 1
     return datetime.date(year, month, day), precision
+
+
+def _pledge(rng: random.Random) -> dict:
+    """A number of people, with its basis when the number is there (as the model requires)."""
+    people = rng.choice([None, rng.randrange(1_000, 500_000, 500)])
+    basis = rng.choice(["", *Partnership.PledgeBasis.values]) if people else ""
+    return {"commitment_people": people, "commitment_basis": basis}
+
+
+def _confidence(rng: random.Random) -> dict:
+    """Mostly confirmed, as in the real data; a doubt always says why."""
+    level = _pick(rng, CONFIDENCE_WEIGHTS)
+    note = "" if level == Confidence.CONFIRMED else "Generated record: its sources are doubtful."
+    return {"confidence": level, "confidence_note": note}
 
 
 def scale_data_generate(*, factor: int, seed: int = 2020) -> ScaleReport:
@@ -146,13 +166,19 @@ def scale_data_generate(*, factor: int, seed: int = 2020) -> ScaleReport:
                     slug=f"{SCALE_PREFIX}partnership-{n + 1}",
                     kind=Partnership.Kind.REGIONAL if regional else Partnership.Kind.LARGE_SCALE,
                     scope=rng.choice(Partnership.Scope.values) if regional else "",
+                    # As in the real data: large-scale partnerships work EU-wide and name no
+                    # country; regional ones name their countries.
+                    coverage=Partnership.Coverage.REGIONS
+                    if regional
+                    else Partnership.Coverage.EU_WIDE,
                     ecosystem_id=None if regional else rng.choice(ecosystems),
                     summary="Employers, training providers and public bodies working together "
                     "on the skills their workforce needs.",
                     launched_on=launched,
                     launched_on_precision=precision,
-                    commitment_people=rng.choice([None, rng.randrange(1_000, 500_000, 500)]),
+                    **_pledge(rng),
                     commitment_target_year=rng.choice([None, 2025, 2027, 2030]),
+                    **_confidence(rng),
                     **status_fields(),
                 )
             )

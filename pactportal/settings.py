@@ -484,6 +484,7 @@ SPECTACULAR_SETTINGS = {
         "PartnershipKindEnum": "partnerships.models.Partnership.Kind",
         "DocumentKindEnum": "partnerships.models.Document.Kind",
         "MembershipRoleEnum": "partnerships.models.Membership.Role",
+        "PledgeBasisEnum": "partnerships.models.Partnership.PledgeBasis",
         "AllianceRoleEnum": "alliances.eligibility.Role.CHOICES",
     },
     "POSTPROCESSING_HOOKS": [

@@ -4,7 +4,9 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from alliances.models import Alliance
+from core.models import last_curated_change
 from ecosystems.models import Ecosystem
+from partnerships.feeds import issued_at
 from partnerships.models import Document, Organisation, Partnership
 
 from .models import InformationPage
@@ -38,13 +40,20 @@ class PagesSitemap(TranslatedSitemap):
 
 
 class PublishedSitemap(TranslatedSitemap):
+    """A record's last modification is its last change by a curator, from its history; a
+    record nobody has changed since it was loaded has none (loading is not a change of it)."""
+
     model = None
 
     def items(self):
-        return self.model.objects.published().order_by("pk")
+        return (
+            self.model.objects.published()
+            .annotate(curated_at=last_curated_change(self.model))
+            .order_by("pk")
+        )
 
     def lastmod(self, obj):
-        return obj.updated_at
+        return obj.curated_at
 
 
 class EcosystemSitemap(PublishedSitemap):
@@ -61,6 +70,13 @@ class OrganisationSitemap(PublishedSitemap):
 
 class DocumentSitemap(PublishedSitemap):
     model = Document
+
+    def lastmod(self, obj):
+        """The document's own date, or a curator's later change to its record."""
+        issued = issued_at(obj)
+        if obj.curated_at and (issued is None or obj.curated_at > issued):
+            return obj.curated_at
+        return issued
 
 
 class AllianceSitemap(PublishedSitemap):

@@ -12,6 +12,7 @@ from .models import (
     Country,
     Document,
     DocumentFile,
+    MemberCount,
     Membership,
     Organisation,
     Partnership,
@@ -80,6 +81,20 @@ class MembershipInline(LabelledTabularInline):
     fields = ["organisation", "role"]
 
 
+class MemberCountInline(LabelledTabularInline):
+    model = MemberCount
+    extra = 0
+    fields = [
+        "count",
+        "as_of_on",
+        "as_of_on_precision",
+        "source_url",
+        "source_name",
+        "confidence",
+        "confidence_note",
+    ]
+
+
 @admin.register(Partnership)
 class PartnershipAdmin(TranslationAdmin, ContentAdmin):
     """Summary and description show their English, French and German columns side by side."""
@@ -92,6 +107,8 @@ class PartnershipAdmin(TranslationAdmin, ContentAdmin):
         "scope",
         "ecosystem",
         "launched_on",
+        "coverage",
+        "confidence",
         "status",
         "member_count",
         "document_count",
@@ -101,6 +118,8 @@ class PartnershipAdmin(TranslationAdmin, ContentAdmin):
         "status",
         "kind",
         "scope",
+        "coverage",
+        "confidence",
         "ecosystem",
         "linked_ecosystems",
         ("countries", admin.RelatedOnlyFieldListFilter),
@@ -110,13 +129,13 @@ class PartnershipAdmin(TranslationAdmin, ContentAdmin):
     date_hierarchy = "launched_on"
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["ecosystem", "linked_ecosystems", "countries", "regions"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, MemberCountInline]
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "kind", "scope", "status"]}),
         (
             _("Ecosystems and coverage"),
             {
-                "fields": ["ecosystem", "linked_ecosystems", "countries", "regions"],
+                "fields": ["ecosystem", "linked_ecosystems", "coverage", "countries", "regions"],
             },
         ),
         (
@@ -144,14 +163,16 @@ class PartnershipAdmin(TranslationAdmin, ContentAdmin):
             _("Commitment"),
             {
                 "fields": [
-                    ("commitment_people", "commitment_target_year"),
+                    ("commitment_people", "commitment_basis"),
+                    ("commitment_target_year", "commitment_years"),
                     side_by_side("commitment_pledge"),
                     "commitment_source_url",
                     side_by_side("reported_membership"),
                 ],
             },
         ),
-        (_("Record"), {"fields": ["source_url", "published_at", "created_at", "updated_at"]}),
+        (_("Sources"), {"fields": ["source_url", "confidence", "confidence_note"]}),
+        (_("Record"), {"fields": ["published_at", "created_at", "updated_at"]}),
     ]
 
     def get_queryset(self, request):
@@ -190,7 +211,10 @@ class DocumentFileInline(admin.StackedInline):
     @admin.display(description=_("measured from the upload"))
     def measured(self, obj):
         if not obj.file:
-            return _("Only uploads are measured; give the size and pages of a link yourself.")
+            return _(
+                "Only uploads are measured; give the size and pages of a link to a PDF "
+                "yourself (a web page has no size)."
+            )
         return _("%(size)s, %(pages)s pages, SHA-256 %(sha256)s") % {
             "size": filesizeformat(obj.size_bytes),
             "pages": obj.page_count,
@@ -212,7 +236,7 @@ class DocumentAdmin(TranslationAdmin, ContentAdmin):
         "languages",
         "updated_at",
     ]
-    list_filter = ["status", "kind", "ecosystem", "files__language"]
+    list_filter = ["status", "kind", "confidence", "ecosystem", "files__language"]
     list_select_related = ["partnership", "ecosystem"]
     search_fields = ["title_en", "title_fr", "title_de", "description_en"]
     date_hierarchy = "issued_on"
@@ -232,7 +256,8 @@ class DocumentAdmin(TranslationAdmin, ContentAdmin):
                 ]
             },
         ),
-        (_("Record"), {"fields": ["source_url", "published_at", "created_at", "updated_at"]}),
+        (_("Sources"), {"fields": ["source_url", "confidence", "confidence_note"]}),
+        (_("Record"), {"fields": ["published_at", "created_at", "updated_at"]}),
     ]
 
     def get_queryset(self, request):

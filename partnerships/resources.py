@@ -168,6 +168,7 @@ class PartnershipResource(FileResource):
             "scope",
             "ecosystem",
             "linked_ecosystems",
+            "coverage",
             "countries",
             "launched",
             "summary",
@@ -175,8 +176,12 @@ class PartnershipResource(FileResource):
             "summary_de",
             "website",
             "commitment_people",
+            "commitment_basis",
             "commitment_target_year",
+            "commitment_years",
             "source_url",
+            "confidence",
+            "confidence_note",
             "status",
         ]
         export_order = fields

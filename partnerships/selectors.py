@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.cache import RecordIds, digest, remembered
 from ecosystems.models import Ecosystem
 
-from .models import Country, Document, Organisation, Partnership
+from .models import Country, Document, Organisation, Partnership, country_options
 
 SEARCH_RESULTS_PER_GROUP = 10
 
@@ -21,10 +21,14 @@ def ecosystem_options() -> list[tuple[str, str]]:
 
 
 def covered_countries() -> list[tuple[str, str]]:
-    """The countries published partnerships cover or have a published member in."""
+    """The countries the partnership list's country filter finds something in: those
+    published partnerships cover, and those where a partnership working in places (not
+    EU-wide) has a published member."""
+
+    published = Partnership.objects.published()
     return remembered(
         "covered-countries",
-        lambda: Country.objects.covered_by(Partnership.objects.published()).options(),
+        lambda: country_options(Country.objects.partnership_counts(published)),
     )
 
 

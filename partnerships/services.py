@@ -17,6 +17,7 @@ from .models import (
     Country,
     Document,
     DocumentFile,
+    MemberCount,
     Membership,
     Organisation,
     Partnership,
@@ -100,6 +101,14 @@ def _describe(error: ValidationError) -> str:
 
 def partial_date(value: str | None) -> PartialDate | None:
     return PartialDate.parse(value) if value else None
+
+
+def attested(record: dict) -> dict[str, str]:
+    """How sure the sources make the record: ``confidence`` and, unless confirmed, why."""
+    return {
+        "confidence": record["confidence"],
+        "confidence_note": record.get("confidence_note") or "",
+    }
 
 
 def translated(record: dict, texts: dict[str, Any]) -> dict[str, Any]:
@@ -245,6 +254,7 @@ class PactDataLoader:
             {
                 "kind": kind,
                 "scope": record["scope"] or "",
+                "coverage": record["coverage"],
                 "name": record["name"],
                 "acronym": record["acronym"],
                 "ecosystem_id": self.ecosystem_id(record["ecosystem"])
@@ -261,10 +271,13 @@ class PactDataLoader:
                 "website": record["website"],
                 "commitment_people": commitment["people"],
                 "commitment_target_year": commitment["target_year"],
+                "commitment_basis": commitment.get("basis") or "",
+                "commitment_years": commitment.get("years"),
                 "commitment_pledge": commitment["pledge"],
                 "commitment_source_url": commitment["source_url"],
                 "reported_membership": record["reported_membership"],
                 "source_url": record["source_url"],
+                **attested(record),
                 "status": record["status"],
             },
         )
@@ -284,6 +297,25 @@ class PactDataLoader:
                 },
                 {"role": member["role"]},
             )
+        for count in record.get("member_counts", []):
+            self.member_count(partnership, count)
+
+    def member_count(self, partnership: Partnership, record: dict) -> None:
+        """A dated count of the partnership's members, matched by its date."""
+        as_of = partial_date(record["as_of"])
+        if as_of is None:
+            raise PactDataError("member_counts: a count needs the date it was given")
+        self.upsert(
+            MemberCount,
+            {"partnership": partnership, "as_of_on": as_of.date},
+            {
+                "as_of_on_precision": as_of.precision,
+                "count": record["count"],
+                "source_url": record.get("source_url") or "",
+                "source_name": record.get("source_name") or "",
+                **attested(record),
+            },
+        )
 
     def document(self, record: dict) -> None:
         issued = partial_date(record["published"])
@@ -305,6 +337,7 @@ class PactDataLoader:
                 if record["ecosystem"]
                 else None,
                 "source_url": record["source_url"],
+                **attested(record),
                 "status": record["status"],
             },
         )

@@ -117,7 +117,11 @@ class PartnershipDetailView(PublicDetailView):
             member_groups=groups.items(),
             country_map=country_map(
                 counts,
-                caption=_("Countries this partnership covers or has members in"),
+                # An EU-wide partnership covers no listed country: its map only shows where
+                # the members it lists are established, and says so.
+                caption=_("It works EU-wide; the countries of its listed members")
+                if partnership.coverage == Partnership.Coverage.EU_WIDE
+                else _("Countries this partnership covers or has members in"),
                 count_heading=_("Members listed"),
                 label=members_label,
                 others_label=_("not covered"),

@@ -9,6 +9,7 @@ from pypdf import PdfWriter
 
 from core.models import PublicationStatus
 from ecosystems.models import Ecosystem
+from figures.models import OfficialFigure
 from partnerships.models import (
     Document,
     DocumentFile,
@@ -108,3 +109,17 @@ class DocumentFileFactory(DjangoModelFactory):
         "https://pact-for-skills.ec.europa.eu/about/industrial-ecosystems-and-partnerships_en"
     )
     file_format = DocumentFile.Format.PDF
+
+
+class OfficialFigureFactory(DjangoModelFactory):
+    class Meta:
+        model = OfficialFigure
+
+    slug = factory.Sequence(lambda n: f"members-{n}")
+    metric = OfficialFigure.Metric.MEMBERS
+    value = 3200
+    unit = OfficialFigure.Unit.ORGANISATIONS
+    qualifier = OfficialFigure.Qualifier.MORE_THAN
+    stated_on = "2025-05-19"
+    publisher = "European Commission"
+    source_url = "https://en.bia-bg.com/news/view/34064"

@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation"
 SEQUENCE = "core_content_generation"
-CONTENT_APPS = {"pactportal", "ecosystems", "partnerships", "alliances"}
+CONTENT_APPS = {"pactportal", "ecosystems", "partnerships", "alliances", "figures"}
 # Sets the stored generation only forwards: two changes finishing out of order must not leave
 # the older number in place. An empty key is set whatever the number, 0 included (else the
 # script would answer nil).

@@ -12,7 +12,7 @@ from modeltranslation.utils import build_localized_fieldname
 from rest_framework import serializers
 
 from core.api import Conflict, LookupField, as_drf_errors
-from core.api_writes import StrictWrites, WholeRecordSchema
+from core.api_writes import StrictWrites, WholeRecordSchema, doubt_needs_a_reason
 from core.models import sees_drafts
 from core.partial_dates import PartialDate
 from ecosystems.api.serializers import EcosystemBriefSerializer
@@ -22,6 +22,7 @@ from ..models import (
     Country,
     Document,
     DocumentFile,
+    MemberCount,
     Membership,
     Organisation,
     OrganisationType,
@@ -299,8 +300,12 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class CommitmentSerializer(serializers.Serializer):
+    """A pledge with its own basis and period: a yearly number is never a total."""
+
     people = serializers.IntegerField(source="commitment_people", allow_null=True)
+    basis = serializers.CharField(source="commitment_basis")  # empty when the sources say not
     target_year = serializers.IntegerField(source="commitment_target_year", allow_null=True)
+    years = serializers.IntegerField(source="commitment_years", allow_null=True)
 
 
 class PartnershipSerializer(ModelValidatingSerializer):
@@ -352,7 +357,12 @@ class PartnershipSerializer(ModelValidatingSerializer):
             "summary",
             "commitment",
             "commitment_people",
+            "commitment_basis",
             "commitment_target_year",
+            "commitment_years",
+            "coverage",
+            "confidence",
+            "confidence_note",
             "member_count",
             "document_count",
             "website",
@@ -363,7 +373,9 @@ class PartnershipSerializer(ModelValidatingSerializer):
         extra_kwargs = {
             # The model's own ranges, checked (and documented) field by field.
             "commitment_people": {"write_only": True, "min_value": 1},
+            "commitment_basis": {"write_only": True},
             "commitment_target_year": {"write_only": True, "min_value": 2020, "max_value": 2100},
+            "commitment_years": {"write_only": True, "min_value": 1, "max_value": 50},
         }
 
     def get_web_url(self, obj) -> str:
@@ -384,7 +396,8 @@ class PartnershipSerializer(ModelValidatingSerializer):
 
 
 class PartnershipSchema(WholeRecordSchema):
-    """What its kind decides (``Partnership.clean()`` and its constraints)."""
+    """What its kind decides (``Partnership.clean()`` and its constraints); a doubt says why,
+    and a pledge's basis comes with its number."""
 
     target_class = PartnershipSerializer
     # Patterns and lengths rather than enums: drf-spectacular would turn each enum into a
@@ -410,6 +423,27 @@ class PartnershipSchema(WholeRecordSchema):
             "required": ["kind", "scope"],
         },
     ]
+    also = [
+        doubt_needs_a_reason(),
+        {
+            "anyOf": [
+                {"properties": {"commitment_basis": {"maxLength": 0}}},
+                {
+                    "properties": {"commitment_people": {"type": "integer"}},
+                    "required": ["commitment_people"],
+                },
+            ]
+        },
+    ]
+
+
+class MemberCountSerializer(serializers.ModelSerializer):
+    as_of = PartialDateField(read_only=True)
+
+    class Meta:
+        model = MemberCount
+        fields = ["count", "as_of", "source_url", "source_name", "confidence", "confidence_note"]
+        read_only_fields = fields
 
 
 class PartnershipDetailSerializer(PartnershipSerializer):
@@ -417,6 +451,7 @@ class PartnershipDetailSerializer(PartnershipSerializer):
     regions = serializers.SerializerMethodField()
     commitment_detail = serializers.SerializerMethodField()
     members = MemberSerializer(source="published_memberships", many=True, read_only=True)
+    member_counts = MemberCountSerializer(many=True, read_only=True)
     documents = serializers.SerializerMethodField()
 
     class Meta(PartnershipSerializer.Meta):
@@ -428,6 +463,7 @@ class PartnershipDetailSerializer(PartnershipSerializer):
             "regions",
             "commitment_detail",
             "reported_membership",
+            "member_counts",
             "members",
             "documents",
         ]
@@ -475,7 +511,8 @@ class PartnershipDetailSerializer(PartnershipSerializer):
 
 class DocumentFileSerializer(serializers.ModelSerializer):
     language_name = serializers.CharField(source="get_language_display", read_only=True)
-    label = serializers.CharField(read_only=True)
+    host = serializers.CharField(read_only=True)  # empty for a PDF hosted here
+    label = serializers.CharField(read_only=True)  # what the link opens (DocumentFile.label)
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -487,6 +524,7 @@ class DocumentFileSerializer(serializers.ModelSerializer):
             "size_bytes",
             "page_count",
             "sha256",
+            "host",
             "label",
             "download_url",
         ]
@@ -508,12 +546,16 @@ class DocumentFileUploadSerializer(ModelValidatingSerializer):
 
 
 class DocumentLinkSerializer(ModelValidatingSerializer):
-    """A new language version published elsewhere (JSON): its link and what it leads to."""
+    """A new language version published elsewhere (JSON): its link and what opening it gives,
+    a PDF or a web page."""
 
     class Meta:
         model = DocumentFile
         fields = ["language", "external_url", "file_format", "size_bytes", "page_count"]
-        extra_kwargs = {"external_url": {"required": True, "allow_blank": False}}
+        extra_kwargs = {
+            "external_url": {"required": True, "allow_blank": False},
+            "file_format": {"required": True, "allow_blank": False},
+        }
 
 
 class DocumentSerializer(ModelValidatingSerializer):
@@ -545,6 +587,8 @@ class DocumentSerializer(ModelValidatingSerializer):
             "ecosystem",
             "description",
             "source_url",
+            "confidence",
+            "confidence_note",
             "versions",
             "updated_at",
         ]

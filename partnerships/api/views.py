@@ -10,6 +10,7 @@ from core.models import PublicationStatus
 
 from ..filters import DocumentFilter, OrganisationFilter, PartnershipFilter
 from ..models import Document, Membership, Organisation, Partnership
+from . import schemas  # noqa: F401  (defines the documents' schema rules for drf-spectacular)
 from .serializers import (
     DocumentFileSerializer,
     DocumentFileUploadSerializer,

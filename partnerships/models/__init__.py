@@ -1,7 +1,8 @@
 """The partnerships app's models, one module per concept, in the order they depend on each other:
-places, organisations (with their memberships), documents, partnerships."""
+places, organisations (with their memberships), documents, partnerships, their member counts."""
 
 from .documents import Document, DocumentFile, DocumentQuerySet, Language, document_upload_path
+from .member_counts import MemberCount
 from .organisations import (
     CATEGORY_BY_TYPE,
     Membership,
@@ -20,6 +21,7 @@ from .places import (
     CountryQuerySet,
     Region,
     alphabetical,
+    country_options,
     not_empty,
 )
 from .presence import Presence
@@ -35,6 +37,7 @@ __all__ = [
     "DocumentFile",
     "DocumentQuerySet",
     "Language",
+    "MemberCount",
     "Membership",
     "Organisation",
     "OrganisationCategory",
@@ -46,6 +49,7 @@ __all__ = [
     "Region",
     "alphabetical",
     "category_of",
+    "country_options",
     "document_upload_path",
     "hosting",
     "not_empty",

@@ -1,6 +1,7 @@
 """Agreements and publications, and their language versions."""
 
 import uuid
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import (
+    Attested,
     Publishable,
     PublishableQuerySet,
     TimeStampedModel,
@@ -49,10 +51,10 @@ class DocumentQuerySet(PublishableQuerySet):
         return self.select_related("partnership", "ecosystem").prefetch_related("files")
 
     def for_detail(self):
-        return self.for_list()
+        return self.for_list().with_curated_at()
 
 
-class Document(TimeStampedModel, Publishable):
+class Document(TimeStampedModel, Publishable, Attested):
     """A published agreement or publication; its files are its language versions."""
 
     class Kind(models.TextChoices):
@@ -108,6 +110,7 @@ class Document(TimeStampedModel, Publishable):
         ]
         constraints = [
             *Publishable.Meta.constraints,
+            *Attested.Meta.constraints,
             *PartialDateAttribute.constraints("issued_on"),
             models.CheckConstraint(
                 condition=not_empty("title", "slug"),
@@ -208,7 +211,10 @@ class DocumentFile(TimeStampedModel):
         max_length=4,
         choices=Format,
         blank=True,
-        help_text=_("Uploaded files are always PDF; say what an external link leads to."),
+        help_text=_(
+            "Uploaded files are always PDF. For an external link, what opening it gives: a PDF "
+            "file, or a web page (a page that lists or shows the document is a web page)."
+        ),
     )
     size_bytes = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
@@ -250,6 +256,20 @@ class DocumentFile(TimeStampedModel):
                 violation_error_message=_("An uploaded file must be a measured PDF."),
             ),
             models.CheckConstraint(
+                condition=Q(external_url="") | Q(file_format__in=["pdf", "html"]),
+                name="%(app_label)s_%(class)s_link_says_what_it_opens",
+                violation_error_message=_(
+                    "Say whether an external link opens a PDF or a web page."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(file_format="html") | Q(size_bytes__isnull=True),
+                name="%(app_label)s_%(class)s_web_page_has_no_size",
+                violation_error_message=_(
+                    "A web page has no file size: the size of a PDF it lists is not its own."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(sha256="") | Q(sha256__regex=SHA256_PATTERN),
                 name="%(app_label)s_%(class)s_sha256_format",
                 violation_error_message=_("SHA-256 is 64 lower-case hexadecimal digits."),
@@ -277,13 +297,29 @@ class DocumentFile(TimeStampedModel):
         return _("%(size)s MB") % {"size": number_format(self.size_bytes / (1024 * 1024), 2)}
 
     @property
+    def host(self) -> str:
+        """The site an external version is on (``pact-for-skills.ec.europa.eu``)."""
+        return urlsplit(self.external_url).hostname or ""
+
+    @property
     def label(self) -> str:
-        """“English (327.08 KB - PDF)”, or as much of it as is known."""
-        details = " - ".join(
-            part for part in (self.size_label, self.get_file_format_display()) if part
-        )
+        """What a reader gets by following the link, said before they follow it.
+
+        The EU's file-download convention, “English (327.08 KB - PDF)”, only for a PDF this
+        portal hosts; a PDF elsewhere names its site, “English (314.41 KB - PDF, on
+        pact-for-skills.ec.europa.eu)”; a web page is “English (web page)”.
+        """
         language = self.get_language_display()
-        return f"{language} ({details})" if details else str(language)
+        if self.file_format == self.Format.HTML:
+            return _("%(language)s (web page)") % {"language": language}
+        details = " - ".join(str(part) for part in (self.size_label, _("PDF")) if part)
+        if self.file:
+            return f"{language} ({details})"
+        return _("%(language)s (%(details)s, on %(host)s)") % {
+            "language": language,
+            "details": details,
+            "host": self.host,
+        }
 
     def save(self, *args, **kwargs):
         self.measure_upload()

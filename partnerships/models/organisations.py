@@ -97,13 +97,17 @@ class OrganisationQuerySet(PublishableQuerySet):
 
     def for_detail(self):
         """The organisation with its published partnerships and its role in each."""
-        return self.for_list().prefetch_related(
-            models.Prefetch(
-                "memberships",
-                queryset=Membership.objects.filter(
-                    partnership__status=PublicationStatus.PUBLISHED
-                ).select_related("partnership__ecosystem"),
-                to_attr="published_memberships",
+        return (
+            self.for_list()
+            .with_curated_at()
+            .prefetch_related(
+                models.Prefetch(
+                    "memberships",
+                    queryset=Membership.objects.filter(
+                        partnership__status=PublicationStatus.PUBLISHED
+                    ).select_related("partnership__ecosystem"),
+                    to_attr="published_memberships",
+                )
             )
         )
 

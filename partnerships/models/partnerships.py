@@ -3,12 +3,13 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import (
+    Attested,
+    Confidence,
     PublicationStatus,
     Publishable,
     PublishableQuerySet,
@@ -51,6 +52,7 @@ class PartnershipQuerySet(PublishableQuerySet):
         """Everything the partnership page shows, published parts only, in a fixed few queries."""
         return (
             self.with_counts()
+            .with_curated_at()
             .select_related("ecosystem")
             .prefetch_related(
                 "linked_ecosystems",
@@ -68,6 +70,7 @@ class PartnershipQuerySet(PublishableQuerySet):
                     queryset=Document.objects.published().prefetch_related("files"),
                     to_attr="published_documents",
                 ),
+                "member_counts",
             )
         )
 
@@ -77,17 +80,49 @@ class PartnershipQuerySet(PublishableQuerySet):
         return self.filter(Q(ecosystem=ecosystem) | Q(pk__in=linked.values("partnership")))
 
     def in_country(self, country):
-        """Partnerships that cover the country or have a published member established there."""
+        """Partnerships that cover the country, or work in places (not EU-wide) and have a
+        published member established there.
+
+        An EU-wide partnership is in no one country: its coordinator's seat says nothing of
+        where it works.
+        """
         covered = Partnership.countries.through.objects.filter(country=country)
-        return self.filter(Q(pk__in=covered.values("partnership")) | hosting(country))
+        return self.filter(
+            Q(pk__in=covered.values("partnership"))
+            | (hosting(country) & ~Q(coverage=Partnership.Coverage.EU_WIDE))
+        )
 
     def figures(self) -> dict[str, int]:
-        """Totals in one query: partnerships of each kind and the people they pledge to train."""
+        """Totals in one query: partnerships of each kind, those not confirmed counted apart.
+
+        Pledges are not summed: each states its own number on its own basis and period (a
+        year, by a target year, over some years), and a sum of them would mean nothing.
+        """
+        counted = ~Q(confidence=Confidence.UNCONFIRMED)
+        doubtful = Q(confidence=Confidence.UNCONFIRMED)
+        large_scale = Q(kind=Partnership.Kind.LARGE_SCALE)
+        regional = Q(kind=Partnership.Kind.REGIONAL)
         return self.aggregate(
-            partnerships=Count("pk"),
-            large_scale=Count("pk", filter=Q(kind=Partnership.Kind.LARGE_SCALE)),
-            regional=Count("pk", filter=Q(kind=Partnership.Kind.REGIONAL)),
-            people_pledged=Coalesce(Sum("commitment_people"), 0),
+            partnerships=Count("pk", filter=counted),
+            large_scale=Count("pk", filter=counted & large_scale),
+            regional=Count("pk", filter=counted & regional),
+            eu_wide=Count("pk", filter=counted & Q(coverage=Partnership.Coverage.EU_WIDE)),
+            unconfirmed=Count("pk", filter=doubtful),
+            unconfirmed_large_scale=Count("pk", filter=doubtful & large_scale),
+            unconfirmed_regional=Count("pk", filter=doubtful & regional),
+        )
+
+    def counted(self):
+        """Confirmed and reported partnerships: those counted and mapped as the Pact's."""
+        return self.exclude(confidence=Confidence.UNCONFIRMED)
+
+    def eu_wide(self):
+        return self.filter(coverage=Partnership.Coverage.EU_WIDE)
+
+    def pledging(self):
+        """Partnerships that state how many people they pledge to train, largest first."""
+        return self.filter(commitment_people__isnull=False).order_by(
+            "-commitment_people", "name", "pk"
         )
 
     def large_scale(self):
@@ -102,7 +137,7 @@ def hosting(country) -> Q:
     return Q(pk__in=Presence.objects.filter(country=country).values("partnership"))
 
 
-class Partnership(TimeStampedModel, Publishable):
+class Partnership(TimeStampedModel, Publishable, Attested):
     """A skills partnership under the Pact: large-scale (EU level) or regional."""
 
     class Kind(models.TextChoices):
@@ -114,7 +149,27 @@ class Partnership(TimeStampedModel, Publishable):
         MACRO_REGIONAL = "macro-regional", _("Macro-regional (regions of several Member States)")
         LOCAL = "local", _("Local (a city or group of municipalities)")
 
+    class Coverage(models.TextChoices):
+        EU_WIDE = "eu-wide", _("EU-wide")
+        COUNTRIES = "countries", _("A set of countries")
+        REGIONS = "regions", _("A set of regions")
+
+    class PledgeBasis(models.TextChoices):
+        EACH_YEAR = "each-year", _("Each year")
+        TOTAL = "total", _("In total")
+
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, db_index=True)
+    coverage = models.CharField(
+        _("where it works"),
+        max_length=10,
+        choices=Coverage,
+        default=Coverage.COUNTRIES,
+        db_index=True,
+        help_text=_(
+            "EU-wide, or the countries or regions listed below. Maps and country counts read "
+            "this, never where the coordinator is established."
+        ),
+    )
     scope = models.CharField(
         _("scope"),
         max_length=15,
@@ -180,6 +235,23 @@ class Partnership(TimeStampedModel, Publishable):
         blank=True,
         validators=[MinValueValidator(2020), MaxValueValidator(2100)],
     )
+    commitment_basis = models.CharField(
+        _("basis of the number"),
+        max_length=10,
+        choices=PledgeBasis,
+        blank=True,
+        help_text=_(
+            "Whether the number of people is a yearly figure or a total; empty when the "
+            "sources do not say."
+        ),
+    )
+    commitment_years = models.PositiveSmallIntegerField(
+        _("over how many years"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("For a total over a stated number of years, with no target year."),
+    )
     commitment_pledge = models.TextField(
         _("what is pledged"), blank=True, help_text=_("One commitment per line.")
     )
@@ -215,6 +287,7 @@ class Partnership(TimeStampedModel, Publishable):
         ]
         constraints = [
             *Publishable.Meta.constraints,
+            *Attested.Meta.constraints,
             *PartialDateAttribute.constraints("launched_on"),
             *PartialDateAttribute.constraints("agreement_signed_on"),
             models.CheckConstraint(
@@ -243,6 +316,19 @@ class Partnership(TimeStampedModel, Publishable):
                 condition=Q(commitment_people__isnull=True) | Q(commitment_people__gt=0),
                 name="%(app_label)s_%(class)s_commitment_people_positive",
                 violation_error_message=_("The number of people pledged must be positive."),
+            ),
+            models.CheckConstraint(
+                condition=Q(coverage__in=["eu-wide", "countries", "regions"]),
+                name="%(app_label)s_%(class)s_coverage_valid",
+                violation_error_message=_("Coverage must be EU-wide, countries or regions."),
+            ),
+            models.CheckConstraint(
+                condition=Q(commitment_basis="")
+                | Q(commitment_people__isnull=False, commitment_basis__in=["each-year", "total"]),
+                name="%(app_label)s_%(class)s_pledge_basis_with_number",
+                violation_error_message=_(
+                    "The basis is each year or in total, and only with a number of people."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(commitment_target_year__isnull=True)

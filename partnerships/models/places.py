@@ -32,34 +32,33 @@ def alphabetical(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+def country_options(codes) -> list[tuple[str, str]]:
+    """``(code, name)`` of each country code, named and sorted in the reader's language.
+
+    The names come from django-countries' translations; the table keeps English ones.
+    """
+    named = [(code, str(countries.name(code))) for code in codes]
+    return sorted(named, key=lambda option: alphabetical(option[1]))
+
+
 class CountryQuerySet(models.QuerySet):
     def options(self) -> list[tuple[str, str]]:
-        """``(code, name)`` of each country, named and sorted in the reader's language.
-
-        The names come from django-countries' translations; the table keeps English ones.
-        """
-        named = [(code, str(countries.name(code))) for code in self.values_list("code", flat=True)]
-        return sorted(named, key=lambda option: alphabetical(option[1]))
+        """``country_options()`` of these countries."""
+        return country_options(self.values_list("code", flat=True))
 
     def covered_by(self, partnerships: models.QuerySet):
-        """Countries a set of partnerships names as covered, or where one of its members is.
-
-        Only published members count: a draft organisation must not show where it is.
-        """
-        # Two semi-joins rather than two joins: joining both paths would multiply each
-        # country's partnership links by its presences before DISTINCT could remove them.
-        return self.filter(
-            Q(code__in=partnerships.values("countries").distinct())
-            | Q(code__in=partnerships.values("presences__country").distinct())
-        )
+        """Countries a set of partnerships names as covered: what they cover, not where their
+        members or coordinators are established. EU-wide partnerships name none."""
+        return self.filter(code__in=partnerships.values("countries").distinct())
 
     def partnership_counts(self, partnerships: models.QuerySet) -> dict[str, int]:
         """How many of ``partnerships`` each country has, in one query.
 
         A partnership counts in a country as ``Partnership.objects.in_country()`` finds it
-        there: it covers the country or one of its published members is established there,
-        once either way, so each count is the length of the partnership list filtered by that
-        country.
+        there: it covers the country, or it works in places (not EU-wide) and one of its
+        published members is established there, once either way, so each count is the length
+        of the partnership list filtered by that country. EU-wide partnerships are counted
+        apart, by the map's caller, never at their coordinator's seat.
         """
         ids = partnerships.order_by().values("pk")
         # Through the partnerships' own relations: their models lie above this module.
@@ -71,7 +70,9 @@ class CountryQuerySet(models.QuerySet):
             .values(code=F("country_id"), pid=F("partnership_id"))
         )
         hosting = (
-            presence_model.objects.filter(partnership__in=ids)
+            presence_model.objects.filter(
+                partnership__in=ids, partnership__coverage__in=["countries", "regions"]
+            )
             .order_by()
             .values(code=F("country_id"), pid=F("partnership_id"))
         )

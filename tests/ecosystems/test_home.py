@@ -33,13 +33,34 @@ def test_home_shows_the_real_ecosystems_figures_and_documents(client, pact_data)
     assert response.status_code == 200
     for name in Ecosystem.objects.values_list("name", flat=True):
         assert name.replace("&", "&amp;") in html
+    # The official figures lead, dated and linked to their source.
+    official = html[html.index('id="figures-title"') : html.index("Listed on this portal")]
+    assert [figure.slug for figure in response.context["official"]] == [
+        "2025-05-19-members",
+        "2025-05-19-people-trained",
+        "2025-05-19-people-pledged",
+        "2024-03-large-scale-partnerships",
+        "2025-05-19-regional-partnerships",
+    ]
+    assert "more than</span> 3,200" in official and "as of 19 May 2025" in official
+    assert "since 2020" in official and "by 2030" in official
+    assert 'href="https://en.bia-bg.com/news/view/34064" rel="external">European Commission' in (
+        official
+    )
+    # The portal's own counts come after, said as such; the two records the sources do not
+    # confirm are counted apart; no sum of pledges with different bases.
     figures = response.context["figures"]
-    assert (figures["partnerships"], figures["large_scale"], figures["regional"]) == (33, 20, 13)
-    assert figures["people_pledged"] == 8_150_000
-    assert "8,150,000" in html
+    assert (figures["partnerships"], figures["large_scale"], figures["regional"]) == (31, 20, 11)
+    assert (figures["unconfirmed_regional"], figures["eu_wide"]) == (2, 20)
+    assert "20 large-scale, 11 regional, and 2 more regional ones reported but not confirmed" in (
+        re.sub(r"\s+", " ", html)
+    )
+    assert "People pledged for training" not in html and "8,150,000" not in html
     assert "3 large-scale partnerships" in card(html, "Health")
-    assert "4 regional partnerships" in card(html, "Cultural &amp; Creative Industries")
-    assert "English (314.41 KB - PDF)" in html
+    assert "3 regional partnerships" in card(html, "Cultural &amp; Creative Industries")
+    assert "and 1 reported but not confirmed" in card(html, "Cultural &amp; Creative Industries")
+    # The agreement's link opens the Pact's listing page: a web page, not a PDF.
+    assert "English (web page)" in html and "314.41 KB" not in html
     assert "Madrid Oeste Tecnológico Regional Skills Partnership Agreement" in html
 
 
@@ -66,9 +87,13 @@ def test_drafts_and_archived_records_never_reach_the_home_page(client, db):
         "partnerships": 1,
         "large_scale": 1,
         "regional": 0,
-        "people_pledged": 0,
+        "eu_wide": 0,
+        "unconfirmed": 0,
+        "unconfirmed_large_scale": 0,
+        "unconfirmed_regional": 0,
         "organisations": 1,
-        "countries": 1,
+        # A member's country is not a country covered.
+        "countries": 0,
     }
     assert "1 large-scale partnership" in card(html, "Health")
     assert "0 documents" in card(html, "Health")
@@ -91,7 +116,7 @@ def test_uploaded_versions_link_to_the_file_and_links_to_their_site(client, db):
         f'href="{download}" hreflang="it" download type="application/pdf">'
         f"Italian ({upload.size_label} - PDF)" in html
     )
-    assert 'rel="external">English (PDF)' in html
+    assert 'rel="external">English (PDF, on pact-for-skills.ec.europa.eu)' in html
 
 
 @pytest.mark.parametrize("scale", [1, 4])
@@ -104,7 +129,8 @@ def test_home_runs_a_constant_number_of_queries(client, db, django_assert_max_nu
         for regional in PartnershipFactory.create_batch(5 * scale, regional=True):
             regional.linked_ecosystems.add(ecosystem(slug))
             regional.countries.add("IT", "SI")
-    with django_assert_max_num_queries(8):
+    # One more than before the official figures: the latest of each, in one query.
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("ecosystems:home"))
     assert response.context["figures"]["partnerships"] == 60 * scale
 

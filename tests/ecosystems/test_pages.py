@@ -26,7 +26,11 @@ def test_an_ecosystem_page_shows_its_partnerships_documents_and_figures(client, 
     # Lombardy is regional and linked to the ecosystem, so it is listed with the regional ones.
     regional = html[html.index('id="rsp-title"') : html.index('id="documents-title"')]
     assert "Regional Skills Partnership: Lombardy Region" in regional
-    assert re.search(r"\d+ large-scale, 4 regional</span>", html)
+    # Sud Italia is linked to it too, but its sources do not confirm it: counted apart.
+    assert re.search(
+        r"\d+ large-scale, 3 regional, and 1 more regional one reported but not confirmed",
+        re.sub(r"\s+", " ", html),
+    )
 
 
 def test_drafts_stay_out_of_an_ecosystem_page(client, db):
@@ -39,7 +43,7 @@ def test_drafts_stay_out_of_an_ecosystem_page(client, db):
     html = response.content.decode()
     assert "Visible Tourism Partnership" in html
     assert "Draft Tourism" not in html and "Draft brochure" not in html
-    assert "<dt>Partnerships</dt><dd>1<span" in html
+    assert "<dt>Partnerships listed on this portal</dt>\n    <dd>1\n" in html
 
 
 def test_an_unknown_ecosystem_is_not_found(client, db):

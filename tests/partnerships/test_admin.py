@@ -108,6 +108,8 @@ def partnership_form_data(**overrides):
         "slug": "batteries",
         "kind": "large-scale",
         "scope": "",
+        "coverage": "eu-wide",
+        "confidence": "confirmed",
         "status": "draft",
         "ecosystem": str(ecosystem("electronics").pk),
         "memberships-TOTAL_FORMS": "0",

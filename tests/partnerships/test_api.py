@@ -120,12 +120,15 @@ def test_document_versions_carry_size_pages_hash_and_an_absolute_download_url(db
         "size_bytes": upload.size_bytes,
         "page_count": 2,
         "sha256": upload.sha256,
+        "host": "",
         "label": f"German ({upload.size_label} - PDF)",
         "download_url": "http://testserver"
         + reverse("partnerships:document_download", args=[document.slug, "de"]),
     }
     english = next(v for v in versions if v["language"] == "en")
-    assert english["label"] == "English (327.08 KB - PDF)"
+    # A PDF published elsewhere says where; only a PDF hosted here reads like a download.
+    assert english["label"] == "English (327.08 KB - PDF, on pact-for-skills.ec.europa.eu)"
+    assert english["host"] == "pact-for-skills.ec.europa.eu"
     assert english["download_url"].startswith("https://pact-for-skills.ec.europa.eu/")
 
 
@@ -523,7 +526,7 @@ def test_list_and_detail_endpoints_run_a_constant_number_of_queries(
         (f"/partnerships/?page_size={page_size}&country=IT&ecosystem=digital&format=csv", 6),
         (f"/organisations/?page_size={page_size}", 3),
         (f"/documents/?page_size={page_size}", 4),
-        (f"/partnerships/{sample.slug}/", 8),
+        (f"/partnerships/{sample.slug}/", 9),  # with its dated member counts
         (f"/partnerships/{sample.slug}/members/", 3),
         (f"/organisations/{organisation.slug}/", 3),
         (f"/documents/{document.slug}/", 3),

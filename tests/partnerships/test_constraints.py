@@ -305,7 +305,7 @@ def test_document_language_version_cannot_have_both_a_file_and_a_link():
 
 def test_one_file_per_language_and_only_official_eu_languages():
     document = DocumentFactory()
-    link = {"external_url": "https://example.org/a.pdf"}
+    link = {"external_url": "https://example.org/a.pdf", "file_format": "pdf"}
     DocumentFile.objects.create(document=document, language="en", **link)
     duplicate = DocumentFile(document=document, language="en", **link)
     with pytest.raises(ValidationError, match="already has a file in this language"):
@@ -352,3 +352,32 @@ def test_ecosystem_needs_an_svg_icon():
     refused_by_database(
         lambda: Ecosystem.objects.filter(pk=digital.pk).update(icon="ecosystems/digital.png")
     )
+
+
+def test_a_link_says_whether_it_opens_a_pdf_or_a_web_page_and_a_page_has_no_size():
+    document = DocumentFactory()
+    silent = DocumentFile(document=document, language="en", external_url="https://example.org/")
+    with pytest.raises(ValidationError, match="opens a PDF or a web page"):
+        silent.full_clean()
+    refused_by_database(silent.save)
+    sized_page = DocumentFile(
+        document=document,
+        language="en",
+        external_url="https://example.org/list",
+        file_format="html",
+        size_bytes=334_930,
+    )
+    with pytest.raises(ValidationError, match="size of a PDF it lists is not its own"):
+        sized_page.full_clean()
+    refused_by_database(sized_page.save)
+
+
+def test_a_doubtful_record_says_why_and_a_pledge_basis_needs_a_number():
+    doubtful = PartnershipFactory.build(confidence="unconfirmed", confidence_note="")
+    with pytest.raises(ValidationError, match="Say why a record is only reported"):
+        doubtful.full_clean()
+    refused_by_database(doubtful.save)
+    basis_alone = PartnershipFactory.build(commitment_basis="each-year", commitment_people=None)
+    with pytest.raises(ValidationError, match="only with a number of people"):
+        basis_alone.full_clean()
+    refused_by_database(basis_alone.save)

@@ -1,5 +1,6 @@
 """Search, the feed, the sitemap, robots.txt, error pages, hostile input and query ceilings."""
 
+import datetime
 import re
 from urllib.parse import quote
 
@@ -69,16 +70,45 @@ def test_an_overlong_search_is_refused_with_a_message(client, db):
     assert "at most 200 characters" in response.content.decode()
 
 
-def test_the_feed_lists_newly_published_documents_only(client, db):
-    DocumentFactory(title="Fresh agreement", description="Signed in Brussels.")
-    DocumentFactory(title="Secret draft", status=PublicationStatus.DRAFT)
-    DocumentFactory(title="Withdrawn leaflet", status=PublicationStatus.ARCHIVED)
+def test_the_feed_lists_published_documents_by_their_own_date(client, db):
+    dated = {"issued_on": datetime.date(2023, 4, 24), "issued_on_precision": "day"}
+    DocumentFactory(title="Fresh agreement", description="Signed in Brussels.", **dated)
+    DocumentFactory(
+        title="Blueprint in a nutshell",
+        issued_on=datetime.date(2017, 1, 1),
+        issued_on_precision="year",
+    )
+    DocumentFactory(title="Undated leaflet")
+    DocumentFactory(title="Secret draft", status=PublicationStatus.DRAFT, **dated)
+    DocumentFactory(title="Withdrawn leaflet", status=PublicationStatus.ARCHIVED, **dated)
 
     response = client.get(reverse("partnerships:document_feed"))
     xml = response.content.decode()
     assert response["Content-Type"].startswith("application/atom+xml")
     assert "<title>Fresh agreement</title>" in xml
     assert "Secret draft" not in xml and "Withdrawn leaflet" not in xml
+    # Each entry carries the document's own date, never the day it was loaded; a document
+    # whose date is unknown cannot be placed in time and is left out.
+    assert "<published>2023-04-24T00:00:00+00:00</published>" in xml
+    assert "<published>2017-01-01T00:00:00+00:00</published>" in xml
+    assert str(datetime.date.today().year) not in xml.split("</updated>", 1)[1]
+    assert "Undated leaflet" not in xml
+    assert xml.index("Fresh agreement") < xml.index("Blueprint in a nutshell")
+
+
+def test_sitemaps_date_documents_by_their_own_date_and_records_by_curators_changes(client, db):
+    DocumentFactory(
+        slug="blueprint", issued_on=datetime.date(2017, 1, 1), issued_on_precision="year"
+    )
+    PartnershipFactory(slug="loaded")
+    documents = client.get(
+        reverse("django.contrib.sitemaps.views.sitemap", args=["documents"])
+    ).content.decode()
+    assert "<lastmod>2017-01-01</lastmod>" in documents
+    partnerships = client.get(
+        reverse("django.contrib.sitemaps.views.sitemap", args=["partnerships"])
+    ).content.decode()
+    assert "/partnerships/loaded/" in partnerships and "<lastmod>" not in partnerships
 
 
 def test_the_sitemap_lists_published_pages_only(client, db):
@@ -217,7 +247,7 @@ def build_world(scale: int):
 
 # Ceilings per page, whatever the number of rows: the same for both scales below.
 CEILINGS = {
-    ("ecosystems:home", ""): 8,
+    ("ecosystems:home", ""): 9,
     ("ecosystems:list", ""): 1,
     ("ecosystems:detail", "digital"): 19,
     ("partnerships:list", ""): 11,

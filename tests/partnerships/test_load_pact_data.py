@@ -8,9 +8,10 @@ import sys
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.template.defaultfilters import filesizeformat
+from django.db.models import Q
 
 from ecosystems.models import Ecosystem
+from figures.models import OfficialFigure
 from pactportal.management.commands.load_pact_data import DEFAULT_DATA_FILE
 from partnerships.models import (
     Document,
@@ -91,9 +92,9 @@ def test_loaded_records_keep_the_facts_and_their_sources():
 
     agreement = Document.objects.get(slug="rsp-chemical-agreement")
     english = agreement.files.get()
-    assert english.language == "en" and english.file_format == "pdf"
-    assert filesizeformat(english.size_bytes) == "327.1\xa0KB"
-    assert round(english.size_bytes / 1024, 2) == 327.08
+    # Its link opens the Pact's listing page, not the PDF: a web page, with no size of its own.
+    assert english.language == "en" and english.file_format == "html"
+    assert english.size_bytes is None and english.label == "English (web page)"
     assert agreement.partnership.slug == "chemical-regions-skills-partnership"
 
     construction = Partnership.objects.get(slug="construction-skills-partnership")
@@ -101,16 +102,45 @@ def test_loaded_records_keep_the_facts_and_their_sources():
     assert construction.members.count() == 3
 
 
+def test_confidence_coverage_and_launch_notes_come_from_the_research():
+    load()
+    assert Partnership.objects.large_scale().exclude(coverage="eu-wide").count() == 0
+    assert Partnership.objects.regional().exclude(coverage="regions").count() == 0
+    assert set(
+        Partnership.objects.filter(confidence="unconfirmed").values_list("slug", flat=True)
+    ) == {"sud-italia-skills-partnership", "pomeranian-partnership-for-skills"}
+    assert not Partnership.objects.exclude(confidence="confirmed").filter(confidence_note="")
+    assert Document.objects.get(slug="tclf-pact-paper").confidence == "reported"
+    # The agreement-date note is not a launch note.
+    assert not Partnership.objects.filter(launch_note__icontains="agreement date").exists()
+    construction = Partnership.objects.get(slug="construction-skills-partnership")
+    assert (construction.commitment_basis, construction.commitment_years) == ("total", 5)
+
+
+def test_the_official_figures_are_loaded_once_each_with_date_and_source():
+    load()
+    assert OfficialFigure.objects.count() == len(DATA["official_figures"]) == 21
+    assert not OfficialFigure.objects.filter(Q(source_url="") | Q(publisher="")).exists()
+    members = OfficialFigure.objects.get(slug="2025-05-19-members")
+    assert (members.value, members.qualifier, members.stated.isoformat()) == (
+        3200,
+        "more-than",
+        "2025-05-19",
+    )
+    output = load()
+    assert "Official figures: 0 created, 0 updated, 21 unchanged" in output
+
+
 def test_a_second_load_changes_nothing():
     load()
     before = {
         model.__name__: list(model.objects.order_by("pk").values_list("pk", "updated_at"))
-        for model in (Ecosystem, Organisation, Partnership, Document, DocumentFile)
+        for model in (Ecosystem, Organisation, Partnership, Document, DocumentFile, OfficialFigure)
     }
     output = load()
     after = {
         model.__name__: list(model.objects.order_by("pk").values_list("pk", "updated_at"))
-        for model in (Ecosystem, Organisation, Partnership, Document, DocumentFile)
+        for model in (Ecosystem, Organisation, Partnership, Document, DocumentFile, OfficialFigure)
     }
     assert after == before
     counted = [line for line in output.splitlines() if " created, " in line]

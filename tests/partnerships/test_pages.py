@@ -188,10 +188,17 @@ def test_partnership_page_shows_everything_a_reader_needs(client, pact_data):
         "December 2022",
         "Coordinator",
         "Source of this record",
-        "Last updated",
+        "Where it works",
+        "In the regions listed",
+        "Confidence",
+        "Confirmed",
         'aria-label="Breadcrumb"',
     ]:
         assert text in html, text
+    # Its launch note is about its launch, not the agreement's date.
+    assert "The agreement date is" not in html
+    # Loaded, never changed by a curator: no "last updated" date that is only the load's.
+    assert "Last updated" not in html
     assert f'<link rel="canonical" href="http://testserver{lombardy.get_absolute_url()}">' in html
 
 
@@ -215,6 +222,7 @@ def test_partnership_page_lists_members_by_role_with_country_and_type(client, db
     DocumentFactory(partnership=partnership, title="Signed agreement")
     DocumentFactory(partnership=partnership, title="Unreleased draft", status="draft")
     partnership.commitment_people, partnership.commitment_target_year = 25_000, 2030
+    partnership.commitment_basis = Partnership.PledgeBasis.TOTAL
     partnership.save()
 
     html = client.get(partnership.get_absolute_url()).content.decode()
@@ -330,7 +338,9 @@ def test_document_versions_read_like_eu_sites_and_uploads_download_as_pdf(client
 
     html = client.get(agreement.get_absolute_url()).content.decode()
     assert f"Italian ({upload.size_label} - PDF)" in html
-    assert "English (PDF)" in html and "French (PDF)" in html
+    # Links to PDFs elsewhere name the site; only the upload reads like an EU download.
+    assert "English (PDF, on pact-for-skills.ec.europa.eu)" in html
+    assert "French (PDF, on pact-for-skills.ec.europa.eu)" in html
     assert "June 2021" in html
 
     response = client.get(reverse("partnerships:document_download", args=[agreement.slug, "it"]))
@@ -390,3 +400,31 @@ def test_an_invalid_choice_is_marked_on_its_select_and_ignored(client, mixed):
     # The other filter still applies, and its select is not marked.
     assert '<select id="id_country" name="country"><option value="">All</option>' in html
     assert '<option value="IT" selected>Italy</option>' in html
+
+
+def test_last_updated_means_a_curators_change_never_the_load(client, admin_user):
+    partnership = PartnershipFactory()
+    assert "Last updated" not in client.get(partnership.get_absolute_url()).content.decode()
+
+    partnership.summary = "Rewritten by a curator."
+    partnership._history_user = admin_user  # as HistoryRequestMiddleware records it
+    partnership.save()
+    html = client.get(partnership.get_absolute_url()).content.decode()
+    assert "Last updated by a curator" in html
+
+
+def test_pages_say_how_sure_the_sources_are_and_where_a_partnership_works(client, db):
+    eu_wide = PartnershipFactory(coverage=Partnership.Coverage.EU_WIDE)
+    doubtful = PartnershipFactory(
+        regional=True,
+        coverage=Partnership.Coverage.REGIONS,
+        confidence="unconfirmed",
+        confidence_note="Known from one regional news page only.",
+    )
+    html = client.get(eu_wide.get_absolute_url()).content.decode()
+    assert "<dd>EU-wide</dd>" in html and "An official or first-party source states it." in html
+    html = client.get(doubtful.get_absolute_url()).content.decode()
+    assert "Not confirmed" in html and "Known from one regional news page only." in html
+    assert "its regions are not listed in the sources" in html
+    listed = client.get(reverse("partnerships:list")).content.decode()
+    assert 'class="tag tag--unconfirmed">Not confirmed' in listed

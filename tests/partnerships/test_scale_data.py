@@ -41,6 +41,10 @@ def test_factor_one_adds_records_in_proportion_to_the_real_data():
         "draft",
         "archived",
     }
+    # Large-scale partnerships work EU-wide and name no country, as in the real data.
+    assert not Partnership.objects.large_scale().exclude(coverage="eu-wide").exists()
+    assert not Partnership.objects.large_scale().filter(countries__isnull=False).exists()
+    assert Partnership.objects.filter(confidence="unconfirmed").exclude(confidence_note="")
     # Generated rows are valid by the models' own rules, not only the database's.
     for model in (Organisation, Partnership, Document, Alliance):
         for obj in model.objects.all()[:25]:

@@ -111,6 +111,10 @@ def test_a_record_created_in_another_language_has_that_text_in_english_too(curat
 def test_a_language_version_is_a_pdf_upload_or_a_json_link(curator):
     DocumentFactory(slug="doc")
     link = {"language": "fr", "external_url": "https://example.eu/accord.pdf"}
+    # A link says what it opens: a PDF or a web page.
+    unsaid = curator.post("/api/v1/documents/doc/versions/", link, format="json")
+    assert unsaid.status_code == 400 and "file_format" in unsaid.json()["errors"]
+    link["file_format"] = "pdf"
     assert curator.post("/api/v1/documents/doc/versions/", link, format="json").status_code == 201
     both = curator.post(
         "/api/v1/documents/doc/versions/", {"language": "de", **link}, format="multipart"

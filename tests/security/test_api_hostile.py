@@ -29,7 +29,12 @@ from core.api_parsers import MAX_DEPTH
 from pactportal.management.commands.load_pact_data import DEFAULT_DATA_FILE
 from partnerships.services import LoadReport
 from tests.alliances.builders import make_alliance
-from tests.factories import DocumentFactory, DocumentFileFactory, MembershipFactory
+from tests.factories import (
+    DocumentFactory,
+    DocumentFileFactory,
+    MembershipFactory,
+    OfficialFigureFactory,
+)
 from tests.security.curators import assert_no_error_logged, curator_token
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +54,7 @@ SLUGS = {
     "ecosystems": "digital",
     "calls": "blueprint-2025",
     "alliances": "test",
+    "official-figures": "members-2025",
 }
 
 # Values for path and query parameters, as they travel: percent-encoded, some of them bytes
@@ -144,6 +150,7 @@ def records(db):
     document = DocumentFactory(slug="doc", partnership=membership.partnership)
     DocumentFileFactory(document=document)
     make_alliance(FundingCall.objects.get(slug="blueprint-2025"))
+    OfficialFigureFactory(slug="members-2025")
 
 
 @pytest.fixture(params=["anonymous", "curator"])

@@ -36,6 +36,7 @@ from tests.factories import (
     DocumentFactory,
     DocumentFileFactory,
     MembershipFactory,
+    OfficialFigureFactory,
     OrganisationFactory,
     PartnershipFactory,
     make_pdf,
@@ -60,6 +61,7 @@ RECORDS = {
     "ecosystems": "digital",
     "calls": "blueprint-2025",
     "alliances": "test",
+    "official-figures": "members-2025",
 }
 REFERENCES = {
     "ecosystem": ["digital", "tourism"],
@@ -158,6 +160,7 @@ def api(db, settings):
     calls = {key: data[key] for key in ("programme_countries", "funding_calls")}
     alliance_data_load(data=calls, report=LoadReport())
     make_alliance(FundingCall.objects.get(slug="blueprint-2025"))
+    OfficialFigureFactory(slug="members-2025")
     # The real WSGI handler closes the connection after each request, which would end the
     # test's transaction (and so undo nothing at the end); Django's test client keeps it open
     # the same way.

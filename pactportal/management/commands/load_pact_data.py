@@ -8,6 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import translation
 
 from alliances.services import alliance_data_load
+from figures.services import figure_data_load
 from partnerships.content_translations import TRANSLATIONS_FILE_NAME, content_translations_load
 from partnerships.services import PactDataError, pact_data_load
 
@@ -17,9 +18,9 @@ DEFAULT_DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "pact_for_ski
 class Command(BaseCommand):
     help = (
         "Load the Pact for Skills data file (ecosystems, organisations, partnerships, "
-        "documents, programme countries, funding calls, alliances) and the French and German "
-        "texts of its partnerships and documents. Idempotent and all-or-nothing: records are "
-        "matched by slug."
+        "documents, programme countries, funding calls, alliances, official figures) and the "
+        "French and German texts of its partnerships and documents. Idempotent and "
+        "all-or-nothing: records are matched by slug."
     )
 
     def add_arguments(self, parser):
@@ -61,6 +62,7 @@ class Command(BaseCommand):
             with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
                 report = pact_data_load(data=data)
                 alliance_data_load(data=data, report=report)
+                figure_data_load(data=data, report=report)
                 stale = content_translations_load(data=texts, report=report) if texts else []
                 if dry_run:
                     transaction.set_rollback(True)
