@@ -12,7 +12,6 @@ from .models import (
     Country,
     Document,
     DocumentFile,
-    MemberCount,
     Membership,
     Organisation,
     Partnership,
@@ -81,20 +80,6 @@ class MembershipInline(LabelledTabularInline):
     fields = ["organisation", "role"]
 
 
-class MemberCountInline(LabelledTabularInline):
-    model = MemberCount
-    extra = 0
-    fields = [
-        "count",
-        "as_of_on",
-        "as_of_on_precision",
-        "source_url",
-        "source_name",
-        "confidence",
-        "confidence_note",
-    ]
-
-
 @admin.register(Partnership)
 class PartnershipAdmin(TranslationAdmin, ContentAdmin):
     """Summary and description show their English, French and German columns side by side."""
@@ -129,7 +114,7 @@ class PartnershipAdmin(TranslationAdmin, ContentAdmin):
     date_hierarchy = "launched_on"
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["ecosystem", "linked_ecosystems", "countries", "regions"]
-    inlines = [MembershipInline, MemberCountInline]
+    inlines = [MembershipInline]
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "kind", "scope", "status"]}),
         (

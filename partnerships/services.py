@@ -17,7 +17,6 @@ from .models import (
     Country,
     Document,
     DocumentFile,
-    MemberCount,
     Membership,
     Organisation,
     Partnership,
@@ -297,25 +296,6 @@ class PactDataLoader:
                 },
                 {"role": member["role"]},
             )
-        for count in record.get("member_counts", []):
-            self.member_count(partnership, count)
-
-    def member_count(self, partnership: Partnership, record: dict) -> None:
-        """A dated count of the partnership's members, matched by its date."""
-        as_of = partial_date(record["as_of"])
-        if as_of is None:
-            raise PactDataError("member_counts: a count needs the date it was given")
-        self.upsert(
-            MemberCount,
-            {"partnership": partnership, "as_of_on": as_of.date},
-            {
-                "as_of_on_precision": as_of.precision,
-                "count": record["count"],
-                "source_url": record.get("source_url") or "",
-                "source_name": record.get("source_name") or "",
-                **attested(record),
-            },
-        )
 
     def document(self, record: dict) -> None:
         issued = partial_date(record["published"])

@@ -22,7 +22,6 @@ from ..models import (
     Country,
     Document,
     DocumentFile,
-    MemberCount,
     Membership,
     Organisation,
     OrganisationType,
@@ -437,21 +436,11 @@ class PartnershipSchema(WholeRecordSchema):
     ]
 
 
-class MemberCountSerializer(serializers.ModelSerializer):
-    as_of = PartialDateField(read_only=True)
-
-    class Meta:
-        model = MemberCount
-        fields = ["count", "as_of", "source_url", "source_name", "confidence", "confidence_note"]
-        read_only_fields = fields
-
-
 class PartnershipDetailSerializer(PartnershipSerializer):
     agreement_signed = PartialDateField(read_only=True)
     regions = serializers.SerializerMethodField()
     commitment_detail = serializers.SerializerMethodField()
     members = MemberSerializer(source="published_memberships", many=True, read_only=True)
-    member_counts = MemberCountSerializer(many=True, read_only=True)
     documents = serializers.SerializerMethodField()
 
     class Meta(PartnershipSerializer.Meta):
@@ -463,7 +452,6 @@ class PartnershipDetailSerializer(PartnershipSerializer):
             "regions",
             "commitment_detail",
             "reported_membership",
-            "member_counts",
             "members",
             "documents",
         ]

@@ -2,7 +2,6 @@
 places, organisations (with their memberships), documents, partnerships, their member counts."""
 
 from .documents import Document, DocumentFile, DocumentQuerySet, Language, document_upload_path
-from .member_counts import MemberCount
 from .organisations import (
     CATEGORY_BY_TYPE,
     Membership,
@@ -37,7 +36,6 @@ __all__ = [
     "DocumentFile",
     "DocumentQuerySet",
     "Language",
-    "MemberCount",
     "Membership",
     "Organisation",
     "OrganisationCategory",

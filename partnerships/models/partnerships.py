@@ -70,7 +70,6 @@ class PartnershipQuerySet(PublishableQuerySet):
                     queryset=Document.objects.published().prefetch_related("files"),
                     to_attr="published_documents",
                 ),
-                "member_counts",
             )
         )
 

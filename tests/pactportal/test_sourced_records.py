@@ -93,22 +93,3 @@ def test_every_document_is_dated_by_itself_and_labelled_by_what_its_links_open(c
     manifesto = Document.objects.get(slug="health-lsp-manifesto").files.get()
     assert manifesto.label == "English (web page)"
     assert not re.search(r"KB - PDF\)", feed)
-
-
-def test_member_counts_are_a_dated_series_each_with_its_source(client, pact_data):
-    alliance = Partnership.objects.get(slug="automotive-skills-alliance")
-    html = client.get(alliance.get_absolute_url()).content.decode()
-    series = html[html.index("Membership reported over time") :]
-    assert series.index("October 2021") < series.index("May 2022") < series.index("November 2022")
-    assert "More than 93 partners" in series
-    assert 'href="https://automotive-skills-alliance.eu/?p=3534"' in series
-    counts = APIClient().get(f"/api/v1/partnerships/{alliance.slug}/").json()["member_counts"]
-    assert [(c["as_of"], c["count"]) for c in counts] == [
-        ("2021-10", "About 80 partners and nine regions"),
-        ("2022-05", "More than 90 partners"),
-        ("2022-11", "More than 93 partners"),
-    ]
-    for count in alliance.member_counts.all():
-        assert count.source_url or count.source_name
-        assert count.as_of.date <= TODAY
-        assert count.is_confirmed or count.confidence_note
