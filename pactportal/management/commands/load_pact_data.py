@@ -5,17 +5,19 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from alliances.services import alliance_data_load
+from alliances.services import alliance_data_load, members_data_load
 from partnerships.services import PactDataError, pact_data_load
 
 DEFAULT_DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "pact_for_skills.json"
+DEFAULT_MEMBERS_FILE = DEFAULT_DATA_FILE.with_name("members.json")
 
 
 class Command(BaseCommand):
     help = (
         "Load the Pact for Skills data file (ecosystems, organisations, partnerships, "
-        "documents, programme countries, funding calls, alliances). Idempotent and "
-        "all-or-nothing: records are matched by slug."
+        "documents, programme countries, funding calls, alliances), then the members file "
+        "(the organisations, memberships and member counts public sources name). Idempotent "
+        "and all-or-nothing: records are matched by slug."
     )
 
     def add_arguments(self, parser):
@@ -26,30 +28,29 @@ class Command(BaseCommand):
             help="Data file to load (default: the portal's own data file).",
         )
         parser.add_argument(
+            "--members-file",
+            type=Path,
+            default=DEFAULT_MEMBERS_FILE,
+            help="Members file to load after it (default: the portal's own members file).",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Report what would change, then roll everything back.",
         )
 
-    def handle(self, *args, file: Path, dry_run: bool, **options):
+    def handle(self, *args, file: Path, members_file: Path, dry_run: bool, **options):
         executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError(
                 "The database has unapplied migrations. Run 'manage.py migrate' first."
             )
-        try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror}.") from exc
-        except json.JSONDecodeError as exc:
-            raise CommandError(
-                f"{file} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}."
-            ) from exc
-
+        data, members = read_json(file), read_json(members_file)
         try:
             with transaction.atomic():
                 report = pact_data_load(data=data)
                 alliance_data_load(data=data, report=report)
+                members_data_load(data=members, report=report)
                 if dry_run:
                     transaction.set_rollback(True)
         except PactDataError as exc:
@@ -63,3 +64,14 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Loaded {file.name}."))
         else:
             self.stdout.write(self.style.SUCCESS(f"{file.name} is already loaded; no changes."))
+
+
+def read_json(file: Path):
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CommandError(f"Cannot read {file}: {exc.strerror}.") from exc
+    except json.JSONDecodeError as exc:
+        raise CommandError(
+            f"{file} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}."
+        ) from exc
