@@ -156,7 +156,6 @@ def consortium_check(request):
             "report": report,
             "call": call,
             "calls": FundingCall.objects.all(),
-            "now": timezone.now(),
             "member_count": len(rows),
             "countries": countries,
         },

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from alliances.models import Alliance
 from core.maps import country_map
 from ecosystems.models import Ecosystem
 from partnerships.models import Document, Partnership
@@ -68,6 +69,9 @@ def ecosystem_detail(request, slug: str):
             "figures": selectors.figures_of(ecosystem.slug, partnerships),
             "large_scale": partnerships.large_scale().for_list()[:ECOSYSTEM_PARTNERSHIPS],
             "regional": partnerships.regional().for_list()[:ECOSYSTEM_PARTNERSHIPS],
+            "alliances": Alliance.objects.published()
+            .filter(ecosystem=ecosystem)
+            .for_list()[:ECOSYSTEM_PARTNERSHIPS],
             "documents": documents.for_list()[:ECOSYSTEM_DOCUMENTS],
             "document_count": documents.count(),
             "country_map": partnership_map(

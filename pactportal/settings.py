@@ -482,6 +482,8 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "partnerships.models.Document.Kind",
         "MembershipRoleEnum": "partnerships.models.Membership.Role",
         "AllianceRoleEnum": "alliances.eligibility.Role.CHOICES",
+        "AllianceRecordedRoleEnum": "alliances.eligibility.Role.RECORDED_CHOICES",
+        "AlliancePhaseEnum": "alliances.timeline.Phase",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

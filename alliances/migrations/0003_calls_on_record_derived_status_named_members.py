@@ -150,7 +150,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "reported member count",
                 "verbose_name_plural": "reported member counts",
-                "ordering": [models.OrderBy(models.F("as_of"), nulls_last=True), "count", "pk"],
+                "ordering": [models.OrderBy(models.F("as_of"), nulls_first=True), "count", "pk"],
             },
         ),
         migrations.AlterModelOptions(

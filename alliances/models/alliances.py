@@ -250,8 +250,8 @@ class Alliance(TimeStampedModel, Publishable):
     @property
     def summary(self) -> str:
         """One line for search results: what kind of record this is, and its ecosystem."""
-        kind = _("Erasmus+ Blueprint alliance")
-        return f"{kind} · {self.ecosystem.name}" if self.ecosystem_id else str(kind)
+        parts = [self.acronym, str(_("Erasmus+ Blueprint alliance"))]
+        return " · ".join([*parts, self.ecosystem.name] if self.ecosystem_id else parts)
 
     def consortium(self) -> list[Member]:
         """The members as the checker sees them (uses the prefetched members)."""

@@ -66,7 +66,7 @@ class MemberCount(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = [models.F("as_of").asc(nulls_last=True), "count", "pk"]
+        ordering = [models.F("as_of").asc(nulls_first=True), "count", "pk"]
         verbose_name = _("reported member count")
         verbose_name_plural = _("reported member counts")
         constraints = [
