@@ -83,7 +83,12 @@ def test_the_statuses_the_issue_found_wrong_now_follow_the_dates(pact_data):
     ("language", "not_recorded", "no_verdict", "phase"),
     [
         ("en", "Consortium not recorded on this portal.", "No verdict is given.", "Not known"),
-        ("fr", "Consortium non enregistré sur ce portail.", "Aucun verdict n’est rendu.", "Inconnu"),
+        (
+            "fr",
+            "Consortium non enregistré sur ce portail.",
+            "Aucun verdict n’est rendu.",
+            "Inconnu",
+        ),
         (
             "de",
             "Konsortium auf diesem Portal nicht erfasst.",
@@ -189,7 +194,7 @@ def test_the_checker_shows_each_call_with_its_dates_and_state(client, pact_data)
     assert "Deadline 6 March 2025, 17:00 Brussels time." in html
     assert "This call is not open" in html
     form_call = client.get(reverse("alliances:check")).context["form"].fields["call"]
-    assert [str(label) for _value, label in form_call.choices][0].endswith("Closed")
+    assert next(str(label) for _value, label in form_call.choices).endswith("Closed")
     assert list(form_call.queryset) == list(FundingCall.objects.with_rules())
 
 

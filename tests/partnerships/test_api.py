@@ -99,8 +99,12 @@ def test_a_partnership_in_full(pact_data):
             "role": "coordinator",
             "country": {"code": "IT", "name": "Italy"},
             "type": "public_body",
+            "named": "2022-12",
+            "source_url": "https://pact-for-skills.ec.europa.eu/about/regional-skills-partnerships/"
+            "regional-skills-partnership-lombardy-region_en",
         }
     ]
+    assert data["member_counts"] == [] and data["alliances"] == []
     assert data["member_count"] == 1 and data["document_count"] == len(data["documents"])
 
 
