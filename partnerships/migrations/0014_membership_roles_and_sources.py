@@ -4,6 +4,17 @@ import core.partial_dates
 from django.db import migrations, models
 
 
+def values_the_earlier_schema_allows(apps, schema_editor):
+    for name in ("Membership", "HistoricalMembership"):
+        apps.get_model("partnerships", name).objects.filter(
+            role__in=["founder", "steering-committee", "signatory"]
+        ).update(role="member")
+    for name in ("Organisation", "HistoricalOrganisation"):
+        apps.get_model("partnerships", name).objects.annotate(
+            length=models.functions.Length("source_url")
+        ).filter(length__gt=200).update(source_url="")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("partnerships", "0013_organisation_country_type_index"),
@@ -159,4 +170,17 @@ class Migration(migrations.Migration):
                 violation_error_message="A date known to the year is stored as 1 January.",
             ),
         ),
+        migrations.AlterField(
+            model_name="historicalorganisation",
+            name="source_url",
+            field=models.URLField(blank=True, max_length=500, verbose_name="source"),
+        ),
+        migrations.AlterField(
+            model_name="organisation",
+            name="source_url",
+            field=models.URLField(blank=True, max_length=500, verbose_name="source"),
+        ),
+        # Last, so that going back it runs first: the roles the earlier schema lacks become
+        # plain memberships, and sources too long for it are dropped, before it returns.
+        migrations.RunPython(migrations.RunPython.noop, values_the_earlier_schema_allows),
     ]

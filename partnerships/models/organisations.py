@@ -150,7 +150,7 @@ class Organisation(TimeStampedModel, Publishable):
         ),
     )
     website = models.URLField(_("website"), blank=True)
-    source_url = models.URLField(_("source"), blank=True)
+    source_url = models.URLField(_("source"), blank=True, max_length=500)
 
     objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords()

@@ -187,7 +187,7 @@ def test_the_admin_shows_the_report_on_an_alliance(admin_client, call):
         reverse("admin:alliances_alliance_change", args=[alliance.pk])
     ).content.decode()
     assert "No verdict: Consortium not recorded on this portal." in html
-    for model in ["alliance", "fundingcall", "programmecountry"]:
+    for model in ["alliance", "fundingcall", "programmecountry", "membercount"]:
         assert admin_client.get(reverse(f"admin:alliances_{model}_changelist")).status_code == 200
 
 

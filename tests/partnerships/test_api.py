@@ -527,7 +527,7 @@ def test_list_and_detail_endpoints_run_a_constant_number_of_queries(
         (f"/partnerships/?page_size={page_size}&country=IT&ecosystem=digital&format=csv", 6),
         (f"/organisations/?page_size={page_size}", 3),
         (f"/documents/?page_size={page_size}", 4),
-        (f"/partnerships/{sample.slug}/", 8),
+        (f"/partnerships/{sample.slug}/", 10),  # member counts and supporting alliances
         (f"/partnerships/{sample.slug}/members/", 3),
         (f"/organisations/{organisation.slug}/", 3),
         (f"/documents/{document.slug}/", 3),
