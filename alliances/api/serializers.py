@@ -1,6 +1,7 @@
 import datetime
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import LookupField
@@ -29,6 +30,14 @@ class FundingCallBriefSerializer(serializers.HyperlinkedModelSerializer):
         fields = ["slug", "name", "url"]
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "nullable": True}
+)
+class WallClockTimeField(serializers.TimeField):
+    """A time of day without a zone, as HH:MM: OpenAPI's ``time`` format requires an offset,
+    and a deadline is given in Brussels time, whose offset depends on the date."""
+
+
 class FundingCallSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:call-detail", lookup_field="slug")
     activities = serializers.ListField(
@@ -40,6 +49,12 @@ class FundingCallSerializer(serializers.ModelSerializer):
         help_text="Open, closed or not open yet, from the call's dates, on `state_as_of`.",
     )
     state_as_of = serializers.SerializerMethodField()
+    deadline_time = WallClockTimeField(
+        format="%H:%M",
+        read_only=True,
+        allow_null=True,
+        help_text="Brussels time; null where the sources give the day only.",
+    )
     rules = serializers.JSONField(
         read_only=True,
         allow_null=True,

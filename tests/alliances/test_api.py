@@ -21,7 +21,7 @@ def test_calls_show_their_rules_dates_and_state(client, call):
     data = client.get(f"/api/v1/calls/{call.slug}/").json()
     assert (data["deadline"], data["deadline_time"], data["state"]) == (
         "2025-03-06",
-        "17:00:00",
+        "17:00",
         "closed",
     )
     assert data["max_grant_eur"] == 4_000_000

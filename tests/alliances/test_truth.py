@@ -222,3 +222,12 @@ def test_a_reported_status_is_used_only_where_the_dates_cannot_decide():
     assert undecided.phase(TODAY) == Phase.ONGOING
     contradicted = Timeline(PartialDate.parse("2018"), PartialDate.parse("2021"), None, "ongoing")
     assert contradicted.phase(TODAY) == Phase.ENDED
+
+
+def test_alliances_filter_by_where_they_stand_today(client, pact_data):
+    today = datetime.date.today()
+    ongoing = {a.acronym for a in Alliance.objects.published() if a.phase(today) == "ongoing"}
+    page = client.get(reverse("alliances:list"), {"phase": "ongoing"})
+    assert {a.acronym for a in page.context["object_list"]} == ongoing
+    api = client.get("/api/v1/alliances/", {"phase": "ongoing"}).json()["results"]
+    assert {a["acronym"] for a in api} == ongoing and "DRIVES" not in ongoing
