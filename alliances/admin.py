@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import AccessibleAutocomplete, ContentAdmin, HistoryAdmin, LabelledTabularInline
 from core.models import count_of
 
-from .models import Alliance, AllianceMember, FundingCall, ProgrammeCountry
+from .models import Alliance, AllianceMember, Assessment, FundingCall, MemberCount, ProgrammeCountry
 
 
 @admin.register(ProgrammeCountry)
@@ -19,7 +19,7 @@ class ProgrammeCountryAdmin(AccessibleAutocomplete, admin.ModelAdmin):
 
 @admin.register(FundingCall)
 class FundingCallAdmin(HistoryAdmin):
-    list_display = ["title", "identifier", "lot", "deadline", "max_grant_eur", "alliance_count"]
+    list_display = ["title", "year", "identifier", "deadline", "has_rules", "alliance_count"]
     search_fields = ["title", "identifier", "programme"]
     date_hierarchy = "deadline"
     prepopulated_fields = {"slug": ["identifier"]}
@@ -35,12 +35,31 @@ class FundingCallAdmin(HistoryAdmin):
     def alliance_count(self, obj):
         return obj.alliance_count
 
+    @admin.display(description=_("rules on record"), boolean=True)
+    def has_rules(self, obj):
+        return obj.has_rules
+
 
 class AllianceMemberInline(LabelledTabularInline):
     model = AllianceMember
     extra = 0
     autocomplete_fields = ["organisation"]
-    fields = ["organisation", "role"]
+    fields = ["organisation", "role", "named_on", "named_on_precision", "source_url"]
+
+
+class MemberCountInline(LabelledTabularInline):
+    model = MemberCount
+    fk_name = "alliance"
+    extra = 0
+    fields = ["qualifier", "count", "countries", "as_of", "as_of_precision", "source_url"]
+
+
+@admin.register(MemberCount)
+class MemberCountAdmin(HistoryAdmin):
+    list_display = ["__str__", "partnership", "alliance", "as_of", "source_url"]
+    list_select_related = ["partnership", "alliance"]
+    search_fields = ["partnership__name", "alliance__acronym", "alliance__name"]
+    autocomplete_fields = ["partnership", "alliance"]
 
 
 @admin.register(Alliance)
@@ -50,19 +69,19 @@ class AllianceAdmin(ContentAdmin):
         "name",
         "ecosystem",
         "call",
-        "project_status",
+        "phase_today",
         "starts_on",
         "ends_on",
         "status",
         "member_count",
     ]
-    list_filter = ["status", "project_status", "ecosystem", "call"]
+    list_filter = ["status", "reported_status", "ecosystem", "call"]
     list_select_related = ["ecosystem", "call"]
     search_fields = ["acronym", "name", "project_number", "coordinator_name"]
     date_hierarchy = "starts_on"
     prepopulated_fields = {"slug": ["acronym"]}
     autocomplete_fields = ["ecosystem", "supported_partnerships"]
-    inlines = [AllianceMemberInline]
+    inlines = [AllianceMemberInline, MemberCountInline]
     readonly_fields = [*ContentAdmin.readonly_fields, "eligibility_report"]
 
     def get_queryset(self, request):
@@ -76,14 +95,18 @@ class AllianceAdmin(ContentAdmin):
     def member_count(self, obj):
         return obj.member_count
 
+    @admin.display(description=_("where it stands today"))
+    def phase_today(self, obj):
+        return obj.phase_today.label
+
     @admin.display(description=_("eligibility"))
     def eligibility_report(self, obj):
         if obj.pk is None:
             return _("Save the alliance with its members to see the report.")
-        call = obj.call or FundingCall.objects.first()
-        if call is None:
-            return _("No funding call is recorded yet.")
-        report = obj.eligibility(call, ProgrammeCountry.codes())
+        assessment = obj.assessment()
+        if assessment != Assessment.CHECKED:
+            return _("No verdict: %(reason)s") % {"reason": assessment.label}
         return render_to_string(
-            "alliances/includes/report.html", {"report": report, "call": call, "compact": True}
+            "alliances/includes/report.html",
+            {"report": obj.eligibility(ProgrammeCountry.codes()), "call": obj.call},
         )

@@ -21,6 +21,8 @@ class Role:
     FULL_PARTNER = "full_partner"
     AFFILIATED_ENTITY = "affiliated_entity"
     ASSOCIATED_PARTNER = "associated_partner"
+    # A source names the organisation as a partner without saying which kind.
+    PARTNER = "partner"
 
     CHOICES = [
         (COORDINATOR, gettext_lazy("Coordinator")),
@@ -28,6 +30,9 @@ class Role:
         (AFFILIATED_ENTITY, gettext_lazy("Affiliated entity")),
         (ASSOCIATED_PARTNER, gettext_lazy("Associated partner")),
     ]
+    # A recorded consortium may hold partners of unstated kind; a consortium being checked
+    # may not, since each rule depends on the kind.
+    RECORDED_CHOICES = [*CHOICES, (PARTNER, gettext_lazy("Partner (kind not stated)"))]
     # The coordinator is a full partner too; only these count toward the minimums.
     COUNTED = frozenset({COORDINATOR, FULL_PARTNER})
     # Associated partners receive no funding and are not beneficiaries, so the charter

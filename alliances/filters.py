@@ -1,10 +1,12 @@
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import OrderingFilter, TextSearchFilter
 from ecosystems.models import Ecosystem
 
 from .models import Alliance, FundingCall
+from .timeline import Phase
 
 
 class AllianceFilter(django_filters.FilterSet):
@@ -15,8 +17,8 @@ class AllianceFilter(django_filters.FilterSet):
     call = django_filters.ModelChoiceFilter(
         queryset=FundingCall.objects.all(), to_field_name="slug", label=_("Funding call")
     )
-    project_status = django_filters.ChoiceFilter(
-        choices=Alliance.Status.choices, label=_("Project status")
+    phase = django_filters.ChoiceFilter(
+        choices=Phase.choices, method="in_phase", label=_("Where it stands today")
     )
     ordering = OrderingFilter(
         fields=(("acronym", "acronym"), ("starts_on", "start")),
@@ -26,4 +28,7 @@ class AllianceFilter(django_filters.FilterSet):
 
     class Meta:
         model = Alliance
-        fields = ["q", "ecosystem", "call", "project_status"]
+        fields = ["q", "ecosystem", "call", "phase"]
+
+    def in_phase(self, queryset, name, value):
+        return queryset.in_phase(value, timezone.localdate())

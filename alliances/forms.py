@@ -21,9 +21,19 @@ CSV_COLUMNS = ("name", "country", "type", "eche", "role")
 TRUE, FALSE = {"1", "yes", "y", "true", "x"}, {"0", "no", "n", "false", ""}
 
 
+class CallChoiceField(forms.ModelChoiceField):
+    """A call named with its state today, so a closed call is never offered as if open."""
+
+    def label_from_instance(self, obj):
+        return f"{obj} — {obj.state().label}"
+
+
 class CheckerForm(forms.Form):
-    call = forms.ModelChoiceField(
-        queryset=FundingCall.objects.all(), label=gettext_lazy("Funding call"), empty_label=None
+    # Only calls whose rules are on record can be checked against.
+    call = CallChoiceField(
+        queryset=FundingCall.objects.with_rules(),
+        label=gettext_lazy("Funding call"),
+        empty_label=None,
     )
     q = forms.CharField(
         label=gettext_lazy("Find an organisation in the directory"),

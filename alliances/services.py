@@ -1,4 +1,5 @@
-"""Loading the alliance sections of the portal's data file: programme countries, calls, alliances.
+"""Loading the alliance sections of the portal's data files: programme countries, calls,
+alliances, and the members public sources name (``members.json``).
 
 Same rules as the rest of the file (``partnerships.services``): matched by slug or code,
 validated, saved only where something differs, all or nothing with the rest of the load.
@@ -6,14 +7,20 @@ validated, saved only where something differs, all or nothing with the rest of t
 
 import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from core.models import PublicationStatus
-from partnerships.services import LoadReport, PactDataLoader, load_sections, partial_date
+from partnerships.models import Membership, Organisation, Partnership
+from partnerships.services import (
+    LoadReport,
+    PactDataError,
+    PactDataLoader,
+    load_sections,
+    partial_date,
+)
 
-from .models import Alliance, FundingCall, ProgrammeCountry
+from .models import Alliance, AllianceMember, FundingCall, MemberCount, ProgrammeCountry
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
+MEMBERS_FORMAT_VERSION = 1
 
 
 def alliance_data_load(*, data: dict[str, Any], report: LoadReport) -> LoadReport:
@@ -29,6 +36,30 @@ def alliance_data_load(*, data: dict[str, Any], report: LoadReport) -> LoadRepor
     return report
 
 
+def members_data_load(*, data: dict[str, Any], report: LoadReport) -> LoadReport:
+    """Load the members public sources name, after the main file (whose records it names)."""
+    if not isinstance(data, dict) or data.get("format_version") != MEMBERS_FORMAT_VERSION:
+        raise PactDataError(
+            f"The members file must be an object with format_version {MEMBERS_FORMAT_VERSION}."
+        )
+    loader = AllianceDataLoader(report)
+    load_sections(
+        data,
+        [
+            ("organisations", loader.organisation),
+            ("memberships", loader.membership),
+            ("alliance_members", loader.alliance_member),
+            ("member_counts", loader.member_count),
+        ],
+    )
+    return report
+
+
+def partial_date_fields(name: str, value: str | None) -> dict[str, Any]:
+    date = partial_date(value)
+    return {name: date.date if date else None, f"{name}_precision": date.precision if date else ""}
+
+
 class AllianceDataLoader(PactDataLoader):
     def programme_country(self, record: dict) -> None:
         self.upsert(
@@ -38,30 +69,38 @@ class AllianceDataLoader(PactDataLoader):
         )
 
     def funding_call(self, record: dict) -> None:
-        # The file gives the deadline as Brussels wall-clock time.
-        deadline = datetime.datetime.fromisoformat(record["deadline"]).replace(tzinfo=BRUSSELS)
+        # The file gives the deadline as Brussels wall-clock time, or the day alone.
+        deadline = record["deadline"]
+        moment = datetime.datetime.fromisoformat(deadline) if deadline else None
         self.upsert(
             FundingCall,
             {"slug": record["slug"]},
             {
+                "year": record["year"],
                 "identifier": record["identifier"],
                 "programme": record["programme"],
                 "title": record["title"],
                 "lot": record["lot"],
-                "opens_on": datetime.date.fromisoformat(record["opens_on"]),
-                "deadline": deadline,
+                "summary": record["summary"],
+                "opens_on": datetime.date.fromisoformat(record["opens_on"])
+                if record["opens_on"]
+                else None,
+                "deadline": moment.date() if moment else None,
+                "deadline_time": moment.time() if moment and "T" in deadline else None,
+                "budget_eur": record["budget_eur"],
+                "expected_projects": record["expected_projects"],
                 "max_grant_eur": record["max_grant_eur"],
                 "duration_months": record["duration_months"],
                 "activities": "\n".join(record["activities"]),
                 "rules": record["rules"],
+                "one_alliance_per_ecosystem": record["one_alliance_per_ecosystem"],
                 "source_url": record["source_url"],
             },
         )
 
     def alliance(self, record: dict) -> None:
-        starts, ends = partial_date(record["starts"]), partial_date(record["ends"])
-        call = self.lookup(FundingCall, record["call"]).pk if record.get("call") else None
-        self.upsert(
+        call = self.lookup(FundingCall, record["call"]).pk if record["call"] else None
+        alliance = self.upsert(
             Alliance,
             {"slug": record["slug"]},
             {
@@ -73,16 +112,67 @@ class AllianceDataLoader(PactDataLoader):
                 "call_id": call,
                 "programme_strand": record["programme_strand"],
                 "project_number": record["project_number"],
-                "project_status": record["project_status"],
-                "starts_on": starts.date if starts else None,
-                "starts_on_precision": starts.precision if starts else "",
-                "ends_on": ends.date if ends else None,
-                "ends_on_precision": ends.precision if ends else "",
+                **partial_date_fields("starts_on", record["starts"]),
+                **partial_date_fields("ends_on", record["ends"]),
+                "duration_months": record["duration_months"],
+                "reported_status": record["reported_status"],
+                "reported_status_source_url": record["reported_status_source_url"],
                 "eu_grant_eur": record["eu_grant_eur"],
                 "reported_partners": record["reported_partners"],
                 "reported_countries": record["reported_countries"],
                 "coordinator_name": record["coordinator_name"],
                 "source_url": record["source_url"],
                 "status": PublicationStatus.PUBLISHED,
+            },
+        )
+        self.sync_links(
+            alliance,
+            "supported_partnerships",
+            {self.lookup(Partnership, slug).pk for slug in record["supports"]},
+        )
+
+    def membership(self, record: dict) -> None:
+        self.upsert(
+            Membership,
+            {
+                "partnership": self.lookup(Partnership, record["partnership"]),
+                "organisation": self.lookup(Organisation, record["organisation"]),
+            },
+            {
+                "role": record["role"],
+                **partial_date_fields("named_on", record["named"]),
+                "source_url": record["source_url"],
+            },
+        )
+
+    def alliance_member(self, record: dict) -> None:
+        self.upsert(
+            AllianceMember,
+            {
+                "alliance": self.lookup(Alliance, record["alliance"]),
+                "organisation": self.lookup(Organisation, record["organisation"]),
+            },
+            {
+                "role": record["role"],
+                **partial_date_fields("named_on", record["named"]),
+                "source_url": record["source_url"],
+            },
+        )
+
+    def member_count(self, record: dict) -> None:
+        partnership, alliance = record.get("partnership"), record.get("alliance")
+        self.upsert(
+            MemberCount,
+            {
+                "partnership": self.lookup(Partnership, partnership) if partnership else None,
+                "alliance": self.lookup(Alliance, alliance) if alliance else None,
+                "source_url": record["source_url"],
+                "count": record["count"],
+                "unit": record["unit"],
+            },
+            {
+                "qualifier": record["qualifier"],
+                "countries": record["countries"],
+                **partial_date_fields("as_of", record["as_of"]),
             },
         )

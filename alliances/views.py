@@ -1,4 +1,7 @@
+from collections import Counter
+
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -39,14 +42,17 @@ class AllianceDetailView(PublicDetailView):
 
     def get_context_data(self, **kwargs):
         alliance = self.object
-        call = alliance.call or FundingCall.objects.first()
+        members = alliance.members.all()
         groups, counts = {}, {}
-        for member in alliance.members.all():
+        for member in members:
             groups.setdefault(member.get_role_display(), []).append(member)
             if code := member.organisation.country_id:
                 counts[code] = counts.get(code, 0) + 1
         return super().get_context_data(
             member_groups=groups.items(),
+            composition=composition(members),
+            assessment=alliance.assessment(),
+            today=timezone.localdate(),
             country_map=country_map(
                 counts,
                 caption=_("Countries of the consortium’s members"),
@@ -54,10 +60,22 @@ class AllianceDetailView(PublicDetailView):
                 label=members_label,
                 others_label=_("no member listed"),
             ),
-            call=call,
-            report=alliance.eligibility(call, ProgrammeCountry.codes()) if call else None,
+            report=alliance.eligibility(ProgrammeCountry.codes()),
             **kwargs,
         )
+
+
+def composition(members) -> dict[str, list[tuple[str, int]]]:
+    """How many of the recorded members are in each country and of each type, most first."""
+    by_country, by_type = Counter(), Counter()
+    for member in members:
+        organisation = member.organisation
+        by_country[str(organisation.country) if organisation.country_id else _("Not stated")] += 1
+        by_type[organisation.get_type_display()] += 1
+    return {
+        "countries": sorted(by_country.items(), key=lambda item: (-item[1], item[0])),
+        "types": sorted(by_type.items(), key=lambda item: (-item[1], item[0])),
+    }
 
 
 @never_cache
@@ -69,7 +87,9 @@ def consortium_check(request):
     """
     countries = country_choices()
     data = request.POST if request.method == "POST" else None
-    form = CheckerForm(data, request.FILES or None, initial={"call": FundingCall.objects.first()})
+    form = CheckerForm(
+        data, request.FILES or None, initial={"call": FundingCall.objects.with_rules().first()}
+    )
     formset = MemberFormSet(data, prefix="members", form_kwargs={"countries": countries})
     rows, messages, results = [], [], None
 
@@ -146,6 +166,7 @@ def consortium_check(request):
             "results": results,
             "report": report,
             "call": call,
+            "calls": FundingCall.objects.all(),
             "member_count": filled_rows(formset) if formset.is_bound else len(rows),
             "countries": countries,
         },

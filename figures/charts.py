@@ -87,18 +87,19 @@ def members_by_country(scope) -> list[tuple[str, str, int]]:
 
 
 def alliances_by_call(_scope) -> list[tuple[str, str, int]]:
-    # Alliances of earlier programmes have no call recorded here; their sources name the
-    # programme strand that funded them, which serves as their call.
+    # Alliances whose call is not recorded here count under the programme strand their
+    # sources name.
     rows = (
         Alliance.objects.published()
         .order_by()
-        .values_list("call__slug", "call__title", "call__deadline", "programme_strand")
+        .values_list("call__slug", "call__title", "call__year", "programme_strand")
         .annotate(n=Count("pk"))
-        .order_by(F("call__deadline").desc(nulls_last=True), "-n", "programme_strand")
+        .order_by(F("call__year").desc(nulls_last=True), "-n", "programme_strand")
     )
+    # Several years' calls share one title: the year tells them apart.
     return [
-        (slug or slugify(strand), title or strand or str(NO_CALL), n)
-        for slug, title, _deadline, strand, n in rows
+        (slug or slugify(strand), f"{title} ({year})" if title else strand or str(NO_CALL), n)
+        for slug, title, year, strand, n in rows
     ]
 
 
@@ -245,8 +246,8 @@ CHARTS = {
             slug="alliances-by-call",
             title=_("Erasmus+ alliances per call"),
             description=_(
-                "Published Blueprint alliances by the funding call that selected them, or, for "
-                "alliances of earlier programmes, by the programme strand their sources name."
+                "Published Blueprint alliances by the funding call that selected them, or, where "
+                "that call is not recorded, by the programme strand their sources name."
             ),
             key_heading=_("Call or strand (slug)"),
             label_heading=_("Call or programme strand"),

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from alliances.models import Alliance
 from core.maps import country_map
 from ecosystems.models import Ecosystem
 from partnerships.models import Document, Partnership
@@ -98,6 +99,9 @@ def ecosystem_detail(request, slug: str):
             "figures": figures,
             "large_scale": partnerships.large_scale().for_list()[:ECOSYSTEM_PARTNERSHIPS],
             "regional": partnerships.regional().for_list()[:ECOSYSTEM_PARTNERSHIPS],
+            "alliances": Alliance.objects.published()
+            .filter(ecosystem=ecosystem)
+            .for_list()[:ECOSYSTEM_PARTNERSHIPS],
             "documents": documents.for_list()[:ECOSYSTEM_DOCUMENTS],
             "document_count": documents.count(),
             "country_map": partnership_map(

@@ -245,7 +245,6 @@ def scale_data_generate(*, factor: int, seed: int = 2020) -> ScaleReport:
         DocumentFile.objects.bulk_create(versions, batch_size=BATCH)
 
         alliances, alliance_members = [], []
-        stages = [value for value, _label in Alliance.Status.choices]
         large_scale = [p for p in partnerships if p.kind == Partnership.Kind.LARGE_SCALE]
         for n in range(ALLIANCES_PER_FACTOR * factor):
             starts, precision = _partial_date(rng, 2018, 2025)
@@ -255,7 +254,7 @@ def scale_data_generate(*, factor: int, seed: int = 2020) -> ScaleReport:
                     name=f"{rng.choice(PLACES)} Alliance for Skills {n + 1}",
                     slug=f"{SCALE_PREFIX}alliance-{n + 1}",
                     ecosystem_id=rng.choice(ecosystems),
-                    project_status=rng.choice(stages),
+                    duration_months=48,
                     starts_on=starts,
                     starts_on_precision=precision,
                     **status_fields(),

@@ -486,6 +486,8 @@ SPECTACULAR_SETTINGS = {
         "MembershipRoleEnum": "partnerships.models.Membership.Role",
         "PledgeBasisEnum": "partnerships.models.Partnership.PledgeBasis",
         "AllianceRoleEnum": "alliances.eligibility.Role.CHOICES",
+        "AllianceRecordedRoleEnum": "alliances.eligibility.Role.RECORDED_CHOICES",
+        "AlliancePhaseEnum": "alliances.timeline.Phase",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -77,7 +77,7 @@ class MembershipInline(LabelledTabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["organisation"]
-    fields = ["organisation", "role"]
+    fields = ["organisation", "role", "named_on", "named_on_precision", "source_url"]
 
 
 @admin.register(Partnership)

@@ -9,6 +9,7 @@ from core.cache import RecordIds, digest, remembered
 from ecosystems.models import Ecosystem
 
 from .models import Country, Document, Organisation, Partnership, country_options
+from .search_groups import ADDED
 
 SEARCH_RESULTS_PER_GROUP = 10
 
@@ -57,7 +58,7 @@ def document_years() -> list[int]:
 
 
 # What the portal's search looks through: each group's key, heading and the list that shows
-# all its matches.
+# all its matches; then the groups apps above this one add (``search_groups``).
 SEARCHED = [
     ("ecosystems", _("Ecosystems"), None),
     ("partnerships", _("Partnerships"), "partnerships:list"),
@@ -66,9 +67,15 @@ SEARCHED = [
 ]
 
 
+def search_groups() -> list[tuple[str, str, str | None]]:
+    return SEARCHED + [(key, label, url) for key, (label, url, _records) in ADDED.items()]
+
+
 def searched(key: str):
     """The records searched for the group ``key``: published ones (ecosystems have no drafts),
     with what each result shows."""
+    if key in ADDED:
+        return ADDED[key][2]()
     return {
         "ecosystems": Ecosystem.objects.all(),
         "partnerships": Partnership.objects.published(),

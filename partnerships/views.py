@@ -113,8 +113,12 @@ class PartnershipDetailView(PublicDetailView):
         for membership in members:
             if code := membership.organisation.country_id:
                 counts[code] = counts.get(code, 0) + 1
+        # Member counts the sources report (prefetched), oldest first: the last is the latest.
+        reported = list(partnership.member_counts.all())
         return super().get_context_data(
             member_groups=groups.items(),
+            member_counts=reported,
+            latest_count=reported[-1] if reported else None,
             country_map=country_map(
                 counts,
                 # An EU-wide partnership covers no listed country: its map only shows where
@@ -310,7 +314,7 @@ def search(request):
     text = form.cleaned_data["q"] if form.is_valid() else ""
     groups = []
     if text:
-        for key, label, list_url in selectors.SEARCHED:
+        for key, label, list_url in selectors.search_groups():
             count, results = selectors.search_results(key, text)
             groups.append(
                 {

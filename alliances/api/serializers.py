@@ -1,3 +1,7 @@
+import datetime
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import LookupField
@@ -13,7 +17,8 @@ from partnerships.models import Organisation, OrganisationType
 
 from ..eligibility import Member, Role
 from ..forms import MAX_MEMBERS
-from ..models import Alliance, AllianceMember, FundingCall
+from ..models import Alliance, AllianceMember, Assessment, CallState, FundingCall, MemberCount
+from ..timeline import Phase
 
 
 class FundingCallBriefSerializer(serializers.HyperlinkedModelSerializer):
@@ -25,39 +30,86 @@ class FundingCallBriefSerializer(serializers.HyperlinkedModelSerializer):
         fields = ["slug", "name", "url"]
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "nullable": True}
+)
+class WallClockTimeField(serializers.TimeField):
+    """A time of day without a zone, as HH:MM: OpenAPI's ``time`` format requires an offset,
+    and a deadline is given in Brussels time, whose offset depends on the date."""
+
+
 class FundingCallSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:call-detail", lookup_field="slug")
     activities = serializers.ListField(
         source="activity_list", child=serializers.CharField(), read_only=True
+    )
+    state = serializers.ChoiceField(
+        choices=CallState.choices,
+        read_only=True,
+        help_text="Open, closed or not open yet, from the call's dates, on `state_as_of`.",
+    )
+    state_as_of = serializers.SerializerMethodField()
+    deadline_time = WallClockTimeField(
+        format="%H:%M",
+        read_only=True,
+        allow_null=True,
+        help_text="Brussels time; null where the sources give the day only.",
+    )
+    rules = serializers.JSONField(
+        read_only=True,
+        allow_null=True,
+        help_text="The composition rules; null when they are not on record for this call.",
     )
 
     class Meta:
         model = FundingCall
         fields = [
             "slug",
+            "year",
             "identifier",
             "title",
             "url",
             "programme",
             "lot",
+            "summary",
             "opens_on",
             "deadline",
+            "deadline_time",
+            "state",
+            "state_as_of",
+            "budget_eur",
+            "expected_projects",
             "max_grant_eur",
             "duration_months",
             "activities",
             "rules",
+            "one_alliance_per_ecosystem",
             "source_url",
         ]
+
+    def get_state_as_of(self, obj) -> datetime.date:
+        return timezone.localdate()
 
 
 class AllianceMemberSerializer(serializers.ModelSerializer):
     organisation = OrganisationBriefSerializer(read_only=True)
     country = CountryField(source="organisation.country", read_only=True, allow_null=True)
     type = serializers.CharField(source="organisation.type", read_only=True)
+    named = PartialDateField(read_only=True, help_text="When the source named the member.")
 
     class Meta:
         model = AllianceMember
-        fields = ["organisation", "role", "country", "type"]
+        fields = ["organisation", "role", "country", "type", "named", "source_url"]
+
+
+class MemberCountSerializer(serializers.ModelSerializer):
+    """A number of members a source reports, with its date and source."""
+
+    as_of = PartialDateField(source="dated", read_only=True)
+
+    class Meta:
+        model = MemberCount
+        fields = ["qualifier", "count", "countries", "as_of", "source_url"]
 
 
 class AllianceSerializer(serializers.ModelSerializer):
@@ -66,6 +118,16 @@ class AllianceSerializer(serializers.ModelSerializer):
     call = FundingCallBriefSerializer(read_only=True, allow_null=True)
     starts = PartialDateField(read_only=True)
     ends = PartialDateField(read_only=True)
+    phase = serializers.ChoiceField(
+        source="phase_today",
+        choices=Phase.choices,
+        read_only=True,
+        help_text=(
+            "Where the project stands on `phase_as_of`, from its own dates (start, end or "
+            "duration); a status a source reports only where the dates cannot decide."
+        ),
+    )
+    phase_as_of = serializers.SerializerMethodField()
 
     class Meta:
         model = Alliance
@@ -75,13 +137,17 @@ class AllianceSerializer(serializers.ModelSerializer):
             "name",
             "url",
             "status",
-            "project_status",
+            "phase",
+            "phase_as_of",
+            "reported_status",
+            "reported_status_source_url",
             "ecosystem",
             "call",
             "programme_strand",
             "project_number",
             "starts",
             "ends",
+            "duration_months",
             "eu_grant_eur",
             "reported_partners",
             "reported_countries",
@@ -90,17 +156,43 @@ class AllianceSerializer(serializers.ModelSerializer):
             "source_url",
         ]
 
+    def get_phase_as_of(self, obj) -> datetime.date:
+        return timezone.localdate()
+
+
+class AllianceBriefSerializer(serializers.HyperlinkedModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:alliance-detail", lookup_field="slug")
+
+    class Meta:
+        model = Alliance
+        fields = ["slug", "acronym", "name", "url"]
+
 
 class AllianceDetailSerializer(AllianceSerializer):
-    members = AllianceMemberSerializer(many=True, read_only=True)
+    members = AllianceMemberSerializer(
+        many=True,
+        read_only=True,
+        help_text="The members public sources name: a partial list where the sources are.",
+    )
+    member_counts = MemberCountSerializer(many=True, read_only=True)
     supported_partnerships = PartnershipBriefSerializer(many=True, read_only=True)
+    assessment = serializers.ChoiceField(
+        choices=Assessment.choices,
+        read_only=True,
+        help_text=(
+            "`checked` when the consortium is recorded whole and its own call's rules are on "
+            "record (see the eligibility endpoint); otherwise why no verdict is given."
+        ),
+    )
 
     class Meta(AllianceSerializer.Meta):
         fields = [
             *AllianceSerializer.Meta.fields,
             "description",
             "members",
+            "member_counts",
             "supported_partnerships",
+            "assessment",
         ]
 
 
@@ -120,6 +212,18 @@ class ReportSerializer(serializers.Serializer):
     results = RuleResultSerializer(source="report.results", many=True)
     counted = serializers.ListField(source="report.counted", child=serializers.CharField())
     not_counted = serializers.ListField(source="report.not_counted", child=serializers.CharField())
+
+
+class AllianceReportSerializer(serializers.Serializer):
+    """An alliance's verdict against its own call's rules, or why none is given."""
+
+    call = FundingCallBriefSerializer(allow_null=True)
+    assessment = serializers.ChoiceField(choices=Assessment.choices)
+    reason = serializers.CharField(help_text="The assessment in words.")
+    eligible = serializers.BooleanField(allow_null=True, help_text="Null when no verdict is given.")
+    results = RuleResultSerializer(many=True)
+    counted = serializers.ListField(child=serializers.CharField())
+    not_counted = serializers.ListField(child=serializers.CharField())
 
 
 class ConsortiumMemberSerializer(StrictWrites, serializers.Serializer):

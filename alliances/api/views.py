@@ -3,7 +3,6 @@ from dataclasses import dataclass
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -14,6 +13,7 @@ from ..filters import AllianceFilter
 from ..models import Alliance, FundingCall, ProgrammeCountry
 from .serializers import (
     AllianceDetailSerializer,
+    AllianceReportSerializer,
     AllianceSerializer,
     EligibilityCheckSerializer,
     FundingCallSerializer,
@@ -53,18 +53,27 @@ class AllianceViewSet(PublishedViewSet):
     detail_serializer_class = AllianceDetailSerializer
     filterset_class = AllianceFilter
 
-    @extend_schema(responses=ReportSerializer, filters=False)
+    @extend_schema(responses=AllianceReportSerializer, filters=False)
     @action(detail=True, filter_backends=[])
     def eligibility(self, request, slug=None):
-        """The alliance's consortium checked against its call (or the latest call)."""
+        """The alliance's recorded consortium against the rules on record for its own call.
+
+        No other call's rules are ever applied: without its call, its call's rules or a
+        consortium recorded whole, the answer says why and gives no verdict.
+        """
         alliance = self.get_object()
-        call = alliance.call or FundingCall.objects.first()
-        if call is None:
-            raise NotFound("No funding call is recorded.")
-        report = alliance.eligibility(call, ProgrammeCountry.codes())
-        return Response(
-            ReportSerializer(CallReport(call, report), context={"request": request}).data
-        )
+        assessment = alliance.assessment()
+        report = alliance.eligibility(ProgrammeCountry.codes())
+        answer = {
+            "call": alliance.call,
+            "assessment": assessment,
+            "reason": assessment.label,
+            "eligible": report.eligible if report else None,
+            "results": report.results if report else [],
+            "counted": report.counted if report else [],
+            "not_counted": report.not_counted if report else [],
+        }
+        return Response(AllianceReportSerializer(answer, context={"request": request}).data)
 
     def get_queryset(self):
         if self.action == "eligibility":

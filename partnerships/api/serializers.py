@@ -292,10 +292,36 @@ class MemberSerializer(serializers.ModelSerializer):
     organisation = OrganisationBriefSerializer(read_only=True)
     country = CountrySerializer(source="organisation.country", read_only=True, allow_null=True)
     type = serializers.CharField(source="organisation.type", read_only=True)
+    named = PartialDateField(read_only=True, help_text="When the source named the member.")
 
     class Meta:
         model = Membership
-        fields = ["organisation", "role", "country", "type"]
+        fields = ["organisation", "role", "country", "type", "named", "source_url"]
+
+
+class ReportedCountSerializer(serializers.Serializer):
+    """A number of members a source reports, with its date and source (the alliances app's
+    ``MemberCount``, reached through the partnership's ``member_counts``)."""
+
+    qualifier = serializers.ChoiceField(choices=["", "more_than", "about"], read_only=True)
+    count = serializers.IntegerField(read_only=True)
+    unit = serializers.ChoiceField(
+        choices=["members", "partners", "signatories", "organisations"], read_only=True
+    )
+    countries = serializers.IntegerField(read_only=True, allow_null=True)
+    as_of = PartialDateField(source="dated", read_only=True)
+    source_url = serializers.URLField(read_only=True)
+
+
+class SupportingAllianceSerializer(serializers.Serializer):
+    """A Blueprint alliance that supports the partnership (declared by the alliances app)."""
+
+    slug = serializers.SlugField(read_only=True)
+    acronym = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:alliance-detail", lookup_field="slug", read_only=True
+    )
 
 
 class CommitmentSerializer(serializers.Serializer):
@@ -440,7 +466,18 @@ class PartnershipDetailSerializer(PartnershipSerializer):
     agreement_signed = PartialDateField(read_only=True)
     regions = serializers.SerializerMethodField()
     commitment_detail = serializers.SerializerMethodField()
-    members = MemberSerializer(source="published_memberships", many=True, read_only=True)
+    members = MemberSerializer(
+        source="published_memberships",
+        many=True,
+        read_only=True,
+        help_text="The members public sources name: a partial list where the sources are.",
+    )
+    member_counts = ReportedCountSerializer(
+        many=True, read_only=True, help_text="Member counts sources report, oldest first."
+    )
+    alliances = SupportingAllianceSerializer(
+        source="published_alliances", many=True, read_only=True
+    )
     documents = serializers.SerializerMethodField()
 
     class Meta(PartnershipSerializer.Meta):
@@ -453,6 +490,8 @@ class PartnershipDetailSerializer(PartnershipSerializer):
             "commitment_detail",
             "reported_membership",
             "members",
+            "member_counts",
+            "alliances",
             "documents",
         ]
 

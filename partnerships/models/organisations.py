@@ -1,5 +1,6 @@
 """Member organisations, their types, and their memberships of partnerships."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -14,6 +15,7 @@ from core.models import (
     TimeStampedModel,
     count_of,
 )
+from core.partial_dates import DatePrecision, PartialDateAttribute
 
 from .places import PIC_PATTERN, Country, not_empty
 
@@ -152,7 +154,7 @@ class Organisation(TimeStampedModel, Publishable):
         ),
     )
     website = models.URLField(_("website"), blank=True)
-    source_url = models.URLField(_("source"), blank=True)
+    source_url = models.URLField(_("source"), blank=True, max_length=500)
 
     objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords()
@@ -220,7 +222,10 @@ class Membership(TimeStampedModel):
 
     class Role(models.TextChoices):
         COORDINATOR = "coordinator", _("Coordinator")
+        FOUNDER = "founder", _("Founder")
+        STEERING_COMMITTEE = "steering-committee", _("Steering committee")
         MEMBER = "member", _("Member")
+        SIGNATORY = "signatory", _("Signatory")
         SUPPORTING_PARTNER = "supporting-partner", _("Supporting partner")
 
     partnership = models.ForeignKey(
@@ -236,11 +241,20 @@ class Membership(TimeStampedModel):
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.MEMBER)
+    named_on = models.DateField(_("named on"), null=True, blank=True)
+    named_on_precision = models.CharField(
+        _("named on precision"), max_length=5, choices=DatePrecision, blank=True
+    )
+    named = PartialDateAttribute("named_on")
+    source_url = models.URLField(
+        _("source"), blank=True, max_length=500, help_text=_("The page that names the member.")
+    )
 
     history = HistoricalRecords()
 
     class Meta:
-        # Role values sort coordinator, member, supporting-partner: the order pages show.
+        # Role values sort coordinator, founder, member, signatory, steering-committee,
+        # supporting-partner: the order pages show.
         ordering = ["partnership_id", "role", "organisation_id"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -251,11 +265,26 @@ class Membership(TimeStampedModel):
                 violation_error_message=_("This organisation is already a member."),
             ),
             models.CheckConstraint(
-                condition=Q(role__in=["coordinator", "member", "supporting-partner"]),
+                condition=Q(
+                    role__in=[
+                        "coordinator",
+                        "founder",
+                        "steering-committee",
+                        "member",
+                        "signatory",
+                        "supporting-partner",
+                    ]
+                ),
                 name="%(app_label)s_%(class)s_role_valid",
                 violation_error_message=_("Unknown role."),
             ),
+            *PartialDateAttribute.constraints("named_on"),
         ]
+
+    def clean(self):
+        super().clean()
+        if errors := Membership.named.errors(self):
+            raise ValidationError(errors)
 
     def __str__(self):
         return _("%(organisation)s — %(role)s of %(partnership)s") % {

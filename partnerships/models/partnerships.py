@@ -70,6 +70,13 @@ class PartnershipQuerySet(PublishableQuerySet):
                     queryset=Document.objects.published().prefetch_related("files"),
                     to_attr="published_documents",
                 ),
+                # Declared by the alliances app, above this one: reached by relation name.
+                "member_counts",
+                models.Prefetch(
+                    "alliances",
+                    queryset=self.model.alliances.field.model.objects.published(),
+                    to_attr="published_alliances",
+                ),
             )
         )
 

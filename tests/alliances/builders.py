@@ -2,6 +2,7 @@
 
 from alliances.models import Alliance
 from core.models import PublicationStatus
+from ecosystems.models import Ecosystem
 from tests.factories import ecosystem
 
 COUNTRIES = ["DE", "FR", "IT", "ES", "PL", "NL", "BE", "AT"]
@@ -22,12 +23,17 @@ TYPES = [
 
 
 def make_alliance(call, **fields) -> Alliance:
+    # The 2025 call funds one alliance per ecosystem: each further one takes another ecosystem.
+    taken = Ecosystem.objects.filter(alliances__call=call) if call else Ecosystem.objects.none()
+    free = Ecosystem.objects.exclude(pk__in=taken).order_by("slug")
     values = {
         "acronym": "TEST",
         "name": "Test alliance",
         "slug": "test",
         "call": call,
-        "ecosystem": ecosystem("digital"),
+        "ecosystem": ecosystem("digital")
+        if not taken.filter(slug="digital").exists()
+        else free.first(),
         "status": PublicationStatus.PUBLISHED,
         **fields,
     }

@@ -10,7 +10,8 @@ from partnerships.services import LoadReport
 
 @pytest.fixture
 def call(db):
-    """The 2025 call and the programme countries, from the portal's own data file."""
+    """The calls (the 2025 one returned) and the programme countries, from the portal's own
+    data file."""
     data = json.loads(DEFAULT_DATA_FILE.read_text())
     sections = {key: data[key] for key in ("programme_countries", "funding_calls")}
     alliance_data_load(data=sections, report=LoadReport())

@@ -26,13 +26,16 @@ def test_the_real_alliances_call_and_programme_countries_are_loaded(pact_data):
     assert call.max_grant_eur == 4_000_000 and call.duration_months == 48
     assert call.call_rules.min_full_partners == 12
     # 6 March 2025, 17:00 in Brussels is 16:00 UTC.
-    assert call.deadline.isoformat() == "2025-03-06T16:00:00+00:00"
+    assert call.deadline_moment.isoformat() == "2025-03-06T17:00:00+01:00"
+    assert call.state() == "closed"
+    assert list(FundingCall.objects.with_rules()) == [call]
     drives = Alliance.objects.get(slug="drives")
-    assert (drives.ecosystem.slug, drives.starts.isoformat(), drives.project_status) == (
+    assert (drives.ecosystem.slug, drives.starts.isoformat(), drives.call.slug) == (
         "mobility-transport-automotive",
         "2018-01",
-        "completed",
+        "blueprint-2017",
     )
+    assert drives.phase() == "ended"
 
 
 def test_a_grant_above_the_calls_maximum_is_refused(call):
@@ -41,11 +44,14 @@ def test_a_grant_above_the_calls_maximum_is_refused(call):
     assert make_alliance(call, eu_grant_eur=4_000_000).pk
 
 
-def test_a_call_funds_one_alliance_per_ecosystem(call):
-    make_alliance(call, project_status="funded")
-    make_alliance(call, slug="proposal-two", project_status="proposal")  # proposals may compete
+def test_a_call_that_says_so_funds_one_alliance_per_ecosystem(call):
+    first = make_alliance(call)
     with pytest.raises(ValidationError, match="only one alliance per ecosystem"):
-        make_alliance(call, slug="second", project_status="ongoing")
+        make_alliance(call, slug="second", ecosystem=first.ecosystem)
+    # A call whose sources say nothing of the kind is not held to the 2025 call's rule.
+    call.one_alliance_per_ecosystem = False
+    call.save()
+    assert make_alliance(call, slug="second", ecosystem=first.ecosystem).pk
 
 
 def test_an_alliance_has_one_coordinator(call):
@@ -103,7 +109,7 @@ def test_alliance_pages_run_a_constant_number_of_queries(
         AllianceMember.objects.create(
             alliance=alliance, organisation=OrganisationFactory(), role="full_partner"
         )
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get(alliance.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get(reverse("alliances:list")).status_code == 200
@@ -180,8 +186,8 @@ def test_the_admin_shows_the_report_on_an_alliance(admin_client, call):
     html = admin_client.get(
         reverse("admin:alliances_alliance_change", args=[alliance.pk])
     ).content.decode()
-    assert "One coordinator" in html and "Fail" in html
-    for model in ["alliance", "fundingcall", "programmecountry"]:
+    assert "No verdict: Consortium not recorded on this portal." in html
+    for model in ["alliance", "fundingcall", "programmecountry", "membercount"]:
         assert admin_client.get(reverse(f"admin:alliances_{model}_changelist")).status_code == 200
 
 

@@ -17,11 +17,19 @@ def post(client, body):
     return client.post(CHECK, json.dumps(body), content_type="application/json")
 
 
-def test_calls_show_their_rules_and_deadline_in_brussels_time(client, call):
+def test_calls_show_their_rules_dates_and_state(client, call):
     data = client.get(f"/api/v1/calls/{call.slug}/").json()
-    assert data["deadline"] == "2025-03-06T17:00:00+01:00"
+    assert (data["deadline"], data["deadline_time"], data["state"]) == (
+        "2025-03-06",
+        "17:00",
+        "closed",
+    )
     assert data["max_grant_eur"] == 4_000_000
     assert data["rules"]["min_programme_countries"] == 8
+    years = {c["year"]: c for c in client.get("/api/v1/calls/").json()["results"]}
+    assert set(years) == {2017, 2018, 2019, 2020, 2023, 2024, 2025}
+    # Rules not on record are null, never another call's.
+    assert years[2024]["rules"] is None and years[2017]["deadline"] is None
 
 
 def test_the_api_gives_the_same_report_as_the_checker_page(client, call):
@@ -115,6 +123,7 @@ def test_alliances_list_detail_and_eligibility_hide_drafts(client, call):
     assert detail["members"][0]["role"] == "coordinator"
     report = client.get("/api/v1/alliances/test/eligibility/").json()
     assert report["call"]["slug"] == "blueprint-2025" and report["eligible"] is False
+    assert report["assessment"] == "checked"
     assert client.get("/api/v1/alliances/secret/").status_code == 404
     assert client.get("/api/v1/alliances/secret/eligibility/").status_code == 404
     assert client.post("/api/v1/alliances/", {}).status_code in (401, 405)
@@ -131,8 +140,8 @@ def test_alliance_endpoints_run_a_constant_number_of_queries(
         )
     for url, ceiling in [
         ("/api/v1/alliances/", 3),
-        ("/api/v1/alliances/test/", 4),
-        ("/api/v1/alliances/test/eligibility/", 5),
+        ("/api/v1/alliances/test/", 5),
+        ("/api/v1/alliances/test/eligibility/", 6),
         ("/api/v1/calls/", 2),
     ]:
         with django_assert_max_num_queries(ceiling):

@@ -222,7 +222,7 @@ def test_alliances_of_earlier_programmes_count_under_their_strand(client, pact):
     rows = {key: (label, int(n)) for key, label, n in csv_rows(client, "alliances-by-call")[1:]}
     assert rows == {
         "blueprint-2025": (
-            "Alliances for Sectoral Cooperation on Skills (implementing the Blueprint)",
+            "Alliances for Sectoral Cooperation on Skills (implementing the Blueprint) (2025)",
             1,
         ),
         "erasmus-sector-skills-alliances-lot-3": ("Erasmus+ Sector Skills Alliances, Lot 3", 1),

@@ -99,8 +99,12 @@ def test_a_partnership_in_full(pact_data):
             "role": "coordinator",
             "country": {"code": "IT", "name": "Italy"},
             "type": "public_body",
+            "named": "2022-12",
+            "source_url": "https://pact-for-skills.ec.europa.eu/about/regional-skills-partnerships/"
+            "regional-skills-partnership-lombardy-region_en",
         }
     ]
+    assert data["member_counts"] == [] and data["alliances"] == []
     assert data["member_count"] == 1 and data["document_count"] == len(data["documents"])
 
 
@@ -526,7 +530,7 @@ def test_list_and_detail_endpoints_run_a_constant_number_of_queries(
         (f"/partnerships/?page_size={page_size}&country=IT&ecosystem=digital&format=csv", 6),
         (f"/organisations/?page_size={page_size}", 3),
         (f"/documents/?page_size={page_size}", 4),
-        (f"/partnerships/{sample.slug}/", 9),  # with its dated member counts
+        (f"/partnerships/{sample.slug}/", 10),  # member counts and supporting alliances
         (f"/partnerships/{sample.slug}/members/", 3),
         (f"/organisations/{organisation.slug}/", 3),
         (f"/documents/{document.slug}/", 3),

@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from ecosystems.models import Ecosystem
 from figures.models import OfficialFigure
-from pactportal.management.commands.load_pact_data import DEFAULT_DATA_FILE
+from pactportal.management.commands.load_pact_data import DEFAULT_DATA_FILE, DEFAULT_MEMBERS_FILE
 from partnerships.models import (
     Document,
     DocumentFile,
@@ -26,6 +26,7 @@ from tests.factories import MembershipFactory, OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 DATA = json.loads(DEFAULT_DATA_FILE.read_text(encoding="utf-8"))
+MEMBERS = json.loads(DEFAULT_MEMBERS_FILE.read_text(encoding="utf-8"))
 
 
 def load(path=None, *args):
@@ -54,10 +55,16 @@ def test_loads_every_record_of_the_data_file():
     assert Partnership.objects.count() == len(DATA["partnerships"]) == 33
     assert Partnership.objects.large_scale().count() == 20
     assert Partnership.objects.regional().count() == 13
-    assert Organisation.objects.count() == len(DATA["organisations"])
+    # The members file adds the organisations public sources name, none of them twice.
+    assert Organisation.objects.count() == len(DATA["organisations"]) + len(
+        MEMBERS["organisations"]
+    )
     assert Document.objects.count() == len(DATA["documents"]) == 23
     assert DocumentFile.objects.count() == sum(len(d["versions"]) for d in DATA["documents"])
-    assert Membership.objects.count() == sum(len(p["members"]) for p in DATA["partnerships"])
+    assert Membership.objects.count() == len(
+        {(p["slug"], m["organisation"]) for p in DATA["partnerships"] for m in p["members"]}
+        | {(m["partnership"], m["organisation"]) for m in MEMBERS["memberships"]}
+    )
     assert Partnership.objects.published().count() == 33
     assert Document.objects.published().count() == 23
     assert "Partnerships: 33 created, 0 updated, 0 unchanged" in output
@@ -98,8 +105,15 @@ def test_loaded_records_keep_the_facts_and_their_sources():
     assert agreement.partnership.slug == "chemical-regions-skills-partnership"
 
     construction = Partnership.objects.get(slug="construction-skills-partnership")
-    assert set(construction.memberships.values_list("role", flat=True)) == {"coordinator"}
-    assert construction.members.count() == 3
+    coordinators = construction.memberships.filter(role="coordinator")
+    assert set(coordinators.values_list("organisation__slug", flat=True)) == {
+        "fiec",
+        "efbww",
+        "ebc",
+    }
+    # The members file names more, each with the page that names it.
+    assert construction.members.count() > 3
+    assert not construction.memberships.filter(source_url="").exists()
 
 
 def test_confidence_coverage_and_launch_notes_come_from_the_research():
@@ -161,10 +175,11 @@ def test_a_changed_record_is_updated_in_place(tmp_path):
 def test_curators_additions_survive_a_reload():
     load()
     partnership = Partnership.objects.get(slug="digital-skills-partnership")
+    named = partnership.memberships.count()
     MembershipFactory(partnership=partnership, organisation=OrganisationFactory())
     partnership.countries.add("MT")
     load()
-    assert partnership.memberships.count() == 1
+    assert partnership.memberships.count() == named + 1
     assert "MT" in partnership.countries.values_list("code", flat=True)
 
 
