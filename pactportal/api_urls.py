@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from alliances.api.views import AllianceViewSet, EligibilityCheckViewSet, FundingCallViewSet
 from ecosystems.api.views import EcosystemViewSet
+from opendata.api.views import ChangeFeedViewSet
 from partnerships.api.views import DocumentViewSet, OrganisationViewSet, PartnershipViewSet
 
 router = DefaultRouter()
@@ -14,6 +15,7 @@ router.register("documents", DocumentViewSet, basename="document")
 router.register("calls", FundingCallViewSet, basename="call")
 router.register("alliances", AllianceViewSet, basename="alliance")
 router.register("eligibility-check", EligibilityCheckViewSet, basename="eligibility-check")
+router.register("changes", ChangeFeedViewSet, basename="changes")
 
 app_name = "api"
 urlpatterns = router.urls

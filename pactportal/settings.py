@@ -145,6 +145,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_guid",
+    # The background worker's job queue, in PostgreSQL (opendata/tasks.py; docs/deployment.md).
+    "procrastinate.contrib.django",
     # The shared building blocks first; the project itself for its management commands.
     "core",
     "pactportal",
@@ -152,6 +154,7 @@ INSTALLED_APPS = [
     "partnerships",
     "alliances",
     "figures",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -294,6 +297,34 @@ CONTENT_GENERATION_CHECK_SECONDS = env.float("CONTENT_GENERATION_CHECK_SECONDS",
 # Each process also keeps the cache entries it used last in its own memory, up to this many
 # bytes (pactportal/cache.py); 0 keeps none.
 LOCAL_CACHE_BYTES = env.int("LOCAL_CACHE_BYTES", default=32 * 1024 * 1024)
+
+# Open data (opendata/): the change feed serves events once they are this many seconds old,
+# longer than any write transaction lasts, so that none commits behind a cursor handed out.
+CHANGE_FEED_SETTLE_SECONDS = env.int("CHANGE_FEED_SETTLE_SECONDS", default=60)
+# The bulk ZIPs are kept in the document storage under this folder; the newest few are kept.
+OPEN_DATA_FOLDER = "open-data"
+OPEN_DATA_KEEP_ARCHIVES = env.int("OPEN_DATA_KEEP_ARCHIVES", default=3)
+# When the worker writes a new bulk ZIP (a cron expression, UTC).
+OPEN_DATA_SCHEDULE = env.str("OPEN_DATA_SCHEDULE", default="17 3 * * *")
+# The licence, publisher and contact the catalogue (DCAT-AP) states for every dataset: EU
+# authority table URIs (publications.europa.eu/resource/authority/...).
+OPEN_DATA_LICENCE = env.str(
+    "OPEN_DATA_LICENCE",
+    default="http://publications.europa.eu/resource/authority/licence/CC_BY_4_0",
+)
+OPEN_DATA_PUBLISHER = env.str(
+    "OPEN_DATA_PUBLISHER",
+    default="http://publications.europa.eu/resource/authority/corporate-body/EMPL",
+)
+OPEN_DATA_PUBLISHER_NAME = env.str(
+    "OPEN_DATA_PUBLISHER_NAME",
+    default="Directorate-General for Employment, Social Affairs and Inclusion",
+)
+# Webhook deliveries wait this long for the receiver's answer (seconds).
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Task modules are found by name (opendata/tasks.py); the worker reads the queue through its own
+# connection pool built from DATABASE_URL.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
 
 AUTHENTICATION_BACKENDS = [
     # First: it refuses a locked-out client before any password is checked.
@@ -532,6 +563,8 @@ LOGGING = {
         # It would note at INFO that each request came without an id; that is the normal case.
         "django_guid": {"level": "WARNING"},
         "axes.apps": {"level": "WARNING"},
+        # procrastinate notes at INFO every task it registers, at every start of every command.
+        "procrastinate": {"level": "WARNING"},
         # A Host header not in ALLOWED_HOSTS (scanners trying addresses, a stale DNS name) is
         # the client's mistake, answered with a 400: a WARNING, where a spike still shows,
         # not an ERROR for whoever is on call. Django logs it at ERROR with a traceback.
