@@ -13,7 +13,7 @@ import datetime
 from django.conf import settings
 from django.urls import reverse
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from .bulk import Archive
 from .datasets import DATASETS, Dataset
@@ -54,6 +54,12 @@ class Catalogue:
         self.add(uri, RDF.type, rdf_type)
         return uri
 
+    def link(self, url: URIRef, *types: URIRef) -> URIRef:
+        """An address a property points at: DCAT-AP types every one as an ``rdfs:Resource``."""
+        for rdf_type in (RDFS.Resource, *types):
+            self.typed(url, rdf_type)
+        return url
+
     def text(self, subject, predicate, value: str):
         self.add(subject, predicate, Literal(value, lang="en"))
 
@@ -69,7 +75,7 @@ class Catalogue:
             "documents and Erasmus+ Blueprint alliances.",
         )
         self.add(catalog, DCTERMS.publisher, self.publisher())
-        self.add(catalog, FOAF.homepage, self.typed(self.url("/"), FOAF.Document))
+        self.add(catalog, FOAF.homepage, self.link(self.url("/"), FOAF.Document))
         self.add(catalog, DCTERMS.license, self.licence())
         self.add(catalog, DCTERMS.spatial, self.europe())
         self.add(catalog, DCTERMS.conformsTo, self.typed(DCAT_AP, DCTERMS.Standard))
@@ -101,9 +107,10 @@ class Catalogue:
 
     def contact(self) -> BNode:
         point = BNode()
+        self.typed(point, VCARD.Kind)
         self.typed(point, VCARD.Organization)
         self.add(point, VCARD.fn, Literal("Pact for Skills partnerships portal", lang="en"))
-        self.add(point, VCARD.hasURL, self.url("/"))
+        self.add(point, VCARD.hasURL, self.link(self.url("/")))
         return point
 
     def api_service(self) -> URIRef:
@@ -116,8 +123,8 @@ class Catalogue:
             "A read-only JSON and CSV API of every published record, with filters, and a "
             "change feed of every creation, change and removal (/api/v1/changes/).",
         )
-        self.add(service, DCAT.endpointURL, self.url("/api/v1/"))
-        endpoint_description = self.typed(self.url(reverse("schema")), FOAF.Document)
+        self.add(service, DCAT.endpointURL, self.link(self.url("/api/v1/")))
+        endpoint_description = self.link(self.url(reverse("schema")), FOAF.Document)
         self.add(service, DCAT.endpointDescription, endpoint_description)
         self.add(service, DCTERMS.license, self.licence())
         self.add(service, DCTERMS.publisher, self.publisher())
@@ -135,13 +142,13 @@ class Catalogue:
         self.add(node, DCAT.contactPoint, self.contact())
         self.add(node, DCTERMS.spatial, self.europe())
         self.add(node, DCTERMS.temporal, self.coverage())
-        self.add(node, DCAT.theme, self.typed(AUTHORITY["data-theme/EDUC"], SKOS.Concept))
+        self.add(node, DCAT.theme, self.theme())
         self.add(node, DCTERMS.accrualPeriodicity, self.frequency("DAILY"))
         for code in LANGUAGES.values():
             self.add(node, DCTERMS.language, self.language(code))
         if dataset.page:
             page = self.url(reverse(dataset.page))
-            self.add(node, DCAT.landingPage, self.typed(page, FOAF.Document))
+            self.add(node, DCAT.landingPage, self.link(page, FOAF.Document))
         if dataset.api_list:
             api = reverse(dataset.api_list)
             for extension, media in (("csv", "text/csv"), ("json", "application/json")):
@@ -151,7 +158,7 @@ class Catalogue:
                     self.distribution(
                         f"{dataset.name}-{extension}",
                         title=f"{dataset.title}, from the API ({extension.upper()})",
-                        access=self.url(f"{api}?format={extension}"),
+                        access=self.link(self.url(f"{api}?format={extension}")),
                         file_type=extension.upper(),
                         media=media,
                         service=service,
@@ -160,6 +167,11 @@ class Catalogue:
         if self.archive:
             self.add(node, DCAT.distribution, self.bulk_distribution())
         return node
+
+    def theme(self) -> URIRef:
+        theme = self.typed(AUTHORITY["data-theme/EDUC"], SKOS.Concept)
+        self.text(theme, SKOS.prefLabel, "Education, culture and sport")
+        return theme
 
     def coverage(self) -> BNode:
         period = BNode()
@@ -191,11 +203,11 @@ class Catalogue:
         node = self.distribution(
             "bulk-zip",
             title="Every published table as CSV and JSON, with a data dictionary (ZIP)",
-            access=self.url(reverse("data:page")),
+            access=self.link(self.url(reverse("data:page"))),
             file_type="ZIP",
             media="application/zip",
         )
-        self.add(node, DCAT.downloadURL, download)
+        self.add(node, DCAT.downloadURL, self.link(download))
         self.add(node, DCAT.byteSize, Literal(self.archive.size, datatype=XSD.nonNegativeInteger))
         self.add(node, DCTERMS.modified, Literal(self.archive.created, datatype=XSD.dateTime))
         return node
