@@ -29,6 +29,8 @@ from .datasets import DATASETS, Column, Dataset
 
 PREFIX = "pact-for-skills-open-data-"
 LIST_SEPARATOR = ";"
+# The time of writing in each ZIP's name, to the microsecond: names sort by age.
+STAMP = "%Y%m%dT%H%M%S%fZ"
 
 
 @dataclass(frozen=True)
@@ -225,7 +227,7 @@ def archives() -> list[Archive]:
 
 def stamp_time(filename: str) -> datetime.datetime:
     stamp = filename.removeprefix(PREFIX).removesuffix(".zip")
-    return datetime.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.UTC)
+    return datetime.datetime.strptime(stamp, STAMP).replace(tzinfo=datetime.UTC)
 
 
 def latest_archive() -> Archive | None:
@@ -236,7 +238,7 @@ def latest_archive() -> Archive | None:
 def publish_archive() -> Archive:
     """Write a new ZIP into the storage, drop the oldest beyond the few kept, and retire the
     cached pages that show the latest one (the catalogue, the data page)."""
-    name = f"{settings.OPEN_DATA_FOLDER}/{PREFIX}{timezone.now():%Y%m%dT%H%M%SZ}.zip"
+    name = f"{settings.OPEN_DATA_FOLDER}/{PREFIX}{timezone.now().strftime(STAMP)}.zip"
     with tempfile.TemporaryFile() as target:
         write_zip(target)
         target.seek(0)
