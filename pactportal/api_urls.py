@@ -1,10 +1,11 @@
 """API v1: one router for every resource, mounted at /api/v1/ under the namespace "api"."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from alliances.api.views import AllianceViewSet, EligibilityCheckViewSet, FundingCallViewSet
 from ecosystems.api.views import EcosystemViewSet
-from opendata.api.views import ChangeFeedViewSet
+from opendata.api.views import ChangeFeedView
 from partnerships.api.views import DocumentViewSet, OrganisationViewSet, PartnershipViewSet
 
 router = DefaultRouter()
@@ -15,7 +16,6 @@ router.register("documents", DocumentViewSet, basename="document")
 router.register("calls", FundingCallViewSet, basename="call")
 router.register("alliances", AllianceViewSet, basename="alliance")
 router.register("eligibility-check", EligibilityCheckViewSet, basename="eligibility-check")
-router.register("changes", ChangeFeedViewSet, basename="changes")
 
 app_name = "api"
-urlpatterns = router.urls
+urlpatterns = [*router.urls, path("changes/", ChangeFeedView.as_view(), name="changes")]

@@ -1,14 +1,15 @@
 from rest_framework import serializers
 
-from ..changes import Position
+from ..changes import CURSOR_PATTERN, Position
 
 MAX_LIMIT = 500
 
 
 class ChangeQuerySerializer(serializers.Serializer):
-    since = serializers.CharField(
+    since = serializers.RegexField(
+        CURSOR_PATTERN,
         required=False,
-        max_length=200,
+        trim_whitespace=False,
         help_text="The cursor of the last event you have (`next_cursor` of the last page, or "
         "an event's `cursor`); leave it out to start from the first change.",
     )

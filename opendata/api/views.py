@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, viewsets
+from rest_framework import generics, permissions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -12,7 +12,7 @@ from .. import changes
 from .serializers import ChangePageSerializer, ChangeQuerySerializer
 
 
-class ChangeFeedViewSet(ApiResponsesMixin, viewsets.GenericViewSet):
+class ChangeFeedView(ApiResponsesMixin, generics.GenericAPIView):
     """Every creation, change and removal of published records, in order.
 
     Replaying the feed from the start rebuilds the published data: an event with `data`
@@ -34,8 +34,10 @@ class ChangeFeedViewSet(ApiResponsesMixin, viewsets.GenericViewSet):
         parameters=[ChangeQuerySerializer],
         responses={200: ChangePageSerializer},
     )
-    def list(self, request):
-        query = ChangeQuerySerializer(data=request.query_params)
+    def get(self, request):
+        # An empty parameter (``?since=``) is the same as none, as everywhere in the API.
+        given = {name: value for name, value in request.query_params.items() if value != ""}
+        query = ChangeQuerySerializer(data=given)
         query.is_valid(raise_exception=True)
         since = query.validated_data.get("since")
         limit = query.validated_data["limit"]

@@ -16,7 +16,7 @@ from tests.factories import (
     ecosystem,
 )
 
-FEED = reverse("api:changes-list")
+FEED = reverse("api:changes")
 
 
 def replay(client, since=None, limit=7, mirror=None):
@@ -138,7 +138,9 @@ def test_unpublishing_is_a_tombstone_and_republishing_a_creation(db, client):
     assert events[2]["data"]["slug"] == partnership.slug
 
 
-@pytest.mark.parametrize("cursor", ["nonsense", "eyJ9", "W10", "\x00", "W1siYSJdLDEsMV0"])
+@pytest.mark.parametrize(
+    "cursor", ["nonsense", "1-2", "1-2-3-4", "\x00", "1-2-3\n", "9" * 18 + "-1-1"]
+)
 def test_a_cursor_the_feed_never_gave_is_a_400(db, client, cursor):
     response = client.get(FEED, {"since": cursor})
     assert response.status_code == 400
