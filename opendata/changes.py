@@ -168,7 +168,11 @@ def events(since: Position | None, limit: int) -> tuple[list[Event], bool]:
     horizon = settled_before()
     streams = []
     for table, dataset in enumerate(feed_datasets()):
-        m2m = [c.name for c in dataset.feed_columns() if dataset.model_field(c).many_to_many]
+        m2m = [
+            dataset.history_links(dataset.model_field(column))
+            for column in dataset.feed_columns()
+            if dataset.model_field(column).many_to_many
+        ]
         rows = (
             after(visible_changes(dataset), table, since)
             .filter(history_date__lte=horizon)
@@ -184,23 +188,20 @@ def events(since: Position | None, limit: int) -> tuple[list[Event], bool]:
     return found[:limit], len(found) > limit
 
 
-def event_for_history(dataset: Dataset, history_instance) -> tuple[Event, dict | None] | None:
-    """The event a historical row just written is, with the record's data before it."""
-    table = feed_datasets().index(dataset)
-    row = history_rows(dataset).get(history_id=history_instance.history_id)
-    event = event_of(dataset, table, row)
-    if event is None:
+def data_before(event: Event) -> dict | None:
+    """The record's published values just before the event (None for a creation)."""
+    if event.kind == CREATED:
         return None
-    before = None
-    if event.kind != CREATED:
-        earlier = (
-            dataset.model.history.filter(id=row.id)
-            .filter(
-                Q(history_date__lt=row.history_date)
-                | Q(history_date=row.history_date, history_id__lt=row.history_id)
-            )
-            .order_by("-history_date", "-history_id")
-            .first()
-        )
-        before = dataset.values(earlier, dataset.feed_columns()) if earlier else None
-    return event, before
+    time, history_id = event.position.time, event.position.history_id
+    earlier = (
+        event.dataset.model.history.filter(id=event.record_id)
+        .filter(Q(history_date__lt=time) | Q(history_date=time, history_id__lt=history_id))
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    return event.dataset.values(earlier, event.dataset.feed_columns()) if earlier else None
+
+
+def head_cursor() -> str:
+    """A cursor after every event so far: where a new subscriber starts."""
+    return Position(timezone.now(), 0, 0).cursor()

@@ -92,34 +92,43 @@ class Dataset:
     def model_field(self, column: Column) -> models.Field:
         return self.model._meta.get_field(column.name)
 
+    def history_links(self, model_field: models.Field) -> str | None:
+        """For a many-to-many field whose changes the history keeps (``m2m_fields`` of its
+        registration), the accessor of a historical row's link rows; else None."""
+        history = self.model.history.model
+        name = f"{history._meta.model_name}_{model_field.name}"
+        relation = next((f for f in history._meta.get_fields() if f.name == name), None)
+        return relation.get_accessor_name() if relation and relation.one_to_many else None
+
     def feed_columns(self) -> tuple[Column, ...]:
         """The columns the change history keeps: every concrete field, and the links it
-        records (``m2m_fields`` of the history registration)."""
+        records."""
         history = self.model.history.model
-        kept = {f.name for f in history._meta.get_fields()}
-        return tuple(c for c in self.columns if c.name in kept)
+        kept = {f.name for f in history._meta.concrete_fields}
+        return tuple(
+            column
+            for column in self.columns
+            if column.name in kept or self.history_links(self.model_field(column))
+        )
 
     def values(self, record, columns: tuple[Column, ...] | None = None) -> dict:
         """The record's published values as JSON-ready data, from the row itself or from one
-        of its historical rows (whose links are the historical link rows)."""
+        of its historical rows (whose links are its historical link rows)."""
         values = {}
         for column in columns or self.columns:
             model_field = self.model_field(column)
             if model_field.many_to_many:
-                values[column.name] = linked_ids(record, model_field)
+                values[column.name] = self.linked_ids(record, model_field)
             else:
                 values[column.name] = plain(getattr(record, model_field.attname))
         return values
 
-
-def linked_ids(record, model_field: models.ManyToManyField) -> list:
-    links = getattr(record, model_field.name).all()
-    if hasattr(record, "history_id"):
-        # A historical row's links are rows of its historical through table, whose column
-        # naming the target is the through table's own.
-        target = model_field.m2m_reverse_name()
-        return sorted(getattr(link, target) for link in links)
-    return sorted(link.pk for link in links)
+    def linked_ids(self, record, model_field: models.ManyToManyField) -> list:
+        if hasattr(record, "history_id"):
+            links = getattr(record, self.history_links(model_field)).all()
+            # The historical link rows name the target in the through table's own column.
+            return sorted(getattr(link, model_field.m2m_reverse_name()) for link in links)
+        return sorted(link.pk for link in getattr(record, model_field.name).all())
 
 
 def plain(value):
@@ -321,8 +330,3 @@ BY_NAME = {dataset.name: dataset for dataset in DATASETS}
 
 def feed_datasets() -> tuple[Dataset, ...]:
     return tuple(dataset for dataset in DATASETS if dataset.in_feed)
-
-
-def dataset_of(model: type[models.Model]) -> Dataset | None:
-    label = model._meta.label
-    return next((d for d in feed_datasets() if d.model_label == label), None)

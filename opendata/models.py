@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
 
+from .changes import head_cursor
 from .datasets import DATASETS
 
 
@@ -47,6 +48,13 @@ class WebhookSubscription(TimeStampedModel):
         help_text=_("Shared with the receiver, which checks each signature with it."),
     )
     active = models.BooleanField(_("active"), default=True)
+    cursor = models.CharField(
+        _("sent up to"),
+        max_length=60,
+        default=head_cursor,
+        editable=False,
+        help_text=_("The change feed's cursor of the last event queued for this address."),
+    )
 
     class Meta:
         ordering = ["name", "pk"]

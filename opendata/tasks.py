@@ -1,8 +1,12 @@
 """The portal's background tasks, run by the worker (``manage.py procrastinate worker``).
 
-procrastinate keeps its queue in the portal's PostgreSQL: a task deferred inside a transaction
-is queued only if that transaction commits, so a change and the webhooks announcing it are
-written together or not at all. See docs/deployment.md, "The background worker".
+procrastinate keeps its queue in the portal's PostgreSQL, so a job is queued in the same
+transaction as the rows that call for it. Webhooks are fed from the change feed itself
+(``opendata.changes``): every minute ``dispatch_changes`` reads each subscription's events
+after its cursor, writes one delivery for each and queues its job, and moves the cursor on, all
+in one transaction. Whatever wrote the change (admin, API, an import's bulk history, the
+loader), subscribers get exactly what the feed says. See docs/deployment.md, "The background
+worker".
 """
 
 import logging
@@ -14,7 +18,6 @@ from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
 from . import bulk, changes, webhooks
-from .datasets import dataset_of
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +26,8 @@ logger = logging.getLogger(__name__)
 WEBHOOK_RETRY = RetryStrategy(
     max_attempts=7, exponential_wait=5, retry_exceptions={webhooks.DeliveryFailed}
 )
+# Events read for one subscription in one transaction.
+DISPATCH_BATCH = 500
 
 
 def retry_schedule_seconds() -> list[int]:
@@ -34,8 +39,8 @@ def deliver_webhook(context, delivery_id: int) -> None:
     delivery_model = apps.get_model("opendata", "WebhookDelivery")
     delivery = delivery_model.objects.select_related("subscription").filter(pk=delivery_id).first()
     if delivery is None or delivery.status == delivery.Status.DELIVERED:
-        # Deleted with its subscription, or already taken (a redelivery raced a retry):
-        # nothing is sent twice under one webhook-id by the portal's own doing.
+        # Deleted with its subscription, or already taken (a redelivery queued while a retry
+        # was waiting): the portal sends no webhook-id twice of its own accord.
         return
     if not delivery.subscription.active:
         return
@@ -56,33 +61,41 @@ def queue_delivery(delivery) -> None:
     deliver_webhook.configure(lock=delivery.lock).defer(delivery_id=delivery.pk)
 
 
-def history_recorded(sender, history_instance, **kwargs) -> None:
-    """Hand a change the history just recorded to the subscriptions that want it, in the
-    same transaction (django-simple-history's ``post_create_historical_record``)."""
-    dataset = dataset_of(sender)
-    if dataset is None:
-        return
-    subscription_model = apps.get_model("opendata", "WebhookSubscription")
-    subscriptions = list(subscription_model.objects.filter(active=True))
-    if not subscriptions:
-        return
-    found = changes.event_for_history(dataset, history_instance)
-    if found is None:
-        return
-    event, before = found
+def dispatch_to(subscription) -> bool:
+    """Queue the subscription's next events; whether more are waiting. One transaction: the
+    deliveries, their jobs and the cursor are written together or not at all."""
     delivery_model = apps.get_model("opendata", "WebhookDelivery")
-    body = webhooks.payload(event, before)
     with transaction.atomic():
-        for subscription in subscriptions:
+        subscription = type(subscription).objects.select_for_update().get(pk=subscription.pk)
+        found, more = changes.events(
+            changes.Position.from_cursor(subscription.cursor), DISPATCH_BATCH
+        )
+        for event in found:
             if subscription.wants(event.type):
-                delivery = delivery_model.objects.create(
+                delivery, created = delivery_model.objects.get_or_create(
                     subscription=subscription,
                     message_id=f"msg_{event.id}",
-                    event_type=event.type,
-                    record=f"{dataset.event_name}-{event.record_id}",
-                    payload=body,
+                    defaults={
+                        "event_type": event.type,
+                        "record": f"{event.dataset.event_name}-{event.record_id}",
+                        "payload": webhooks.payload(event, changes.data_before(event)),
+                    },
                 )
-                queue_delivery(delivery)
+                if created:
+                    queue_delivery(delivery)
+        if found:
+            subscription.cursor = found[-1].position.cursor()
+            subscription.save(update_fields=["cursor"])
+    return more
+
+
+@app.periodic(cron="* * * * *", periodic_id="webhook-dispatch")
+@app.task(name="opendata.dispatch_changes", queueing_lock="webhook-dispatch")
+def dispatch_changes(timestamp: int | None = None) -> None:
+    subscription_model = apps.get_model("opendata", "WebhookSubscription")
+    for subscription in subscription_model.objects.filter(active=True):
+        while dispatch_to(subscription):
+            pass
 
 
 @app.periodic(cron=settings.OPEN_DATA_SCHEDULE, periodic_id="open-data-bulk")
