@@ -98,7 +98,7 @@ def dispatch_changes(timestamp: int | None = None) -> None:
             pass
 
 
-@app.periodic(cron=settings.OPEN_DATA_SCHEDULE, periodic_id="open-data-bulk")
+@app.periodic(cron=f"17 {settings.OPEN_DATA_HOUR} * * *", periodic_id="open-data-bulk")
 @app.task(name="opendata.write_bulk_archive", queueing_lock="open-data-bulk")
 def write_bulk_archive(timestamp: int) -> None:
     archive = bulk.publish_archive()

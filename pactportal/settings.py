@@ -304,22 +304,13 @@ CHANGE_FEED_SETTLE_SECONDS = env.int("CHANGE_FEED_SETTLE_SECONDS", default=60)
 # The bulk ZIPs are kept in the document storage under this folder; the newest few are kept.
 OPEN_DATA_FOLDER = "open-data"
 OPEN_DATA_KEEP_ARCHIVES = env.int("OPEN_DATA_KEEP_ARCHIVES", default=3)
-# When the worker writes a new bulk ZIP (a cron expression, UTC).
-OPEN_DATA_SCHEDULE = env.str("OPEN_DATA_SCHEDULE", default="17 3 * * *")
-# The licence, publisher and contact the catalogue (DCAT-AP) states for every dataset: EU
+# The hour (UTC: procrastinate reads cron in UTC) at which the worker writes the day's bulk ZIP.
+OPEN_DATA_HOUR = env.int("OPEN_DATA_HOUR", default=3)
+# The licence and publisher the catalogue (DCAT-AP) and the data dictionary state: EU
 # authority table URIs (publications.europa.eu/resource/authority/...).
-OPEN_DATA_LICENCE = env.str(
-    "OPEN_DATA_LICENCE",
-    default="http://publications.europa.eu/resource/authority/licence/CC_BY_4_0",
-)
-OPEN_DATA_PUBLISHER = env.str(
-    "OPEN_DATA_PUBLISHER",
-    default="http://publications.europa.eu/resource/authority/corporate-body/EMPL",
-)
-OPEN_DATA_PUBLISHER_NAME = env.str(
-    "OPEN_DATA_PUBLISHER_NAME",
-    default="Directorate-General for Employment, Social Affairs and Inclusion",
-)
+OPEN_DATA_LICENCE = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+OPEN_DATA_PUBLISHER = "http://publications.europa.eu/resource/authority/corporate-body/EMPL"
+OPEN_DATA_PUBLISHER_NAME = "Directorate-General for Employment, Social Affairs and Inclusion"
 # Webhook deliveries wait this long for the receiver's answer (seconds).
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 # Task modules are found by name (opendata/tasks.py); the worker reads the queue through its own
