@@ -28,6 +28,7 @@ WEBHOOK_RETRY = RetryStrategy(
 )
 # Events read for one subscription in one transaction.
 DISPATCH_BATCH = 500
+JOBS_KEPT_HOURS = 7 * 24
 
 
 def retry_schedule_seconds() -> list[int]:
@@ -103,3 +104,19 @@ def dispatch_changes(timestamp: int | None = None) -> None:
 def write_bulk_archive(timestamp: int) -> None:
     archive = bulk.publish_archive()
     logger.info("open data archive written", extra={"archive": archive.name})
+
+
+@app.periodic(cron="*/5 * * * *", periodic_id="retry-stalled-jobs")
+@app.task(name="opendata.retry_stalled_jobs", queueing_lock="retry-stalled-jobs")
+async def retry_stalled_jobs(timestamp: int) -> None:
+    """Put back in the queue the jobs of a worker that stopped beating (a machine lost, a KILL):
+    a job is then run again rather than left "doing" for ever."""
+    for job in await app.job_manager.get_stalled_jobs():
+        await app.job_manager.retry_job(job)
+
+
+@app.periodic(cron="41 4 * * *", periodic_id="remove-old-jobs")
+@app.task(name="opendata.remove_old_jobs", queueing_lock="remove-old-jobs")
+async def remove_old_jobs(timestamp: int) -> None:
+    """The queue keeps finished jobs a week: the delivery log (WebhookDelivery) is the record."""
+    await app.job_manager.delete_old_jobs(nb_hours=JOBS_KEPT_HOURS, include_failed=True)
