@@ -89,3 +89,12 @@ def test_catalog_negotiates_its_format(db, client, accept, target):
     response = client.get(reverse("opendata:catalog"), HTTP_ACCEPT=accept)
     assert response.status_code == 303
     assert response["Location"] == reverse(target)
+
+
+def test_a_new_archive_reaches_the_cached_catalogue(db, client):
+    """The page cache keeps the catalogue; writing a ZIP retires it (content_changed())."""
+    first = client.get(reverse("opendata:catalog_turtle")).content
+    assert client.get(reverse("opendata:catalog_turtle"), {"utm_source": "x"}).content == first
+    assert b"byteSize" not in first
+    call_command("export_open_data", stdout=io.StringIO())
+    assert b"byteSize" in client.get(reverse("opendata:catalog_turtle")).content

@@ -157,3 +157,13 @@ def test_recent_changes_wait_to_settle(db, client, settings):
     PartnershipFactory(name="Just now")
     body = client.get(FEED, {"limit": 500}).json()
     assert all(e["data"] is None or e["data"].get("name") != "Just now" for e in body["events"])
+
+
+def test_only_full_pages_may_be_kept_by_caches(db, client):
+    PartnershipFactory()
+    PartnershipFactory()
+    head = client.get(FEED, {"limit": 500})
+    assert "no-cache" in head["Cache-Control"]
+    full = client.get(FEED, {"limit": 1})
+    assert full.json()["more"] is True
+    assert "no-cache" not in full.get("Cache-Control", "")

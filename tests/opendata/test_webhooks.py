@@ -1,10 +1,13 @@
 """Signed webhooks through the real worker, to a receiver on loopback, through an outage."""
 
 import collections
+import io
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from procrastinate.contrib.django import app
@@ -193,3 +196,14 @@ def test_the_admin_pages_open(admin_client, model):
     assert admin_client.get(reverse(f"admin:opendata_{model}_changelist")).status_code == 200
     if model == "webhooksubscription":
         assert admin_client.get(reverse(f"admin:opendata_{model}_add")).status_code == 200
+
+
+def test_curators_do_not_manage_subscriptions(db, client):
+    """A subscription holds a secret and decides where data goes: superusers only (README,
+    "Curation"). The Curators group holds no right on either model."""
+    call_command("create_curator", "--username", "cora", stdout=io.StringIO())
+    curator = get_user_model().objects.get(username="cora")
+    assert not [p for p in curator.get_all_permissions() if p.startswith("opendata.")]
+    client.force_login(curator)
+    for model in ("webhooksubscription", "webhookdelivery"):
+        assert client.get(reverse(f"admin:opendata_{model}_changelist")).status_code == 403
