@@ -1,14 +1,30 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import WebhookDelivery, WebhookSubscription
+from .models import WebhookDelivery, WebhookSubscription, event_type_choices
 from .tasks import queue_delivery
+
+
+class WebhookSubscriptionForm(forms.ModelForm):
+    event_types = forms.MultipleChoiceField(
+        label=_("event types"),
+        choices=event_type_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Empty: every event."),
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["name", "url", "event_types", "secret", "active"]
 
 
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    form = WebhookSubscriptionForm
     list_display = ["name", "url", "active", "updated_at"]
     list_filter = ["active"]
     search_fields = ["name", "url"]

@@ -3,7 +3,7 @@
 import base64
 import secrets
 
-from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,12 @@ def event_type_choices() -> list[tuple[str, str]]:
     ]
 
 
+def known_event_types(value) -> None:
+    known = {name for name, _label in event_type_choices()}
+    if not isinstance(value, list) or not set(value) <= known:
+        raise ValidationError(_("Choose event types from the list."))
+
+
 def new_secret() -> str:
     """A Standard Webhooks secret: ``whsec_`` and 32 random bytes in base64."""
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
@@ -34,12 +40,12 @@ class WebhookSubscription(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=200, help_text=_("Who receives them."))
     url = models.URLField(_("address"), max_length=500)
-    event_types = ArrayField(
-        models.CharField(max_length=60, choices=event_type_choices()),
-        verbose_name=_("event types"),
+    event_types = models.JSONField(
+        _("event types"),
         help_text=_("Empty: every event."),
         blank=True,
         default=list,
+        validators=[known_event_types],
     )
     secret = models.CharField(
         _("secret"),

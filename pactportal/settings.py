@@ -145,8 +145,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_guid",
-    # The background worker's job queue, in PostgreSQL (opendata/tasks.py; docs/deployment.md).
-    "procrastinate.contrib.django",
+    # (On PostgreSQL, the background worker's queue joins here: see below DATABASES.)
     # The shared building blocks first; the project itself for its management commands.
     "core",
     "pactportal",
@@ -234,6 +233,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # so that a curator sees their change at once. manage.py pins its commands (migrations, the
 # data loader) to the primary. A change a curator commits reaches readers' pages only once the
 # replicas have it: docs/deployment.md says how PostgreSQL makes that immediate.
+# The background worker's job queue (procrastinate: opendata/tasks.py, docs/deployment.md) is
+# PostgreSQL tables; the SQLite quick start runs without a worker, and so without webhooks.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("core"), "procrastinate.contrib.django")
+
 DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
 if DATABASE_REPLICA_URLS:
     replicas = [env.db_url_config(url) for url in DATABASE_REPLICA_URLS]
