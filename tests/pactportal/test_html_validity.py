@@ -42,6 +42,7 @@ def public_pages() -> dict[str, str]:
         "alliances": reverse("alliances:list"),
         "alliance": Alliance.objects.published().first().get_absolute_url(),
         "consortium-checker": reverse("alliances:check"),
+        "open-data": reverse("data:page"),
         "not-found": "/no-such-page/",
     }
 
