@@ -155,8 +155,6 @@ class Builder:
         }
         if version.size_bytes is not None:
             data["contentSize"] = f"{version.size_bytes} B"
-        if version.sha256:
-            data["sha256"] = version.sha256
         return data
 
     def alliance(self, alliance) -> dict:
