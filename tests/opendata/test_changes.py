@@ -17,6 +17,8 @@ from tests.factories import (
 )
 
 FEED = reverse("api:changes")
+# One query per table of the feed, and one per link the partnerships' history keeps.
+FEED_QUERIES = 8
 
 
 def replay(client, since=None, limit=7, mirror=None):
@@ -167,3 +169,15 @@ def test_only_full_pages_may_be_kept_by_caches(db, client):
     full = client.get(FEED, {"limit": 1})
     assert full.json()["more"] is True
     assert "no-cache" not in full.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_a_page_of_the_feed_takes_the_same_queries_for_any_number_of_events(
+    db, client, django_assert_num_queries, no_page_cache, n
+):
+    for _ in range(n):
+        partnership = PartnershipFactory()
+        partnership.countries.set(["IT"])
+        OrganisationFactory()
+    with django_assert_num_queries(FEED_QUERIES):
+        assert client.get(FEED, {"limit": 500}).status_code == 200
