@@ -107,14 +107,11 @@ def history_rows(dataset: Dataset):
         Q(history_date__lt=OuterRef("history_date"))
         | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
     )
-    rows = history.objects.annotate(had_earlier=Exists(before))
     if dataset.publishable:
-        rows = rows.annotate(
-            status_before=Subquery(
-                before.order_by("-history_date", "-history_id").values("status")[:1]
-            )
-        )
-    return rows
+        latest = before.order_by("-history_date", "-history_id")
+        return history.objects.annotate(status_before=Subquery(latest.values("status")[:1]))
+    # A table without drafts: its records are public from their first row on.
+    return history.objects.annotate(had_earlier=Exists(before))
 
 
 def visible_changes(dataset: Dataset):
