@@ -1,10 +1,12 @@
 """API v1: one router for every resource, mounted at /api/v1/ under the namespace "api"."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from alliances.api.views import AllianceViewSet, EligibilityCheckViewSet, FundingCallViewSet
 from ecosystems.api.views import EcosystemViewSet
 from figures.api.views import OfficialFigureViewSet
+from opendata.api.views import ChangeFeedView
 from partnerships.api.views import DocumentViewSet, OrganisationViewSet, PartnershipViewSet
 
 router = DefaultRouter()
@@ -18,4 +20,4 @@ router.register("eligibility-check", EligibilityCheckViewSet, basename="eligibil
 router.register("official-figures", OfficialFigureViewSet, basename="official-figure")
 
 app_name = "api"
-urlpatterns = router.urls
+urlpatterns = [*router.urls, path("changes/", ChangeFeedView.as_view(), name="changes")]

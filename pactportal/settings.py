@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_guid",
+    # (On PostgreSQL, the background worker's queue joins here: see below DATABASES.)
     # The shared building blocks first; the project itself for its management commands.
     "core",
     "pactportal",
@@ -152,6 +153,7 @@ INSTALLED_APPS = [
     "partnerships",
     "alliances",
     "figures",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +233,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # so that a curator sees their change at once. manage.py pins its commands (migrations, the
 # data loader) to the primary. A change a curator commits reaches readers' pages only once the
 # replicas have it: docs/deployment.md says how PostgreSQL makes that immediate.
+# The background worker's job queue (procrastinate: opendata/tasks.py, docs/deployment.md) is
+# PostgreSQL tables; the SQLite quick start runs without a worker, and so without webhooks.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("core"), "procrastinate.contrib.django")
+
 DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
 if DATABASE_REPLICA_URLS:
     replicas = [env.db_url_config(url) for url in DATABASE_REPLICA_URLS]
@@ -294,6 +301,25 @@ CONTENT_GENERATION_CHECK_SECONDS = env.float("CONTENT_GENERATION_CHECK_SECONDS",
 # Each process also keeps the cache entries it used last in its own memory, up to this many
 # bytes (pactportal/cache.py); 0 keeps none.
 LOCAL_CACHE_BYTES = env.int("LOCAL_CACHE_BYTES", default=32 * 1024 * 1024)
+
+# Open data (opendata/): the change feed serves events once they are this many seconds old,
+# longer than any write transaction lasts, so that none commits behind a cursor handed out.
+CHANGE_FEED_SETTLE_SECONDS = env.int("CHANGE_FEED_SETTLE_SECONDS", default=60)
+# The bulk ZIPs are kept in the document storage under this folder; the newest few are kept.
+OPEN_DATA_FOLDER = "open-data"
+OPEN_DATA_KEEP_ARCHIVES = env.int("OPEN_DATA_KEEP_ARCHIVES", default=3)
+# The hour (UTC: procrastinate reads cron in UTC) at which the worker writes the day's bulk ZIP.
+OPEN_DATA_HOUR = env.int("OPEN_DATA_HOUR", default=3)
+# The licence and publisher the catalogue (DCAT-AP) and the data dictionary state: EU
+# authority table URIs (publications.europa.eu/resource/authority/...).
+OPEN_DATA_LICENCE = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+OPEN_DATA_PUBLISHER = "http://publications.europa.eu/resource/authority/corporate-body/EMPL"
+OPEN_DATA_PUBLISHER_NAME = "Directorate-General for Employment, Social Affairs and Inclusion"
+# Webhook deliveries wait this long for the receiver's answer (seconds).
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Task modules are found by name (opendata/tasks.py); the worker reads the queue through its own
+# connection pool built from DATABASE_URL.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
 
 AUTHENTICATION_BACKENDS = [
     # First: it refuses a locked-out client before any password is checked.
@@ -538,6 +564,8 @@ LOGGING = {
         # It would note at INFO that each request came without an id; that is the normal case.
         "django_guid": {"level": "WARNING"},
         "axes.apps": {"level": "WARNING"},
+        # procrastinate notes at INFO every task it registers, at every start of every command.
+        "procrastinate": {"level": "WARNING"},
         # A Host header not in ALLOWED_HOSTS (scanners trying addresses, a stale DNS name) is
         # the client's mistake, answered with a 400: a WARNING, where a spike still shows,
         # not an ERROR for whoever is on call. Django logs it at ERROR with a traceback.

@@ -51,6 +51,8 @@ urlpatterns = [
         name="api-redoc",
     ),
     path("language/<str:language>/", i18n.switch_language, name="switch_language"),
+    # The DCAT-AP catalogue and the bulk ZIP, for harvesters and scripts.
+    path("", include("opendata.urls")),
 ]
 
 # The public pages, under their language: /en/, /fr/, /de/. A path without a prefix redirects
@@ -59,6 +61,7 @@ urlpatterns += i18n_patterns(
     path("about/<slug:slug>/", views.information_page, name="information_page"),
     path("alliances/", include("alliances.urls")),
     path("figures/", include("figures.urls")),
+    path("", include("opendata.page_urls")),
     path("", include("figures.ecosystem_urls")),
     path("", include("partnerships.urls")),
     prefix_default_language=True,

@@ -48,7 +48,16 @@ def browser(django_db_setup, django_db_blocker):
     # The last live-server test emptied every table. Put the migrations' rows back, so that a
     # later run with --reuse-db finds the database as the migrations left it.
     with django_db_blocker.unblock():
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        # Sequences keep their values: the migrations' rows come back with their own ids
+        # (the ecosystems' first historical rows among them), which a restarted sequence would
+        # hand out again.
+        call_command(
+            "flush",
+            interactive=False,
+            inhibit_post_migrate=True,
+            reset_sequences=False,
+            verbosity=0,
+        )
         connection.creation.deserialize_db_from_string(migrations_rows)
 
 

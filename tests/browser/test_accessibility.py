@@ -37,6 +37,7 @@ def public_pages(portal) -> dict[str, str]:
         "consortium-checker": reverse("alliances:check"),
         "figures": reverse("figures:index"),
         "information-page": reverse("information_page", kwargs={"slug": "accessibility"}),
+        "open-data": reverse("data:page"),
         "not-found": "/no-such-page/",
     }
 

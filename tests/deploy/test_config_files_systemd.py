@@ -13,14 +13,17 @@ from tests.deploy.test_config_files_nginx import listen_on_loopback, render_ngin
 
 SYSTEMD_DIR = ROOT / "deploy" / "systemd"
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
+# The web server and the background worker.
+SERVICES = ("pactportal.service", "pactportal-worker.service")
 
 
 def test_the_example_agrees_with_the_systemd_units_and_nginx(tmp_path):
-    service = (SYSTEMD_DIR / "pactportal.service").read_text()
-    assert "EnvironmentFile=/etc/pactportal/pactportal.env" in service
     assert "/etc/pactportal/pactportal.env" in EXAMPLE.read_text()
-    # The one folder the service may write is where documents go.
-    assert f"ReadWritePaths={example_values()['MEDIA_ROOT']}" in service
+    for name in SERVICES:
+        service = (SYSTEMD_DIR / name).read_text()
+        assert "EnvironmentFile=/etc/pactportal/pactportal.env" in service
+        # The one folder each may write is where documents (and the open data ZIPs) go.
+        assert f"ReadWritePaths={example_values()['MEDIA_ROOT']}" in service
     # X-Accel-Redirect names an internal location of the rendered site.
     rendered = render_nginx(tmp_path, listen_conf=listen_on_loopback(tmp_path))
     internal = re.findall(r"location (\S+) \{\s*internal;", rendered)
@@ -46,13 +49,15 @@ def test_the_systemd_units_verify(tmp_path):
     units_dir.mkdir(parents=True)
     for unit in SYSTEMD_DIR.iterdir():
         shutil.copy(unit, units_dir / unit.name)
+    for name in SERVICES:
+        unit = (SYSTEMD_DIR / name).read_text()
+        for command in re.findall(r"^Exec\w+=[-@:+!]*(/\S+)", unit, re.MULTILINE):
+            stand_in = root / command.lstrip("/")
+            stand_in.parent.mkdir(parents=True, exist_ok=True)
+            stand_in.write_text("#!/bin/sh\n")
+            stand_in.chmod(0o755)
     service = (SYSTEMD_DIR / "pactportal.service").read_text()
-    for command in re.findall(r"^Exec\w+=[-@:+!]*(/\S+)", service, re.MULTILINE):
-        stand_in = root / command.lstrip("/")
-        stand_in.parent.mkdir(parents=True, exist_ok=True)
-        stand_in.write_text("#!/bin/sh\n")
-        stand_in.chmod(0o755)
-    units = [units_dir / "pactportal.socket", units_dir / "pactportal.service"]
+    units = [units_dir / "pactportal.socket", *(units_dir / name for name in SERVICES)]
 
     result = systemd_verify(root, units)
     assert result.returncode == 0, result.stderr

@@ -48,6 +48,7 @@ def public_pages() -> dict[str, str]:
         "consortium-checker": reverse("alliances:check"),
         "figures": reverse("figures:index"),
         "information-page": reverse("information_page", kwargs={"slug": "accessibility"}),
+        "open-data": reverse("data:page"),
         "not-found": "/no-such-page/",
         "api-docs": reverse("api-docs"),
         "api-redoc": reverse("api-redoc"),

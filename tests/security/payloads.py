@@ -32,7 +32,8 @@ class ScriptFinder(HTMLParser):
         self.scripts, self.handlers, self._in_script = [], [], False
 
     def handle_starttag(self, tag, attrs):
-        self._in_script = tag == "script"
+        # A data block (the pages' JSON-LD) is never run; its text is JSON, escaped.
+        self._in_script = tag == "script" and dict(attrs).get("type") != "application/ld+json"
         self.handlers += [f"{tag} {name}" for name, _ in attrs if name.startswith("on")]
 
     def handle_endtag(self, tag):
