@@ -114,6 +114,8 @@ def partnership_form_data(**overrides):
         "ecosystem": str(ecosystem("electronics").pk),
         "memberships-TOTAL_FORMS": "0",
         "memberships-INITIAL_FORMS": "0",
+        "member_counts-TOTAL_FORMS": "0",
+        "member_counts-INITIAL_FORMS": "0",
     }
     return {**data, **overrides}
 

@@ -23,8 +23,9 @@ def test_home_to_ecosystem_to_partnership_to_its_agreement(client, pact_data):
     partnership = client.get(link(ecosystem, PARTNERSHIP)).content.decode()
 
     assert f"<h1>{PARTNERSHIP}" in partnership
-    agreement = link(partnership, "English (314.41 KB - PDF)")
-    assert agreement.startswith("https://")  # published on the Pact's own site
+    # The agreement's link opens the Pact's listing page, and says so.
+    agreement = link(partnership, "English (web page)")
+    assert agreement.startswith("https://pact-for-skills.ec.europa.eu/")
 
 
 def test_the_same_partnership_by_country_and_by_name(client, pact_data):

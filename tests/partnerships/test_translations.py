@@ -39,6 +39,8 @@ def change_form_data(client, change_url, **changes):
         "regions": [],
         "memberships-TOTAL_FORMS": 0,
         "memberships-INITIAL_FORMS": 0,
+        "member_counts-TOTAL_FORMS": 0,
+        "member_counts-INITIAL_FORMS": 0,
         **changes,
     }
 
