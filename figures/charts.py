@@ -1,7 +1,7 @@
 """The portal's charts: what each counts, in one query, and how it is drawn as SVG.
 
-A chart's rows are computed from published records only and remembered, for each language,
-until content changes.
+A chart's rows are computed from published records only and remembered until content changes:
+for each language where they hold their labels, once for all where their labels are lazy.
 """
 
 from collections.abc import Callable
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F
 from django.db.models.functions import ExtractYear
+from django.utils.functional import lazy
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +32,9 @@ VALUE_ROOM = 70
 
 
 NO_COUNTRY = _("Country not stated")
+# A country's name in the language of the page that draws it, so that rows counted once serve
+# every language.
+lazy_country_name = lazy(country_name, str)
 NO_CALL = _("No call recorded")
 
 
@@ -71,7 +75,8 @@ def members_by_type(scope) -> list[tuple[str, str, int]]:
         .annotate(n=Count("pk"))
         .order_by("-n", "type")
     )
-    return [(code, str(OrganisationType(code).label), n) for code, n in rows]
+    # Labels stay lazy: named when drawn, in the page's language.
+    return [(code, OrganisationType(code).label, n) for code, n in rows]
 
 
 def members_by_country(scope) -> list[tuple[str, str, int]]:
@@ -83,7 +88,7 @@ def members_by_country(scope) -> list[tuple[str, str, int]]:
         .annotate(n=Count("pk"))
         .order_by("-n", "country")
     )
-    return [(code or "", country_name(code) if code else str(NO_COUNTRY), n) for code, n in rows]
+    return [(code or "", lazy_country_name(code) if code else NO_COUNTRY, n) for code, n in rows]
 
 
 def alliances_by_call(_scope) -> list[tuple[str, str, int]]:
@@ -114,10 +119,15 @@ class Chart:
     compute: Callable
     columns: bool = False  # one column per year, instead of one bar per row
     scoped: bool = False  # can be drawn for one ecosystem's partnerships
+    # Whether ``compute`` names its rows in the reader's language (the rows are then counted
+    # for each language); otherwise its labels are lazy, named when drawn.
+    translated: bool = True
 
     def rows(self, ecosystem=None) -> list[Row]:
         """The chart's rows, over every published partnership or one ecosystem's."""
-        computed = selectors.chart_rows(self.slug, self.compute, ecosystem)
+        computed = selectors.chart_rows(
+            self.slug, self.compute, ecosystem, translated=self.translated
+        )
         return [Row(key, str(label), value) for key, label, value in computed]
 
     def drawing(self, rows: list[Row]) -> dict:
@@ -213,6 +223,7 @@ CHARTS = {
             label_heading=_("Year"),
             value_heading=_("Partnerships launched"),
             compute=launches_by_year,
+            translated=False,
             columns=True,
             scoped=True,
         ),
@@ -227,6 +238,7 @@ CHARTS = {
             label_heading=_("Type"),
             value_heading=_("Organisations"),
             compute=members_by_type,
+            translated=False,
             scoped=True,
         ),
         Chart(
@@ -240,6 +252,7 @@ CHARTS = {
             label_heading=_("Country"),
             value_heading=_("Organisations"),
             compute=members_by_country,
+            translated=False,
             scoped=True,
         ),
         Chart(

@@ -69,12 +69,12 @@ def latest_documents() -> RecordIds:
     return RecordIds(Document, ids)
 
 
-def chart_rows(slug: str, compute, ecosystem=None) -> list[tuple]:
-    """A chart's rows, over every published partnership or one ecosystem's; per language,
-    since the labels are part of the rows."""
+def chart_rows(slug: str, compute, ecosystem=None, *, translated: bool = True) -> list[tuple]:
+    """A chart's rows, over every published partnership or one ecosystem's; per language
+    where the rows hold their labels (``translated``), else once for every language."""
     scope = Partnership.objects.published()
     name = f"chart.{slug}"
     if ecosystem is not None:
         scope = scope.in_ecosystem(ecosystem)
         name = f"{name}.{ecosystem.slug}"
-    return remembered(name, lambda: compute(scope))
+    return remembered(name, lambda: compute(scope), translated=translated)

@@ -279,6 +279,24 @@ def test_the_same_filters_in_another_language_count_nothing_again():
     assert counting == []
 
 
+def test_chart_counts_serve_every_language_each_named_in_its_own():
+    MembershipFactory(organisation=OrganisationFactory(country_id="IT"))
+    english = get("/en/figures/").content.decode()
+    assert "VET provider" in english and "Italy" in english
+
+    with CaptureQueriesContext(connection) as queries:
+        german = get("/de/figures/").content.decode()
+    assert "Berufsbildungsanbieter" in german and "Italien" in german
+    assert "VET provider" not in german
+    # Members by type and by country were counted for the English page, not again.
+    grouped = [
+        q["sql"]
+        for q in queries.captured_queries
+        if re.match(r'SELECT "partnerships_organisation"\."(type|country_id)" AS', q["sql"])
+    ]
+    assert grouped == []
+
+
 def test_a_listed_record_is_drawn_once_until_content_changes():
     partnership = PartnershipFactory(name="Drawn Once", summary="First summary.")
     assert "First summary." in get(LIST).content.decode()
