@@ -31,7 +31,7 @@ class AllianceListView(FilteredListView):
         fields = self.filterset.form.fields
         context["options"] = {
             name: [(str(value), label, None) for value, label in fields[name].choices if value]
-            for name in ("ecosystem", "call", "project_status", "ordering")
+            for name in ("ecosystem", "call", "phase", "ordering")
         }
         return context
 

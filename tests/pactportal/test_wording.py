@@ -36,7 +36,7 @@ def test_the_alliance_filters_look_like_the_other_lists(pact_data, client):
     form = page(client, "alliances:list").split('<form class="filters"', 1)[1].split("</form>")[0]
     assert "---------" not in form
     assert not re.search(r"<label[^>]*>[^<]*:</label>", form)
-    for name in ("ecosystem", "call", "project_status"):
+    for name in ("ecosystem", "call", "phase"):
         select = form.split(f'id="id_{name}"', 1)[1].split("</select>", 1)[0]
         assert '<option value="">All</option>' in select, name
 
