@@ -304,7 +304,7 @@ DATASETS: tuple[Dataset, ...] = (
             "call",
             "programme_strand",
             "project_number",
-            "project_status",
+            "reported_status",
             "starts_on",
             "starts_on_precision",
             "ends_on",
