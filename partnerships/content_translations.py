@@ -26,7 +26,7 @@ from django.db import models
 from modeltranslation.translator import translator
 
 from .models import Document, Partnership
-from .services import LoadReport, PactDataError
+from .services import LoadReport, PactDataError, save_validated
 
 TRANSLATIONS_FORMAT_VERSION = 1
 TRANSLATIONS_FILE_NAME = "translations.json"
@@ -139,6 +139,5 @@ def _save(record: models.Model, values: dict[str, Any], report: LoadReport, *, k
     first = all(getattr(record, name) is None for name in values)
     for name, value in changes.items():
         setattr(record, name, value)
-    record.full_clean()
-    record.save()
+    save_validated(record)
     report.count(kind, "created" if first else "updated")

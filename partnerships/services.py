@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.text import slugify
 
 from core.models import PublicationStatus
@@ -88,6 +88,22 @@ def load_sections(data: dict[str, Any], sections) -> None:
                 raise PactDataError(f"{where}: {_describe(exc)}") from exc
             except (KeyError, TypeError, AttributeError, ValueError) as exc:
                 raise PactDataError(f"{where}: missing or malformed field {exc}") from exc
+
+
+def save_validated(obj: models.Model) -> None:
+    """Validate and save ``obj``; a value the model refuses raises ``ValidationError``.
+
+    Django checks each database constraint with a query of its own, five or more a record:
+    most of a load's time. The database checks them on save instead; only a record it refuses
+    is checked again, for the message that names the field.
+    """
+    obj.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        obj.validate_constraints()
+        raise
 
 
 def _describe(error: ValidationError) -> str:
@@ -174,8 +190,7 @@ class PactDataLoader:
         if changed:
             for name, value in values.items():
                 setattr(obj, name, value)
-            obj.full_clean()
-            obj.save()
+            save_validated(obj)
         self.report.count(
             str(model._meta.verbose_name_plural).capitalize(),
             "created" if created else "updated" if changed else "unchanged",

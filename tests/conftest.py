@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import translation
 
 from core.cache import generations, local, local_pages
@@ -73,10 +73,70 @@ def no_page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 0
 
 
+@pytest.fixture(scope="session")
+def _pact_data_rows(django_db_setup, django_db_blocker) -> list[tuple[str, bool, bytes]]:
+    """The rows the real data's load writes, table by table: loaded once, then rolled back.
+
+    Loading the real data takes seconds and dozens of tests need it. Each gets the same rows
+    back by PostgreSQL's COPY instead, in its own transaction. Only the tables the load
+    changes are kept: a test's own users or records in other tables stay as they are.
+    """
+    with django_db_blocker.unblock(), transaction.atomic(), connection.cursor() as cursor:
+        before = {table: copied_out(cursor, table) for table in content_tables(cursor)}
+        had_rows = {table for table in before if has_rows(cursor, table)}
+        call_command("load_pact_data", stdout=io.StringIO())
+        after = {table: copied_out(cursor, table) for table in before}
+        transaction.set_rollback(True)
+    return [
+        (table, table in had_rows, rows) for table, rows in after.items() if rows != before[table]
+    ]
+
+
 @pytest.fixture
-def pact_data(db):
-    """The portal's real data, loaded the way the quick start loads it."""
-    call_command("load_pact_data", stdout=io.StringIO())
+def pact_data(db, _pact_data_rows):
+    """The portal's real data, as the quick start loads it (``load_pact_data``)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Rows go back as they were written; the load's triggers and foreign keys already ran.
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        for table, had_rows, rows in _pact_data_rows:
+            if had_rows:  # rows the migrations wrote (ecosystems, countries), updated by the load
+                cursor.execute(f'DELETE FROM "{table}"')
+            with cursor.copy(f'COPY "{table}" FROM STDIN (FORMAT binary)') as copy:
+                copy.write(rows)
+            for column in identity_columns(cursor, table):
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence(%s, %s), "
+                    f'(SELECT coalesce(max("{column}"), 0) + 1 FROM "{table}"), false)',
+                    [table, column],
+                )
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+
+
+def content_tables(cursor) -> list[str]:
+    cursor.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+        "AND tablename <> 'django_migrations' ORDER BY tablename"
+    )
+    return [table for (table,) in cursor.fetchall()]
+
+
+def has_rows(cursor, table: str) -> bool:
+    cursor.execute(f'SELECT EXISTS (SELECT FROM "{table}")')
+    return cursor.fetchone()[0]
+
+
+def copied_out(cursor, table: str) -> bytes:
+    with cursor.copy(f'COPY "{table}" TO STDOUT (FORMAT binary)') as copy:
+        return b"".join(bytes(chunk) for chunk in copy)
+
+
+def identity_columns(cursor, table: str) -> list[str]:
+    cursor.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema()"
+        " AND table_name = %s AND (is_identity = 'YES' OR column_default LIKE 'nextval(%%')",
+        [table],
+    )
+    return [column for (column,) in cursor.fetchall()]
 
 
 @contextlib.contextmanager

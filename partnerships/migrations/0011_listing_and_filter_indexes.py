@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from core.migration_operations import OnPostgreSQL
+import core.indexes
 
 
 class Migration(migrations.Migration):
@@ -12,17 +12,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # SQLite cannot order an index with NULLS LAST; the quick start lists without it.
-        OnPostgreSQL(
-            migrations.AddIndex(
-                model_name="document",
-                index=models.Index(
-                    models.OrderBy(models.F("issued_on"), descending=True, nulls_last=True),
-                    models.F("title"),
-                    models.F("id"),
-                    condition=models.Q(("status", "published")),
-                    name="document_listing_idx",
-                ),
+        # SQLite cannot order an index with NULLS LAST: there the index is built without it.
+        migrations.AddIndex(
+            model_name="document",
+            index=core.indexes.NullsLastIndex(
+                models.OrderBy(models.F("issued_on"), descending=True, nulls_last=True),
+                models.F("title"),
+                models.F("id"),
+                condition=models.Q(("status", "published")),
+                name="document_listing_idx",
             ),
         ),
         migrations.AddIndex(

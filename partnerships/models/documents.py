@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.indexes import NullsLastIndex
 from core.models import (
     Attested,
     Publishable,
@@ -100,7 +101,7 @@ class Document(TimeStampedModel, Publishable, Attested):
         verbose_name_plural = _("documents")
         indexes = [
             # The library's order (newest first), for its pages and the home page's latest.
-            models.Index(
+            NullsLastIndex(
                 F("issued_on").desc(nulls_last=True),
                 "title",
                 "id",

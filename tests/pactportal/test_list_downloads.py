@@ -47,8 +47,9 @@ def shown_slugs(client, url: str, params: dict, pattern: str) -> set[str]:
 
 
 def test_the_partnerships_csv_is_the_filtered_list_shown_without_drafts(client):
-    for i in range(23):  # more than a page
-        PartnershipFactory(regional=True, slug=f"italian-{i}").countries.add("IT")
+    for i in range(23):  # more than a page; named so that name and slug sort alike
+        italian = PartnershipFactory(regional=True, name=f"Italian {i:02}", slug=f"italian-{i:02}")
+        italian.countries.add("IT")
     PartnershipFactory(regional=True, slug="italian-draft", status=DRAFT).countries.add("IT")
     PartnershipFactory(regional=True, slug="french-one").countries.add("FR")
     params = {"kind": "regional", "country": "IT", "ordering": "-name"}
