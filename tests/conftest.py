@@ -140,8 +140,11 @@ def identity_columns(cursor, table: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def scratch_database(prefix: str):
-    """A throw-away PostgreSQL database on the test server, dropped afterwards: its URL."""
+def scratch_database(prefix: str, template: str | None = None):
+    """A throw-away PostgreSQL database on the test server, dropped afterwards: its URL.
+
+    With ``template`` (``migrated_template``), a copy of the migrated test database.
+    """
     db = settings.DATABASES["default"]
     server = {
         "host": db["HOST"] or "127.0.0.1",
@@ -151,7 +154,7 @@ def scratch_database(prefix: str):
     }
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     password = f":{server['password']}" if server["password"] else ""
     try:
         yield f"postgres://{server['user']}{password}@{server['host']}:{server['port']}/{name}"
@@ -160,10 +163,35 @@ def scratch_database(prefix: str):
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(autouse=True, scope="session")
+def migrated_template(_migrated_rows_survive, django_db_blocker) -> str | None:
+    """The name of a copy of the test database as migrations left it, made at the start.
+
+    Servers and commands the tests start in their own processes need a migrated database of
+    their own: copying this one takes a second, migrating one takes a minute. Copying needs the
+    database to itself, which only the start of the session guarantees.
+    """
+    if connection.settings_dict["NAME"] == DEVELOPMENT_DATABASE:
+        yield None
+        return
+    with django_db_blocker.unblock():
+        connection.close()
+        with scratch_database("pactportal_migrated", connection.settings_dict["NAME"]) as url:
+            yield url.rsplit("/", 1)[1]
+
+
 @pytest.fixture
-def scratch_database_url():
-    """A throw-away PostgreSQL database, so migrating to zero never touches the test data."""
-    with scratch_database("pactportal_migrations") as url:
+def scratch_database_url(migrated_template):
+    """A throw-away migrated PostgreSQL database, so migrating to zero never touches the test
+    data."""
+    with scratch_database("pactportal_scratch", migrated_template) as url:
+        yield url
+
+
+@pytest.fixture
+def empty_database_url():
+    """A throw-away PostgreSQL database with no tables at all."""
+    with scratch_database("pactportal_empty") as url:
         yield url
 
 

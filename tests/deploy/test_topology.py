@@ -74,8 +74,8 @@ def call(connection, method, path, body=None, headers=None):
 
 
 @pytest.fixture(scope="module")
-def topology():
-    with scratch_database("pactportal_topology") as database_url:
+def topology(migrated_template):
+    with scratch_database("pactportal_topology", migrated_template) as database_url:
         topology = LocalTopology(
             database_url,
             "redis://127.0.0.1:6379/5",

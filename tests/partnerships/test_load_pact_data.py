@@ -248,11 +248,11 @@ def test_every_partnership_and_document_cites_its_source():
     assert not Organisation.objects.filter(source_url="").exists()
 
 
-def test_an_unmigrated_database_is_reported_not_crashed_on(scratch_database_url):
+def test_an_unmigrated_database_is_reported_not_crashed_on(empty_database_url):
     result = subprocess.run(
         [sys.executable, "manage.py", "load_pact_data"],
         cwd=settings.BASE_DIR,
-        env={**os.environ, "DATABASE_URL": scratch_database_url, "ENV_FILE": "/nonexistent"},
+        env={**os.environ, "DATABASE_URL": empty_database_url, "ENV_FILE": "/nonexistent"},
         capture_output=True,
         text=True,
         timeout=120,
