@@ -187,3 +187,13 @@ class DocumentFilter(django_filters.FilterSet):
 
     def filter_ecosystem(self, queryset, name, ecosystem):
         return queryset.in_ecosystem(ecosystem)
+
+
+class NutsRegionFilter(django_filters.FilterSet):
+    """The NUTS regions of a country (``country=IT``)."""
+
+    country = CountryFilter(field_name="country")
+
+    class Meta:
+        model = NutsRegion
+        fields = ["country"]

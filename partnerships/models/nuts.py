@@ -40,15 +40,16 @@ class NutsRegionQuerySet(SearchableQuerySet):
     # Region names are proper nouns in their own language: "Lombardia", "Lombardy".
     search_fields = (("name", "A"), ("name_en", "A"), ("code", "A"))
 
-    def covered_by(self, partnerships: models.QuerySet) -> dict[str, set[int]]:
-        """The ids of ``partnerships`` covering each region, in two queries at any size."""
+    def covered_by(self, partnerships: models.QuerySet, known=None) -> dict[str, set[int]]:
+        """The ids of ``partnerships`` covering each region, in two queries at any size, or
+        one given the ``known`` region codes."""
         through = partnerships.model.regions.through
         pairs = (
             through.objects.filter(partnership__in=partnerships.order_by().values("pk"))
             .exclude(region__nuts_code="")
             .values_list("partnership_id", "region__nuts_code")
         )
-        known = list(self.values_list("code", flat=True))
+        known = list(self.values_list("code", flat=True) if known is None else known)
         covering: dict[str, set[int]] = {}
         for partnership_id, area_code in pairs:
             for code in level2_of(area_code, known):
@@ -97,7 +98,7 @@ class NutsRegion(models.Model):
         return f"{self.label} ({self.code})"
 
     def get_absolute_url(self):
-        return reverse("figures:region", args=[self.code])
+        return reverse("regions:detail", args=[self.code])
 
     @property
     def label(self) -> str:
