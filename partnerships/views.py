@@ -80,7 +80,9 @@ class PartnershipListView(FilteredListView):
         )
         for slug, n in _counts(linked, "ecosystem__slug").items():
             ecosystems[slug] = ecosystems.get(slug, 0) + n
-        covering = NutsRegion.objects.covered_by(self.others_filtered("region"))
+        covering = NutsRegion.objects.covered_by(
+            self.others_filtered("region"), known=[code for code, _ in selectors.region_options()]
+        )
         return {
             "kind": _counts(self.others_filtered("kind"), "kind"),
             "scope": _counts(self.others_filtered("scope"), "scope"),
