@@ -2,13 +2,14 @@
 
 Reads the Eurostat/GISCO region list (code, national name, NUTS country) and the portal's own
 data file, whose regional partnerships name some regions in English ("Lombardy" for ITC4):
-those English names are kept where they differ from the national one; the others stay blank,
-meaning the same as the national name. Run by scripts/build-map; the output depends only on
-its two inputs.
+those English names are kept where they differ from the national one by more than
+punctuation or case; the others stay blank, meaning the same as the national name. Run by
+scripts/build-map; the output depends only on its two inputs.
 """
 
 import csv
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -26,6 +27,12 @@ for partnership in json.loads(DATA.read_text(encoding="utf-8"))["partnerships"]:
         if len(area.get("nuts_code") or "") == 4:
             english.setdefault(area["nuts_code"], area["name"].strip())
 
+
+def same(a: str, b: str) -> bool:
+    """Whether two names differ only in punctuation or case ("Friuli Venezia Giulia")."""
+    return re.sub(r"\W", "", a).casefold() == re.sub(r"\W", "", b).casefold()
+
+
 with SOURCE.open(encoding="utf-8", newline="") as handle:
     rows = list(csv.DictReader(handle))
 
@@ -37,4 +44,4 @@ with TARGET.open("w", encoding="utf-8", newline="") as handle:
         name = row["name"].strip()
         name_en = english.get(row["code"], "")
         country = ISO_BY_NUTS.get(row["country"], row["country"])
-        writer.writerow([row["code"], name, "" if name_en == name else name_en, country])
+        writer.writerow([row["code"], name, "" if same(name_en, name) else name_en, country])

@@ -122,13 +122,13 @@ def test_the_list_pages_offer_the_regions_with_counts_and_refuse_unknown_ones(db
     OrganisationFactory(region_id="ITH4")
     page = client.get(reverse("partnerships:list")).content.decode()
     assert '<option value="ITC4">Lombardy (ITC4) (2)</option>' in page
-    assert '<option value="ITH4">Friuli Venezia Giulia (ITH4) (1)</option>' in page
+    assert '<option value="ITH4">Friuli-Venezia Giulia (ITH4) (1)</option>' in page
     assert 'value="ITC1"' not in page  # nothing there
     page = client.get(reverse("partnerships:list"), {"region": "ITH4"}).content.decode()
     assert '<option value="ITH4" selected>' in page
     assert "1 partnership" in page
     organisations = client.get(reverse("partnerships:organisation_list")).content.decode()
-    assert '<option value="ITH4">Friuli Venezia Giulia (ITH4) (1)</option>' in organisations
+    assert '<option value="ITH4">Friuli-Venezia Giulia (ITH4) (1)</option>' in organisations
     response = client.get(reverse("partnerships:list"), {"region": "XX99"})
     assert response.status_code == 200
     assert 'id="id_region_error"' in response.content.decode()
