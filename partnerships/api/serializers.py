@@ -20,6 +20,7 @@ from ..models import (
     Document,
     DocumentFile,
     Membership,
+    NutsRegion,
     Organisation,
     OrganisationType,
     Partnership,
@@ -120,6 +121,13 @@ class OrganisationSerializer(ModelValidatingSerializer):
     )
     web_url = serializers.SerializerMethodField()
     country = CountryField(allow_null=True, required=False)
+    region = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=NutsRegion.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The NUTS level-2 region it is established in (e.g. ITC4), where known.",
+    )
     type_name = serializers.CharField(source="get_type_display", read_only=True)
     category = serializers.CharField(read_only=True)
     partnership_count = serializers.IntegerField(read_only=True)
@@ -134,6 +142,7 @@ class OrganisationSerializer(ModelValidatingSerializer):
             "web_url",
             "status",
             "country",
+            "region",
             "type",
             "type_name",
             "category",

@@ -150,6 +150,13 @@ def test_region_filtered_lists_cost_the_same_queries_at_any_size(
         assert client.get(f"{API}/partnerships/", {"region": "ITC4"}).status_code == 200
 
 
+def test_an_organisations_json_names_its_region(db):
+    OrganisationFactory(slug="politecnico", region_id="ITC4")
+    OrganisationFactory(slug="unknown-place")
+    assert APIClient().get(f"{API}/organisations/politecnico/").json()["region"] == "ITC4"
+    assert APIClient().get(f"{API}/organisations/unknown-place/").json()["region"] is None
+
+
 def test_an_organisations_region_is_imported_by_code_and_an_unknown_one_refused(db):
     header = ["slug", "name", "type", "region"]
     good = tablib.Dataset(["lab-milano", "Lab Milano", "sme", "itc4"], headers=header)
