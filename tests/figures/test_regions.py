@@ -98,6 +98,10 @@ def test_a_region_page_shows_what_covers_it_and_who_is_there_never_a_draft(db, c
 def test_the_euradria_partnership_is_on_friulis_page(pact_data, client):
     page = client.get("/en/regions/ITH4/").content.decode()
     assert "Regional Skills Partnership for the EURADRIA region" in page
+    # And its page leads to the regions it covers: Friuli, and Goriška in Zahodna Slovenija.
+    partnership = client.get("/en/partnerships/euradria-skills-partnership/").content.decode()
+    assert '<a href="/en/regions/ITH4/">Friuli Venezia Giulia</a>' in partnership
+    assert '<a href="/en/regions/SI04/">Goriška</a>' in partnership
     assert client.get("/en/regions/ith4/").url == "/en/regions/ITH4/"
     assert client.get("/en/regions/XX99/").status_code == 404
 
