@@ -134,6 +134,12 @@ def test_region_pages_cost_the_same_queries_at_any_size(
         assert client.get("/en/regions/").status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get("/en/regions/gaps/", {"ecosystem": "digital"}).status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get("/en/regions/regions.csv").status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get("/en/regions/gaps.csv", {"ecosystem": "health"}).status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get("/api/v1/regions/", {"country": "IT"}).status_code == 200
 
 
 def test_the_coverage_map_draws_every_region_and_links_the_covered_ones(db, client):
