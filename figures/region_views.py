@@ -3,7 +3,7 @@ and their CSV."""
 
 import csv
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from core.maps import partnerships_label
 from core.region_maps import region_map
+from ecosystems.models import Ecosystem
 from partnerships.models import NutsRegion
 from partnerships.selectors import ecosystem_options
 from partnerships.views import without_counts
@@ -125,13 +126,10 @@ def coverage_csv(request):
     )
 
 
-def gaps_csv(request):
+def gaps_csv(request, slug: str):
     """One row per region for an ecosystem: its regional partnerships, its members there and
     their sum (0: a white spot)."""
-    form = GapForm(request.GET)
-    if not form.is_valid():
-        raise Http404(_("Choose an ecosystem."))
-    ecosystem = form.cleaned_data["ecosystem"]
+    ecosystem = get_object_or_404(Ecosystem.objects.all(), slug=slug)
     presence = selectors.region_presence(ecosystem)
     return csv_response(
         f"regions-{ecosystem.slug}.csv",
@@ -162,6 +160,6 @@ def region_detail(request, code: str):
 # What the page cache keys these pages on (core/cache/pages.py).
 coverage_map.query_parameters = ("country",)
 gap_map.query_parameters = ("ecosystem", "country")
-gaps_csv.query_parameters = ("ecosystem",)
+gaps_csv.query_parameters = ()
 coverage_csv.query_parameters = ()
 region_detail.query_parameters = ()

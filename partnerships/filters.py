@@ -50,8 +50,10 @@ class NutsCodeField(forms.ModelMultipleChoiceField):
     """NUTS level-2 regions by code, whatever the case they are typed in."""
 
     def clean(self, value):
+        # An empty value is the form's "All" (and an API client's empty parameter): no region.
         if isinstance(value, list | tuple):
-            value = [code.strip().upper() if isinstance(code, str) else code for code in value]
+            value = [code.strip().upper() for code in value if isinstance(code, str)]
+            value = [code for code in value if code]
         return super().clean(value)
 
 

@@ -20,7 +20,6 @@ from ..models import (
     Document,
     DocumentFile,
     Membership,
-    NutsRegion,
     Organisation,
     OrganisationType,
     Partnership,
@@ -29,6 +28,7 @@ from .fields import (
     CountryField,
     CountrySerializer,
     DocumentBriefSerializer,
+    NutsRegionField,
     OrganisationBriefSerializer,
     PartialDateField,
     PartnershipBriefSerializer,
@@ -121,9 +121,7 @@ class OrganisationSerializer(ModelValidatingSerializer):
     )
     web_url = serializers.SerializerMethodField()
     country = CountryField(allow_null=True, required=False)
-    region = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=NutsRegion.objects.all(),
+    region = NutsRegionField(
         allow_null=True,
         required=False,
         help_text="The NUTS level-2 region it is established in (e.g. ITC4), where known.",

@@ -2,7 +2,7 @@
 places, organisations (with their memberships), documents, partnerships, their member counts."""
 
 from .documents import Document, DocumentFile, DocumentQuerySet, Language, document_upload_path
-from .nuts import NutsRegion, NutsRegionQuerySet, areas_covering, level2_of
+from .nuts import NutsRegion, NutsRegionQuerySet
 from .organisations import (
     CATEGORY_BY_TYPE,
     Membership,
@@ -49,11 +49,9 @@ __all__ = [
     "Presence",
     "Region",
     "alphabetical",
-    "areas_covering",
     "category_of",
     "country_options",
     "document_upload_path",
     "hosting",
-    "level2_of",
     "not_empty",
 ]

@@ -20,12 +20,12 @@ from .places import Country
 NUTS2_PATTERN = r"^[A-Z]{2}[0-9A-Z]{2}$"
 
 
-def areas_covering(codes, field: str = "nuts_code") -> Q:
+def areas_covering(codes) -> Q:
     """Areas whose code covers any of the level-2 ``codes``: the code itself, one of its
     level-3 children, or its level-1 parent."""
     condition = Q(pk__in=[])
     for code in codes:
-        condition |= Q(**{field: code[:3]}) | Q(**{f"{field}__startswith": code})
+        condition |= Q(nuts_code=code[:3]) | Q(nuts_code__startswith=code)
     return condition
 
 

@@ -137,7 +137,7 @@ def test_region_pages_cost_the_same_queries_at_any_size(
     with django_assert_max_num_queries(4):
         assert client.get("/en/regions/regions.csv").status_code == 200
     with django_assert_max_num_queries(6):
-        assert client.get("/en/regions/gaps.csv", {"ecosystem": "health"}).status_code == 200
+        assert client.get("/en/regions/gaps/health.csv").status_code == 200
     with django_assert_max_num_queries(4):
         assert client.get("/api/v1/regions/", {"country": "IT"}).status_code == 200
 
@@ -164,12 +164,14 @@ def test_the_coverage_map_draws_every_region_and_links_the_covered_ones(db, clie
     assert 'id="id_country_error"' in german
 
 
-def test_the_coverage_csv_has_every_region(db, client):
+def test_the_coverage_csv_has_every_region_and_counts_no_draft(db, client):
     regional("ITC4")
+    regional("ITC4", "ITH4", status=DRAFT)
     rows = list(csv.reader(io.StringIO(client.get("/en/regions/regions.csv").content.decode())))
     assert rows[0] == ["code", "name", "name_en", "country", "partnerships"]
     assert len(rows) == 290
     assert ["ITC4", "Lombardia", "Lombardy", "IT", "1"] in rows
+    assert ["ITH4", "Friuli-Venezia Giulia", "", "IT", "0"] in rows
 
 
 @pytest.mark.parametrize("slug", ["digital", "health"])
@@ -182,7 +184,7 @@ def test_the_white_spots_csv_has_one_row_per_region_zero_where_nothing_is(db, cl
     MembershipFactory(
         partnership=large, organisation=OrganisationFactory(region_id="EL30", status=DRAFT)
     )
-    response = client.get("/en/regions/gaps.csv", {"ecosystem": slug})
+    response = client.get(f"/en/regions/gaps/{slug}.csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert len(rows) == NutsRegion.objects.count() == 289
     totals = {row["code"]: int(row["total"]) for row in rows}
@@ -196,7 +198,7 @@ def test_the_white_spots_ask_for_an_ecosystem(db, client):
     assert client.get("/en/regions/gaps/").status_code == 200
     page = client.get("/en/regions/gaps/", {"ecosystem": "space"}).content.decode()
     assert 'id="id_ecosystem_error"' in page
-    assert client.get("/en/regions/gaps.csv", {"ecosystem": "space"}).status_code == 404
+    assert client.get("/en/regions/gaps/space.csv").status_code == 404
 
 
 def test_search_finds_regions_in_any_of_their_languages(db, client):

@@ -132,6 +132,10 @@ def test_the_list_pages_offer_the_regions_with_counts_and_refuse_unknown_ones(db
     response = client.get(reverse("partnerships:list"), {"region": "XX99"})
     assert response.status_code == 200
     assert 'id="id_region_error"' in response.content.decode()
+    # The select's "All" sends an empty value: no region, no error.
+    response = client.get(reverse("partnerships:list"), {"region": ""})
+    assert 'id="id_region_error"' not in response.content.decode()
+    assert APIClient().get(f"{API}/organisations/", {"region": ""}).status_code == 200
 
 
 @pytest.mark.parametrize("n", [1, 6])
