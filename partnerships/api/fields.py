@@ -50,7 +50,7 @@ class CountryField(LookupField):
         "nullable": True,
     }
 )
-class NutsRegionField(serializers.SlugRelatedField):
+class NutsRegionField(LookupField):
     """A NUTS level-2 region by its code, whatever the case it is written in."""
 
     def __init__(self, **kwargs):
