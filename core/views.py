@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
@@ -99,15 +100,25 @@ class FilteredListView(TemplateView):
     def filters_key(self) -> tuple:
         """The list and its validated filter values (their order is not one)."""
         chosen = sorted(
-            (field, str(getattr(value, "pk", value)))
+            (field, key_value(value))
             for field, value in self.cleaned_filters().items()
-            if field != "ordering" and value not in (None, "")
+            if field != "ordering" and key_value(value)
         )
         return (type(self).__name__, tuple(chosen))
 
     @staticmethod
     def choices(options, counts: dict) -> list[tuple[str, str, int]]:
         return [(value, str(label), counts.get(value, 0)) for value, label in options]
+
+
+def key_value(value) -> str:
+    """A validated filter value as text: a record by its key, several (a multiple choice,
+    already read by its validation) by theirs in order; empty for no value."""
+    if value is None:
+        return ""
+    if isinstance(value, QuerySet | list | tuple):
+        return ",".join(sorted(str(getattr(item, "pk", item)) for item in value))
+    return str(getattr(value, "pk", value))
 
 
 def nearest_page(paginator, requested: str | None):

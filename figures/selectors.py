@@ -1,9 +1,11 @@
 """The overview pages' remembered aggregates: headline figures, counts per ecosystem and per
 country, chart rows, the latest documents."""
 
+from django.db.models import Count
+
 from core.cache import RecordIds, remembered
 from ecosystems.models import Ecosystem
-from partnerships.models import Country, Document, Organisation, Partnership
+from partnerships.models import Country, Document, NutsRegion, Organisation, Partnership
 
 from .models import OfficialFigure
 
@@ -78,3 +80,55 @@ def chart_rows(slug: str, compute, ecosystem=None, *, translated: bool = True) -
         scope = scope.in_ecosystem(ecosystem)
         name = f"{name}.{ecosystem.slug}"
     return remembered(name, lambda: compute(scope), translated=translated)
+
+
+def region_names() -> dict[str, str]:
+    """Every NUTS level-2 region's name in the reader's language, by code."""
+    return remembered(
+        "region-names", lambda: {region.code: region.label for region in NutsRegion.objects.all()}
+    )
+
+
+def region_coverage() -> dict[str, int]:
+    """How many published partnerships cover each region (those covering none left out):
+    the length of the partnership list filtered by that region."""
+
+    def count():
+        covering = NutsRegion.objects.covered_by(
+            Partnership.objects.published(), known=region_names()
+        )
+        return {code: len(ids) for code, ids in covering.items()}
+
+    return remembered("region-coverage", count, translated=False)
+
+
+def region_presence(ecosystem) -> dict[str, tuple[int, int]]:
+    """For each region with either: how many published regional partnerships linked to the
+    ecosystem cover it, and how many published organisations established there are members
+    of its published large-scale partnerships. A region with neither is a white spot."""
+
+    def count():
+        partnerships = Partnership.objects.published().in_ecosystem(ecosystem)
+        covering = NutsRegion.objects.covered_by(partnerships.regional(), known=region_names())
+        members = (
+            Organisation.objects.published()
+            .members_of(partnerships.large_scale())
+            .exclude(region=None)
+            .order_by()
+            .values_list("region")
+            .annotate(n=Count("pk"))
+        )
+        found = {code: (len(ids), 0) for code, ids in covering.items()}
+        for code, n in members:
+            found[code] = (found.get(code, (0, 0))[0], n)
+        return found
+
+    return remembered(f"region-presence.{ecosystem.slug}", count, translated=False)
+
+
+def region_countries() -> list[tuple[str, str]]:
+    """``(code, name)`` of the countries with NUTS regions, for the maps' country choice."""
+    return remembered(
+        "region-countries",
+        lambda: Country.objects.filter(nuts_regions__isnull=False).distinct().options(),
+    )

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from alliances.api.views import AllianceViewSet, EligibilityCheckViewSet, FundingCallViewSet
 from ecosystems.api.views import EcosystemViewSet
+from figures.api.regions import RegionViewSet
 from figures.api.views import OfficialFigureViewSet
 from opendata.api.views import ChangeFeedView
 from partnerships.api.views import DocumentViewSet, OrganisationViewSet, PartnershipViewSet
@@ -18,6 +19,7 @@ router.register("calls", FundingCallViewSet, basename="call")
 router.register("alliances", AllianceViewSet, basename="alliance")
 router.register("eligibility-check", EligibilityCheckViewSet, basename="eligibility-check")
 router.register("official-figures", OfficialFigureViewSet, basename="official-figure")
+router.register("regions", RegionViewSet, basename="region")
 
 app_name = "api"
 urlpatterns = [*router.urls, path("changes/", ChangeFeedView.as_view(), name="changes")]

@@ -7,7 +7,7 @@ from alliances.models import Alliance
 from core.models import last_curated_change
 from ecosystems.models import Ecosystem
 from partnerships.feeds import issued_at
-from partnerships.models import Document, Organisation, Partnership
+from partnerships.models import Document, NutsRegion, Organisation, Partnership
 
 from .models import InformationPage
 
@@ -33,6 +33,7 @@ class PagesSitemap(TranslatedSitemap):
             "alliances:list",
             "alliances:check",
             "figures:index",
+            "regions:map",
         ]
 
     def location(self, item):
@@ -83,6 +84,16 @@ class AllianceSitemap(PublishedSitemap):
     model = Alliance
 
 
+class RegionSitemap(TranslatedSitemap):
+    """Every NUTS level-2 region's page: each lists what is published about it, and none is
+    curated, so none has a modification date of its own."""
+
+    priority = 0.4
+
+    def items(self):
+        return NutsRegion.objects.order_by("code")
+
+
 class InformationSitemap(TranslatedSitemap):
     priority = 0.3
 
@@ -100,5 +111,6 @@ SITEMAPS = {
     "organisations": OrganisationSitemap,
     "documents": DocumentSitemap,
     "alliances": AllianceSitemap,
+    "regions": RegionSitemap,
     "about": InformationSitemap,
 }

@@ -63,6 +63,7 @@ urlpatterns += i18n_patterns(
     path("figures/", include("figures.urls")),
     path("", include("opendata.page_urls")),
     path("", include("figures.ecosystem_urls")),
+    path("", include("figures.region_urls")),
     path("", include("partnerships.urls")),
     prefix_default_language=True,
 )

@@ -13,6 +13,7 @@ from .models import (
     Document,
     DocumentFile,
     Membership,
+    NutsRegion,
     Organisation,
     Partnership,
     Region,
@@ -26,6 +27,26 @@ class CountryAdmin(admin.ModelAdmin):
 
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NutsRegion)
+class NutsRegionAdmin(admin.ModelAdmin):
+    """NUTS regions come from Eurostat's list by a migration; curators look them up (for an
+    organisation's region), they do not edit them."""
+
+    list_display = ["code", "name", "name_en", "country"]
+    list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["country"]
+    search_fields = ["code", "name", "name_en"]
 
     def has_add_permission(self, request):
         return False
@@ -55,15 +76,16 @@ class OrganisationAdmin(ContentAdmin):
         "acronym",
         "type",
         "country",
+        "region",
         "status",
         "partnership_count",
         "updated_at",
     ]
     list_filter = ["status", "type", ("country", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["country"]
+    list_select_related = ["country", "region"]
     search_fields = ["name", "acronym", "pic"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["country"]
+    autocomplete_fields = ["country", "region"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(partnership_count=Count("memberships"))

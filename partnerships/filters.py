@@ -18,6 +18,7 @@ from .models import (
     Country,
     Document,
     Language,
+    NutsRegion,
     Organisation,
     OrganisationType,
     Partnership,
@@ -45,6 +46,33 @@ class CountryFilter(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+class NutsCodeField(forms.ModelMultipleChoiceField):
+    """NUTS level-2 regions by code, whatever the case they are typed in."""
+
+    def clean(self, value):
+        # An empty value is the form's "All" (and an API client's empty parameter): no region.
+        if isinstance(value, list | tuple):
+            value = [code.strip().upper() for code in value if isinstance(code, str)]
+            value = [code for code in value if code]
+        return super().clean(value)
+
+
+# One code; drf-spectacular makes the parameter a repeatable array of them.
+@extend_schema_field(
+    {"type": "string", "pattern": "^[A-Za-z]{2}[0-9A-Za-z]{2}$", "example": "ITC4"}
+)
+class RegionFilter(django_filters.ModelMultipleChoiceFilter):
+    """One or more NUTS level-2 regions (``region=ITC4&region=ITH4``): a row in any of them."""
+
+    field_class = NutsCodeField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", NutsRegion.objects.all())
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("label", _("Region"))
+        super().__init__(*args, **kwargs)
+
+
 @extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
 class YearFilter(django_filters.NumberFilter):
     """A four-digit year; anything else is a clear form error, never a database error."""
@@ -69,6 +97,7 @@ class PartnershipFilter(django_filters.FilterSet):
         label=_("Ecosystem"),
     )
     country = CountryFilter(method="filter_country")
+    region = RegionFilter(method="filter_region")
     year = YearFilter(field_name="launched_on", lookup_expr="year", label=_("Launch year"))
     year_from = YearFilter(
         field_name="launched_on", lookup_expr="year__gte", label=_("Launched from (year)")
@@ -84,7 +113,17 @@ class PartnershipFilter(django_filters.FilterSet):
 
     class Meta:
         model = Partnership
-        fields = ["q", "kind", "scope", "ecosystem", "country", "year", "year_from", "year_to"]
+        fields = [
+            "q",
+            "kind",
+            "scope",
+            "ecosystem",
+            "country",
+            "region",
+            "year",
+            "year_from",
+            "year_to",
+        ]
 
     def filter_ecosystem(self, queryset, name, ecosystem):
         return queryset.in_ecosystem(ecosystem)
@@ -92,10 +131,16 @@ class PartnershipFilter(django_filters.FilterSet):
     def filter_country(self, queryset, name, country):
         return queryset.in_country(country)
 
+    def filter_region(self, queryset, name, regions):
+        if not regions:
+            return queryset
+        return queryset.covering([region.code for region in regions])
+
 
 class OrganisationFilter(django_filters.FilterSet):
     q = TextSearchFilter()
     country = CountryFilter(field_name="country")
+    region = RegionFilter(field_name="region")
     type = django_filters.ChoiceFilter(choices=OrganisationType.choices, label=_("Type"))
     ordering = OrderingFilter(
         fields=(("name", "name"),), field_labels={"name": _("Name")}, label=_("Sort by")
@@ -103,7 +148,7 @@ class OrganisationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Organisation
-        fields = ["q", "country", "type"]
+        fields = ["q", "country", "region", "type"]
 
 
 class DocumentFilter(django_filters.FilterSet):
@@ -142,3 +187,13 @@ class DocumentFilter(django_filters.FilterSet):
 
     def filter_ecosystem(self, queryset, name, ecosystem):
         return queryset.in_ecosystem(ecosystem)
+
+
+class NutsRegionFilter(django_filters.FilterSet):
+    """The NUTS regions of a country (``country=IT``)."""
+
+    country = CountryFilter(field_name="country")
+
+    class Meta:
+        model = NutsRegion
+        fields = ["country"]

@@ -14,7 +14,7 @@ from core.partial_dates import PartialDate
 from ecosystems.models import Ecosystem
 
 from .imports import FileResource
-from .models import Country, Membership, Organisation, Partnership
+from .models import Country, Membership, NutsRegion, Organisation, Partnership
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
@@ -57,6 +57,11 @@ class SlugWidget(widgets.ForeignKeyWidget):
 class CountryWidget(SlugWidget):
     def __init__(self):
         super().__init__(Country, field="code", upper=True)
+
+
+class NutsRegionWidget(SlugWidget):
+    def __init__(self):
+        super().__init__(NutsRegion, field="code", upper=True)
 
 
 class SlugListWidget(widgets.ManyToManyWidget):
@@ -111,9 +116,10 @@ class PartialDateWidget(widgets.Widget):
 
 class OrganisationResource(FileResource):
     country = fields.Field(attribute="country", column_name="country", widget=CountryWidget())
+    region = fields.Field(attribute="region", column_name="region", widget=NutsRegionWidget())
 
     def get_queryset(self):
-        return Organisation.objects.select_related("country")
+        return Organisation.objects.select_related("country", "region")
 
     class Meta:
         model = Organisation
@@ -123,6 +129,7 @@ class OrganisationResource(FileResource):
             "name",
             "acronym",
             "country",
+            "region",
             "type",
             "pic",
             "eche_holder",

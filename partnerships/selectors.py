@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from core.cache import RecordIds, digest, remembered
 from ecosystems.models import Ecosystem
 
-from .models import Country, Document, Organisation, Partnership, country_options
+from .models import (
+    Country,
+    Document,
+    NutsRegion,
+    Organisation,
+    Partnership,
+    alphabetical,
+    country_options,
+)
 from .search_groups import ADDED
 
 SEARCH_RESULTS_PER_GROUP = 10
@@ -41,6 +49,17 @@ def organisation_countries() -> list[tuple[str, str]]:
             code__in=Organisation.objects.published().values("country")
         ).options(),
     )
+
+
+def region_options() -> list[tuple[str, str]]:
+    """``(code, name)`` of every NUTS level-2 region, named and sorted in the reader's language
+    (the code beside the name, as names repeat across countries: "Centre")."""
+
+    def options():
+        named = [(region.code, str(region)) for region in NutsRegion.objects.all()]
+        return sorted(named, key=lambda option: alphabetical(option[1]))
+
+    return remembered("region-options", options)
 
 
 def document_years() -> list[int]:

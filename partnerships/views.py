@@ -21,6 +21,7 @@ from .models import (
     Document,
     DocumentFile,
     Language,
+    NutsRegion,
     Organisation,
     OrganisationType,
     Partnership,
@@ -51,6 +52,19 @@ def without_counts(options) -> list[tuple[str, str, None]]:
     return [(value, label, None) for value, label in options]
 
 
+def region_choices(counts: dict[str, int], chosen) -> list[tuple[str, str, int]]:
+    """The regions a list finds something in, and those chosen, with their counts.
+
+    Of some 300 regions only those with a result are offered, so the select stays short.
+    """
+    chosen_codes = {region.code for region in chosen or ()}
+    return [
+        (code, label, counts.get(code, 0))
+        for code, label in selectors.region_options()
+        if counts.get(code) or code in chosen_codes
+    ]
+
+
 class PartnershipListView(FilteredListView):
     api_list = "api:partnership-list"
     template_name = "partnerships/partnership_list.html"
@@ -66,10 +80,14 @@ class PartnershipListView(FilteredListView):
         )
         for slug, n in _counts(linked, "ecosystem__slug").items():
             ecosystems[slug] = ecosystems.get(slug, 0) + n
+        covering = NutsRegion.objects.covered_by(
+            self.others_filtered("region"), known=[code for code, _ in selectors.region_options()]
+        )
         return {
             "kind": _counts(self.others_filtered("kind"), "kind"),
             "scope": _counts(self.others_filtered("scope"), "scope"),
             "ecosystem": ecosystems,
+            "region": {code: len(ids) for code, ids in covering.items()},
         }
 
     def filtered_choices(self):
@@ -79,6 +97,7 @@ class PartnershipListView(FilteredListView):
                 "kind": self.choices(Partnership.Kind.choices, counts["kind"]),
                 "scope": self.choices(Partnership.Scope.choices, counts["scope"]),
                 "ecosystem": self.choices(selectors.ecosystem_options(), counts["ecosystem"]),
+                "region": region_choices(counts["region"], self.cleaned_filters().get("region")),
             }
         }
 
@@ -143,11 +162,19 @@ class OrganisationListView(FilteredListView):
         return Organisation.objects.published()
 
     def count_facets(self):
-        return {"type": _counts(self.others_filtered("type"), "type")}
+        return {
+            "type": _counts(self.others_filtered("type"), "type"),
+            "region": _counts(self.others_filtered("region").exclude(region=None), "region"),
+        }
 
     def filtered_choices(self):
         counts = self.facet_counts()
-        return {"facets": {"type": self.choices(OrganisationType.choices, counts["type"])}}
+        return {
+            "facets": {
+                "type": self.choices(OrganisationType.choices, counts["type"]),
+                "region": region_choices(counts["region"], self.cleaned_filters().get("region")),
+            }
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

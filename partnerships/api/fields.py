@@ -9,7 +9,7 @@ from rest_framework import serializers
 from core.api import LookupField
 from core.partial_dates import PartialDate
 
-from ..models import Country, Document, Organisation, Partnership
+from ..models import Country, Document, NutsRegion, Organisation, Partnership
 
 
 class CountrySerializer(serializers.ModelSerializer):
@@ -40,6 +40,24 @@ class CountryField(LookupField):
         if queryset is None:
             return {}
         return {country.code: str(country) for country in queryset[:cutoff]}
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^[A-Za-z]{2}[0-9A-Za-z]{2}$",
+        "example": "ITC4",
+        "nullable": True,
+    }
+)
+class NutsRegionField(LookupField):
+    """A NUTS level-2 region by its code, whatever the case it is written in."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=NutsRegion.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data.upper() if isinstance(data, str) else data)
 
 
 class CountryFieldSchema(OpenApiSerializerFieldExtension):

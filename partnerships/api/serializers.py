@@ -28,6 +28,7 @@ from .fields import (
     CountryField,
     CountrySerializer,
     DocumentBriefSerializer,
+    NutsRegionField,
     OrganisationBriefSerializer,
     PartialDateField,
     PartnershipBriefSerializer,
@@ -120,6 +121,11 @@ class OrganisationSerializer(ModelValidatingSerializer):
     )
     web_url = serializers.SerializerMethodField()
     country = CountryField(allow_null=True, required=False)
+    region = NutsRegionField(
+        allow_null=True,
+        required=False,
+        help_text="The NUTS level-2 region it is established in (e.g. ITC4), where known.",
+    )
     type_name = serializers.CharField(source="get_type_display", read_only=True)
     category = serializers.CharField(read_only=True)
     partnership_count = serializers.IntegerField(read_only=True)
@@ -134,6 +140,7 @@ class OrganisationSerializer(ModelValidatingSerializer):
             "web_url",
             "status",
             "country",
+            "region",
             "type",
             "type_name",
             "category",

@@ -2,6 +2,7 @@
 places, organisations (with their memberships), documents, partnerships, their member counts."""
 
 from .documents import Document, DocumentFile, DocumentQuerySet, Language, document_upload_path
+from .nuts import NutsRegion, NutsRegionQuerySet
 from .organisations import (
     CATEGORY_BY_TYPE,
     Membership,
@@ -37,6 +38,8 @@ __all__ = [
     "DocumentQuerySet",
     "Language",
     "Membership",
+    "NutsRegion",
+    "NutsRegionQuerySet",
     "Organisation",
     "OrganisationCategory",
     "OrganisationQuerySet",

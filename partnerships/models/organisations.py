@@ -17,6 +17,7 @@ from core.models import (
 )
 from core.partial_dates import DatePrecision, PartialDateAttribute
 
+from .nuts import NutsRegion
 from .places import PIC_PATTERN, Country, not_empty
 
 
@@ -90,7 +91,7 @@ class OrganisationQuerySet(PublishableQuerySet):
 
     def for_list(self):
         """What a directory row shows: the country and how many published partnerships."""
-        return self.select_related("country").annotate(
+        return self.select_related("country", "region").annotate(
             partnership_count=count_of(
                 Membership.objects.filter(partnership__status=PublicationStatus.PUBLISHED),
                 "organisation",
@@ -136,6 +137,15 @@ class Organisation(TimeStampedModel, Publishable):
         blank=True,
         related_name="organisations",
         help_text=_("Where the organisation is established; empty if no source states it."),
+    )
+    region = models.ForeignKey(
+        NutsRegion,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        help_text=_("The NUTS level-2 region it is established in, where known."),
     )
     type = models.CharField(_("type"), max_length=30, choices=OrganisationType, db_index=True)
     pic = models.CharField(

@@ -20,6 +20,7 @@ from core.partial_dates import DatePrecision, PartialDateAttribute
 from ecosystems.models import Ecosystem
 
 from .documents import Document
+from .nuts import areas_covering
 from .organisations import Membership, Organisation
 from .places import Country, Region, not_empty
 from .presence import Presence
@@ -97,6 +98,12 @@ class PartnershipQuerySet(PublishableQuerySet):
             Q(pk__in=covered.values("partnership"))
             | (hosting(country) & ~Q(coverage=Partnership.Coverage.EU_WIDE))
         )
+
+    def covering(self, codes):
+        """Partnerships whose areas cover any of the NUTS level-2 regions ``codes``."""
+        areas = Region.objects.filter(areas_covering(codes))
+        covered = Partnership.regions.through.objects.filter(region__in=areas)
+        return self.filter(pk__in=covered.values("partnership"))
 
     def figures(self) -> dict[str, int]:
         """Totals in one query: partnerships of each kind, those not confirmed counted apart.

@@ -171,6 +171,12 @@ class Region(TimeStampedModel):
     def __str__(self):
         return f"{self.name} ({self.country_id})" if self.country_id else self.name
 
+    @property
+    def level2_code(self) -> str:
+        """The NUTS level-2 region the area is or lies in; empty for a level-1 area, which
+        spans several, or an area with no code."""
+        return self.nuts_code[:4] if len(self.nuts_code) >= 4 else ""
+
     def clean(self):
         if self.nuts_code and self.country_id:
             prefix = NUTS_PREFIX_BY_COUNTRY.get(self.country_id, self.country_id)

@@ -250,7 +250,8 @@ CEILINGS = {
     ("ecosystems:home", ""): 9,
     ("ecosystems:list", ""): 1,
     ("ecosystems:detail", "digital"): 20,
-    ("partnerships:list", ""): 11,
+    # Each facet one grouped query; the regions' also reads their names (remembered after).
+    ("partnerships:list", ""): 13,
     ("partnerships:list", "?kind=regional&country=IT&ecosystem=digital&q=skills"): 13,
     ("partnerships:organisation_list", ""): 5,
     ("partnerships:organisation_list", "?type=vet_provider&country=IT"): 7,

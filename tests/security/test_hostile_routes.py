@@ -83,6 +83,8 @@ ROUTES = public_routes()
 READS = {
     "partnerships:search": [*SearchForm.base_fields],
     "figures:csv": ["ecosystem"],
+    "regions:map": ["country"],
+    "regions:gaps": ["ecosystem", "country"],
     "switch_language": ["next"],
     "django.contrib.sitemaps.views.sitemap": ["p"],
 }
@@ -121,6 +123,8 @@ def samples(db):
         "django.contrib.sitemaps.views.sitemap": {"section": next(iter(SITEMAPS))},
         "switch_language": {"language": "fr"},
         "information_page": {"slug": "accessibility"},
+        "regions:detail": {"code": "ITH4"},
+        "regions:gaps_csv": {"slug": "digital"},
     }
 
 

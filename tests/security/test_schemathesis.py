@@ -71,15 +71,20 @@ REFERENCES = {
     "partnership": ["open"],
     "call": ["blueprint-2025"],
     "organisation": ["org"],
+    "region": ["ITC4", "ith4"],
 }
-# What the schema takes for each: a country code, else any slug that is not empty.
+# What the schema takes for each: a country code, a NUTS level-2 code, else any slug that is
+# not empty.
 COUNTRY_CODE = re.compile(r"^[A-Za-z]{2}$")
+NUTS_CODE = re.compile(r"^[A-Za-z]{2}[0-9A-Za-z]{2}$")
 
 
 def well_formed(name: str, value) -> bool:
     if not isinstance(value, str):
         return False
-    return bool(COUNTRY_CODE.match(value)) if name in ("country", "countries") else bool(value)
+    if name in ("country", "countries"):
+        return bool(COUNTRY_CODE.match(value))
+    return bool(NUTS_CODE.match(value)) if name == "region" else bool(value)
 
 
 def known(name: str, value):

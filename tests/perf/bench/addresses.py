@@ -122,7 +122,7 @@ def miss_addresses(urls: dict[str, str], limit: int) -> dict[str, list[str]]:
     from django.urls import reverse
     from django.utils import translation
 
-    from partnerships.models import Partnership
+    from partnerships.models import NutsRegion, Partnership
 
     rng = random.Random(f"pactportal-bench-{limit}")
     benchmarked = {urllib.parse.urlsplit(url).path: url for url in urls.values()}
@@ -159,6 +159,13 @@ def miss_addresses(urls: dict[str, str], limit: int) -> dict[str, list[str]]:
             ecosystem_pages += [reverse("ecosystems:detail", args=[slug]) for slug in ecosystems]
     rng.shuffle(ecosystem_pages)
 
+    region_map = urlsplit_path(urls["region-map"])
+    region_codes = list(NutsRegion.objects.values_list("code", "country_id"))
+    countries = sorted({country for _code, country in region_codes if country})
+    regions = [code for code, _country in region_codes if code not in urls["region-detail"]]
+    rng.shuffle(countries)
+    rng.shuffle(regions)
+
     words = [word for word in words_of_the_data() if word != "skills"]
     rng.shuffle(words)
     search = urlsplit_path(urls["search"])
@@ -175,6 +182,9 @@ def miss_addresses(urls: dict[str, str], limit: int) -> dict[str, list[str]]:
         ][:limit],
         "api-partnership-detail": [reverse("api:partnership-detail", args=[s]) for s in api_slugs],
         "api-organisation-list": combinations("api-organisation-list", "organisations", limit),
+        # Each country's map, and the other regions' pages.
+        "region-map": [f"{region_map}?country={code}" for code in countries[:limit]],
+        "region-detail": [reverse("regions:detail", args=[code]) for code in regions[:limit]],
     }
 
 

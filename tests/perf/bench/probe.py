@@ -59,6 +59,8 @@ def probe(static_dir: Path, misses: int) -> dict:
         "api-partnership-list": reverse("api:partnership-list"),
         "api-partnership-detail": reverse("api:partnership-detail", args=[detail_slug]),
         "api-organisation-list": reverse("api:organisation-list") + "?country=DE&type=sme",
+        "region-map": reverse("regions:map"),
+        "region-detail": reverse("regions:detail", args=["ITC4"]),
     }
     assert tuple(urls) == URL_NAMES
 

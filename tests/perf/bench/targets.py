@@ -11,6 +11,8 @@ URL_NAMES = (
     "api-partnership-list",
     "api-partnership-detail",
     "api-organisation-list",
+    "region-map",
+    "region-detail",
 )
 # Paginated lists, compared between the two data sizes.
 PAGINATED = ("partnership-list", "document-list", "api-partnership-list")
