@@ -235,6 +235,32 @@ class DocumentDetailView(PublicDetailView):
     template_name = "partnerships/document_detail.html"
 
 
+class DocumentTextView(PublicDetailView):
+    """A language version's text as HTML, page by page (``#p7``), with the PDF's outline as
+    headings: for phones, screen readers and links to a passage. The PDF stays authoritative.
+
+    Whoever may see the document may read its text (``reachable_by()``): drafts are a 404.
+    """
+
+    model = Document
+    template_name = "partnerships/document_text.html"
+
+    def get_context_data(self, **kwargs):
+        language = self.kwargs["language"]
+        version = next(
+            (v for v in self.object.files.all() if v.language == language and v.file), None
+        )
+        if version is None:
+            raise Http404("No uploaded file in this language.")
+        pages = list(version.pages.all()) if version.has_text else []
+        return super().get_context_data(
+            version=version,
+            pages=pages,
+            contents=[(page, title) for page in pages for _level, title in page.headings],
+            **kwargs,
+        )
+
+
 def document_download(request, slug: str, language: str):
     """An uploaded language version, as a PDF download with a readable file name.
 

@@ -434,6 +434,7 @@ class DocumentFileSerializer(serializers.ModelSerializer):
     host = serializers.CharField(read_only=True)  # empty for a PDF hosted here
     label = serializers.CharField(read_only=True)  # what the link opens (DocumentFile.label)
     download_url = serializers.SerializerMethodField()
+    text_url = serializers.SerializerMethodField()
 
     class Meta:
         model = DocumentFile
@@ -447,10 +448,18 @@ class DocumentFileSerializer(serializers.ModelSerializer):
             "host",
             "label",
             "download_url",
+            "text_status",
+            "text_url",
         ]
 
     def get_download_url(self, obj) -> str:
         return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+    def get_text_url(self, obj) -> str | None:
+        """The text as accessible HTML, once read (``text_status`` "read")."""
+        if not obj.has_text:
+            return None
+        return self.context["request"].build_absolute_uri(obj.get_text_url())
 
 
 class DocumentFileUploadSerializer(ModelValidatingSerializer):

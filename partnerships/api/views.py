@@ -10,6 +10,7 @@ from core.models import PublicationStatus
 
 from ..filters import DocumentFilter, OrganisationFilter, PartnershipFilter
 from ..models import Document, Membership, Organisation, Partnership
+from ..services import document_text_refresh
 from . import schemas  # noqa: F401  (defines the documents' schema rules for drf-spectacular)
 from .serializers import (
     DocumentFileSerializer,
@@ -99,6 +100,7 @@ class DocumentViewSet(PublishedViewSet):
         )
         serializer.is_valid(raise_exception=True)
         version = serializer.save()
+        document_text_refresh(version=version)
         return Response(
             DocumentFileSerializer(version, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,

@@ -1,7 +1,14 @@
 """The partnerships app's models, one module per concept, in the order they depend on each other:
 places, organisations (with their memberships), documents, partnerships, their member counts."""
 
-from .documents import Document, DocumentFile, DocumentQuerySet, Language, document_upload_path
+from .documents import (
+    Document,
+    DocumentFile,
+    DocumentQuerySet,
+    Language,
+    TextStatus,
+    document_upload_path,
+)
 from .organisations import (
     CATEGORY_BY_TYPE,
     Membership,
@@ -24,6 +31,7 @@ from .places import (
     not_empty,
 )
 from .presence import Presence
+from .texts import DocumentPage, TextMatch, text_search_config
 
 __all__ = [
     "CATEGORY_BY_TYPE",
@@ -34,6 +42,7 @@ __all__ = [
     "CountryQuerySet",
     "Document",
     "DocumentFile",
+    "DocumentPage",
     "DocumentQuerySet",
     "Language",
     "Membership",
@@ -45,10 +54,13 @@ __all__ = [
     "PartnershipQuerySet",
     "Presence",
     "Region",
+    "TextMatch",
+    "TextStatus",
     "alphabetical",
     "category_of",
     "country_options",
     "document_upload_path",
     "hosting",
     "not_empty",
+    "text_search_config",
 ]
