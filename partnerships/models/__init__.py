@@ -31,7 +31,7 @@ from .places import (
     not_empty,
 )
 from .presence import Presence
-from .texts import DocumentPage, TextMatch, text_search_config
+from .texts import DocumentPage, MatchesOf, TextMatch, text_search_config
 
 __all__ = [
     "CATEGORY_BY_TYPE",
@@ -45,6 +45,7 @@ __all__ = [
     "DocumentPage",
     "DocumentQuerySet",
     "Language",
+    "MatchesOf",
     "Membership",
     "Organisation",
     "OrganisationCategory",

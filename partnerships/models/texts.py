@@ -90,6 +90,21 @@ class TextMatch:
         return f"{address}#p{self.page}"
 
 
+class MatchesOf:
+    """The text matches of whichever documents a list shows, found once their ids are read:
+    ``matches(ids)`` gives ``DocumentPage.objects.matches()`` for the words and language."""
+
+    do_not_call_in_templates = True
+
+    def __init__(self, text: str, language: str):
+        self.text, self.language = text, language
+
+    def __call__(self, documents) -> dict[int, TextMatch]:
+        if not self.text or not documents:
+            return {}
+        return DocumentPage.objects.matches(self.text, documents, self.language)
+
+
 class DocumentPageQuerySet(models.QuerySet):
     def matching(self, text: str):
         """Pages whose text has the words, stemmed in the page's language (a GIN index)."""

@@ -6,6 +6,8 @@ from django.urls import reverse
 
 from core.models import PublicationStatus
 from partnerships.models import DocumentFile
+from partnerships.models.texts import highlighted
+from partnerships.pdftext import MARK_START, MARK_STOP
 from partnerships.services import document_text_refresh
 from tests.factories import DocumentFactory, make_scanned_pdf, make_text_pdf
 
@@ -85,3 +87,86 @@ def test_the_text_page_runs_the_same_queries_for_any_length(
     upload(document, seven_pages()[:pages], outline={1: "Agreement", pages: "Annex"})
     with django_assert_num_queries(3):  # the document, its versions, the pages
         assert client.get(text_url(document)).status_code == 200
+
+
+def test_a_word_on_page_seven_is_found_with_its_page_and_a_snippet_everywhere(client):
+    document = DocumentFactory(title="Welding pact", slug="welding-pact")
+    upload(document, seven_pages())
+    passage = text_url(document) + "#p7"
+
+    search = client.get(reverse("partnerships:search") + "?q=zygomorphic").content.decode()
+    listing = client.get(reverse("partnerships:document_list") + "?q=zygomorphic")
+    api = client.get("/api/v1/documents/?q=zygomorphic").json()
+
+    for html in (search, listing.content.decode()):
+        assert "Welding pact" in html
+        assert f'<a href="{passage}" hreflang="en">Found on page 7</a>' in html
+        assert "4,000 <mark>zygomorphic</mark> apprentices" in html
+    assert [result["slug"] for result in api["results"]] == ["welding-pact"]
+    match = api["results"][0]["text_match"]
+    assert match["language"] == "en" and match["page"] == 7
+    assert "4,000 <mark>zygomorphic</mark> apprentices" in match["snippet"]
+    assert match["text_url"] == f"http://testserver{passage}"
+    assert 'id="p7"' in client.get(text_url(document)).content.decode()
+
+
+def test_text_is_stemmed_in_its_versions_language_and_records_rank_first(client):
+    in_title = DocumentFactory(title="Apprenticeships charter", slug="in-title")
+    in_text = DocumentFactory(title="Agreement of the partners", slug="in-text")
+    upload(in_text, ["Les partenaires offrent des apprentissages dans la région."], language="fr")
+    upload(in_title, ["Nothing to see on this page."])
+
+    api = client.get("/api/v1/documents/?q=apprentissage").json()["results"]
+    # The French word found in the French text, through the French stemmer; no English
+    # stemming would take "apprentissages" to "apprentissag".
+    assert [result["slug"] for result in api] == ["in-text"]
+    assert api[0]["text_match"]["language"] == "fr"
+
+    found = client.get("/api/v1/documents/?q=apprenticeships or apprentissages").json()["results"]
+    assert [result["slug"] for result in found] == ["in-title", "in-text"]
+    assert found[0]["text_match"] is None
+
+
+def test_a_drafts_text_is_never_searchable(client):
+    upload(DocumentFactory(slug="secret", status=PublicationStatus.DRAFT), seven_pages("xylic"))
+    search = client.get(reverse("partnerships:search") + "?q=xylic").content.decode()
+    assert "0 results" in search and "secret" not in search
+    assert client.get("/api/v1/documents/?q=xylic").json()["count"] == 0
+    listing = client.get(reverse("partnerships:document_list") + "?q=xylic").content.decode()
+    assert "0 documents found" in listing
+
+
+def test_a_snippet_never_carries_the_pdfs_markup(client):
+    upload(DocumentFactory(slug="hostile"), [HOSTILE])
+    html = client.get(reverse("partnerships:search") + "?q=quixotic").content.decode()
+    # PostgreSQL leaves tag-like words out of a snippet; what remains is escaped.
+    assert "alert(&quot;x&quot;)  agree on  <mark>quixotic</mark>  terms." in html
+    assert "<script>alert" not in html and "<b>" not in html
+    snippet = client.get("/api/v1/documents/?q=quixotic").json()["results"][0]["text_match"]
+    assert snippet["snippet"].endswith(
+        "alert(&quot;x&quot;)  agree on  <mark>quixotic</mark>  terms."
+    )
+
+
+def test_only_the_marks_of_a_snippet_are_markup():
+    raw = f"<img src=x onerror=alert(1)> {MARK_START}<i>word</i>{MARK_STOP} & {MARK_START}more"
+    assert highlighted(raw) == (
+        "&lt;img src=x onerror=alert(1)&gt; <mark>&lt;i&gt;word&lt;/i&gt;</mark> &amp; more"
+    )
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_searching_text_runs_the_same_queries_for_any_number_of_matches(
+    client, django_assert_num_queries, n
+):
+    for number in range(n):
+        upload(DocumentFactory(slug=f"pact-{number}"), seven_pages())
+    # Pinned, the same for any n: the snippets of a page's documents are one query.
+    for url, queries in [
+        (reverse("partnerships:search") + "?q=zygomorphic", 7),
+        (reverse("partnerships:document_list") + "?q=zygomorphic", 10),
+        ("/api/v1/documents/?q=zygomorphic", 5),
+    ]:
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assert response.content.decode().count("zygomorphic</mark>") == n
