@@ -297,8 +297,9 @@ class DocumentAdmin(TranslationAdmin, ContentAdmin):
     @admin.display(description=_("text"))
     def text(self, obj):
         """Each uploaded version's text status, by language (a scan shows here first)."""
+        not_read = _("not read")
         return ", ".join(
-            f"{f.language.upper()}: {f.get_text_status_display() or _('not read')}"
+            f"{f.language.upper()}: {f.get_text_status_display() or not_read}"
             for f in obj.files.all()
             if f.file
         )
