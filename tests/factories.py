@@ -49,6 +49,8 @@ def make_text_pdf(pages: list[str], outline: dict[int, str] | None = None) -> by
                 NameObject("/Type"): NameObject("/Font"),
                 NameObject("/Subtype"): NameObject("/Type1"),
                 NameObject("/BaseFont"): NameObject("/Helvetica"),
+                # Latin-1 text reads as written (the standard encoding has no accents).
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
             }
         )
     )

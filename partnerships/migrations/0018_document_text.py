@@ -23,6 +23,25 @@ VECTOR = (
 )
 TABLE = "partnerships_documentpage"
 
+# Each version's words, all its pages' lexemes in one vector without positions, kept by triggers
+# on its pages (every write path: the text service, the scale generator, a content import), with
+# a GIN index: a word of most documents is looked up in one vector per version instead of in
+# every page (at factor 100, 26 ms instead of 350 ms). Snippets still read the pages.
+VERSION_WORDS = """
+CREATE FUNCTION partnerships_version_words() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE partnerships_documentfile AS version SET text_vector = (
+        SELECT array_to_tsvector(array_agg(DISTINCT lexeme))
+        FROM partnerships_documentpage AS page,
+            unnest(tsvector_to_array(page.search_vector)) AS lexeme
+        WHERE page.version_id = version.id
+    )
+    WHERE version.id IN (SELECT version_id FROM changed);
+    RETURN NULL;
+END
+$$
+"""
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -163,6 +182,30 @@ class Migration(migrations.Migration):
                     f"CREATE INDEX {TABLE}_search_vector ON {TABLE} USING gin (search_vector)",
                 ],
                 [f"ALTER TABLE {TABLE} DROP COLUMN search_vector"],
+            )
+        ),
+        OnPostgreSQL(
+            migrations.RunSQL(
+                [
+                    "ALTER TABLE partnerships_documentfile ADD COLUMN text_vector tsvector",
+                    "CREATE INDEX partnerships_documentfile_text_vector "
+                    "ON partnerships_documentfile USING gin (text_vector)",
+                    VERSION_WORDS,
+                    *(
+                        f"CREATE TRIGGER partnerships_version_words_{event.lower()} "
+                        f"AFTER {event} ON {TABLE} REFERENCING {rows} TABLE AS changed "
+                        "FOR EACH STATEMENT EXECUTE FUNCTION partnerships_version_words()"
+                        for event, rows in [("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")]
+                    ),
+                ],
+                [
+                    *(
+                        f"DROP TRIGGER partnerships_version_words_{event} ON {TABLE}"
+                        for event in ["insert", "update", "delete"]
+                    ),
+                    "DROP FUNCTION partnerships_version_words()",
+                    "ALTER TABLE partnerships_documentfile DROP COLUMN text_vector",
+                ],
             )
         ),
     ]

@@ -29,7 +29,7 @@ from ecosystems.models import Ecosystem
 
 from ..pdf import inspect_pdf
 from .places import SHA256_PATTERN, not_empty
-from .texts import DocumentPage, text_search_config
+from .texts import VersionWords, text_query, text_search_config
 
 
 class DocumentQuerySet(PublishableQuerySet):
@@ -47,7 +47,11 @@ class DocumentQuerySet(PublishableQuerySet):
         if not text or connections[self.db].vendor != "postgresql":
             return super().search(text)
         query = search_query(text)
-        in_text = DocumentPage.objects.matching(text).values("version__document")
+        in_text = (
+            DocumentFile.objects.alias(words=VersionWords())
+            .filter(words=text_query(text))
+            .values("document")
+        )
         return (
             self.alias(search_match=StoredVector())
             .filter(Q(search_match=query) | Q(pk__in=in_text))

@@ -58,6 +58,14 @@ def text_query(text: str) -> SearchQuery:
     return combined
 
 
+class VersionWords(StoredVector):
+    """Every word of a language version's pages, stemmed in its language, in one vector
+    (``partnerships_documentfile.text_vector``), which triggers on the pages keep (migration
+    ``0018``): which documents have a word is looked up there, where they are in the pages."""
+
+    column = "text_vector"
+
+
 def highlighted(headline: str) -> SafeString:
     """PostgreSQL's snippet as HTML: the text escaped, the words found in ``<mark>``.
 
@@ -113,37 +121,36 @@ class DocumentPageQuerySet(models.QuerySet):
     def matches(self, text: str, documents, language: str) -> dict[int, TextMatch]:
         """The best matching page of each of ``documents`` (ids), by document id, in one query.
 
-        A version in ``language`` (the reader's) comes first, then the page ranked highest.
+        A version in ``language`` (the reader's) comes first, then the page ranked highest; only
+        the pages chosen are cut into snippets, with the words stemmed in the page's language.
         """
-        query = text_query(text)
-        rows = (
+        best = (
             self.matching(text)
             .filter(version__document__in=list(documents))
             .order_by(
                 "version__document_id",
                 Case(When(version__language=language, then=Value(0)), default=Value(1)),
-                SearchRank(StoredVector(), query).desc(),
+                SearchRank(StoredVector(), text_query(text)).desc(),
                 "number",
             )
             .distinct("version__document_id")
-            .annotate(
-                snippet=SearchHeadline(
-                    "text",
-                    query,
-                    config=F("search_config"),
-                    start_sel=MARK_START,
-                    stop_sel=MARK_STOP,
-                    min_words=SNIPPET_WORDS[0],
-                    max_words=SNIPPET_WORDS[1],
-                )
-            )
-            .values_list(
-                "version__document_id",
-                "version__document__slug",
-                "version__language",
-                "number",
-                "snippet",
-            )
+            .values("pk")
+        )
+        own = SearchQuery(text, search_type="websearch", config=F("search_config"))
+        rows = self.filter(pk__in=best).values_list(
+            "version__document_id",
+            "version__document__slug",
+            "version__language",
+            "number",
+            SearchHeadline(
+                "text",
+                own,
+                config=F("search_config"),
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                min_words=SNIPPET_WORDS[0],
+                max_words=SNIPPET_WORDS[1],
+            ),
         )
         return {
             document: TextMatch(slug, version_language, number, highlighted(snippet))

@@ -170,3 +170,16 @@ def test_searching_text_runs_the_same_queries_for_any_number_of_matches(
         with django_assert_num_queries(queries):
             response = client.get(url)
         assert response.content.decode().count("zygomorphic</mark>") == n
+
+
+def test_a_version_whose_language_is_corrected_is_stemmed_in_its_new_language(client):
+    version = upload(DocumentFactory(slug="mislabelled"), ["Les partenaires et leurs métiers."])
+    assert set(version.pages.values_list("search_config", flat=True)) == {"english"}
+
+    version.language = "fr"
+    version.save()
+    document_text_refresh(version=version)
+    # The same file keeps its pages, now stemmed in French ("métiers" is "méti").
+    assert set(version.pages.values_list("search_config", flat=True)) == {"french"}
+    found = client.get("/api/v1/documents/?q=métier").json()["results"]
+    assert [(r["slug"], r["text_match"]["language"]) for r in found] == [("mislabelled", "fr")]
