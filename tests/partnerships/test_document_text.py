@@ -63,6 +63,15 @@ def test_a_scan_is_flagged_for_curators_in_the_admin(curator_client):
     listing = curator_client.get(reverse("admin:partnerships_document_changelist"))
     assert "IT: No text layer" in listing.content.decode()
 
+    # A version with text, through the same inline: read at once, linked to its HTML page.
+    post_version(curator_client, document, make_text_pdf(SEVEN_PAGES), language="en")
+    english = DocumentFile.objects.get(document=document, language="en")
+    assert english.text_status == TextStatus.READ and english.pages.count() == 7
+    change = curator_client.get(reverse("admin:partnerships_document_change", args=[document.pk]))
+    assert f'Text read <a href="{english.get_text_url()}">Read it as HTML</a>' in (
+        change.content.decode()
+    )
+
 
 @pytest.mark.django_db
 def test_a_pdf_whose_text_cannot_be_read_is_recorded_not_a_server_error(
