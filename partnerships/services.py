@@ -371,7 +371,7 @@ def document_text_refresh(*, version: DocumentFile) -> None:
     version's language should that have changed; a link has no text.
     """
     if not version.file:
-        if version.text_status:
+        if version.pages.exists():  # a link now: the text of the file it replaced goes
             document_text_store(version=version, pages=[], status="", sha256="")
         return
     if version.text_sha256 == version.sha256:
@@ -387,9 +387,10 @@ def document_text_refresh(*, version: DocumentFile) -> None:
     try:
         document_text_read(version=version, seconds=settings.DOCUMENT_TEXT_INLINE_SECONDS)
     except ExtractionTimedOut:
-        if not background:
-            raise
-        document_text_queue(version=version)
+        if background:
+            document_text_queue(version=version)
+        else:
+            document_text_failed(version=version)
 
 
 def document_text_queue(*, version: DocumentFile) -> None:

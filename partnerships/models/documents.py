@@ -389,16 +389,24 @@ class DocumentFile(TimeStampedModel):
 
     def save(self, *args, **kwargs):
         self.measure_upload()
+        self.forget_text_of_link()
         super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
+        self.forget_text_of_link()
         if bool(self.file) == bool(self.external_url):
             raise ValidationError(_("Upload a PDF or give an external link (not both)."))
         try:
             self.measure_upload()
         except ValidationError as exc:
             raise ValidationError({"file": exc.messages}) from exc
+
+    def forget_text_of_link(self) -> None:
+        """A version that became a link has no text of its own (its pages go with
+        ``services.document_text_refresh()``)."""
+        if not self.file:
+            self.text_status = self.text_sha256 = ""
 
     def measure_upload(self) -> None:
         """Check and measure a newly attached file before it is stored.

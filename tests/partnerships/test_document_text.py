@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from partnerships.models import DocumentFile, DocumentPage, TextStatus
 from partnerships.pdftext import ExtractionFailed, ExtractionTimedOut, extract_bounded
+from partnerships.services import document_text_refresh
 from tests.factories import DocumentFactory, make_pdf, make_scanned_pdf, make_text_pdf
 from tests.partnerships.test_curation import post_version
 
@@ -147,3 +148,18 @@ def test_a_long_file_is_read_by_the_background_worker(curator, settings):
     assert version.text_status == TextStatus.READ
     assert version.pages.count() == 7
     assert version.pages.get(number=7).search_config == "french"
+
+
+@pytest.mark.django_db
+def test_a_version_that_becomes_a_link_loses_the_text_of_its_file(curator):
+    DocumentFactory(slug="moved")
+    api_upload(curator, "moved", make_text_pdf(SEVEN_PAGES))
+    version = DocumentFile.objects.get(document__slug="moved")
+    version.file = ""
+    version.external_url = "https://example.org/moved.pdf"
+    version.full_clean()
+    version.save()
+    document_text_refresh(version=version)
+
+    version.refresh_from_db()
+    assert version.text_status == "" and not version.pages.exists()

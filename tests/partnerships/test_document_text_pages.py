@@ -10,6 +10,7 @@ from partnerships.models.texts import highlighted
 from partnerships.pdftext import MARK_START, MARK_STOP
 from partnerships.services import document_text_refresh
 from tests.factories import DocumentFactory, make_scanned_pdf, make_text_pdf
+from tests.partnerships.test_document_text import api_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -89,9 +90,9 @@ def test_the_text_page_runs_the_same_queries_for_any_length(
         assert client.get(text_url(document)).status_code == 200
 
 
-def test_a_word_on_page_seven_is_found_with_its_page_and_a_snippet_everywhere(client):
+def test_a_word_on_page_seven_is_found_with_its_page_and_a_snippet_everywhere(client, curator):
     document = DocumentFactory(title="Welding pact", slug="welding-pact")
-    upload(document, seven_pages())
+    assert api_upload(curator, "welding-pact", make_text_pdf(seven_pages())).status_code == 201
     passage = text_url(document) + "#p7"
 
     search = client.get(reverse("partnerships:search") + "?q=zygomorphic").content.decode()
