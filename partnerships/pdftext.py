@@ -29,6 +29,8 @@ from pypdf import PdfReader
 # holds at most 1 MB).
 MAX_PAGE_CHARS = 100_000
 MAX_PAGES = 3_000
+# And the whole file (some 1,000 dense pages): what the parent takes back stays small.
+MAX_TEXT_CHARS = 5_000_000
 MAX_OUTLINE_ENTRIES = 2_000
 MAX_HEADING_CHARS = 300
 
@@ -61,7 +63,7 @@ class Page:
 def clean(text: str, limit: int = MAX_PAGE_CHARS) -> str:
     text = _UNWANTED.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()[:limit]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()[:limit].rstrip()
 
 
 def _outline(reader) -> dict[int, list[list]]:
@@ -93,13 +95,14 @@ def extract(data) -> list[Page]:
         headings = _outline(reader)
     except Exception:  # a damaged outline leaves the text readable
         headings = {}
-    pages = []
+    pages, left = [], MAX_TEXT_CHARS
     for index, page in enumerate(reader.pages[:MAX_PAGES]):
         try:
-            text = page.extract_text() or ""
+            text = clean(page.extract_text() or "", min(MAX_PAGE_CHARS, left)) if left else ""
         except Exception:  # a page pypdf cannot read is a page without text
             text = ""
-        pages.append(Page(index + 1, clean(text), headings.get(index + 1, [])))
+        left -= len(text)
+        pages.append(Page(index + 1, text, headings.get(index + 1, [])))
     return pages
 
 

@@ -14,7 +14,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from partnerships.models import DocumentFile, DocumentPage, TextStatus
-from partnerships.pdftext import ExtractionFailed, ExtractionTimedOut, extract_bounded
+from partnerships.pdftext import ExtractionFailed, ExtractionTimedOut, extract, extract_bounded
 from partnerships.services import document_text_refresh
 from tests.factories import DocumentFactory, make_pdf, make_scanned_pdf, make_text_pdf
 from tests.partnerships.test_curation import post_version
@@ -163,3 +163,9 @@ def test_a_version_that_becomes_a_link_loses_the_text_of_its_file(curator):
 
     version.refresh_from_db()
     assert version.text_status == "" and not version.pages.exists()
+
+
+def test_the_text_kept_of_one_file_is_bounded(monkeypatch):
+    monkeypatch.setattr("partnerships.pdftext.MAX_TEXT_CHARS", 30)
+    pages = extract(io.BytesIO(make_text_pdf(["First page, twenty-six.", "Second page text."])))
+    assert [page.text for page in pages] == ["First page, twenty-six.", "Second"]
