@@ -376,8 +376,15 @@ class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
         page = self.paginator.paginate_queryset(queryset, request, view=self)
         model = self.queryset.model
         return self.get_paginated_response(
-            self.represented(RecordIds(model, page, model.objects.for_list().in_bulk))
+            self.beside(
+                page, self.represented(RecordIds(model, page, model.objects.for_list().in_bulk))
+            )
         )
+
+    def beside(self, ids, representations):
+        """A list page's representations with what depends on the request beside each record
+        (a search's snippet), never remembered with it; ``ids`` are the page's. None here."""
+        return representations
 
     def retrieve(self, request, *args, **kwargs):
         model = self.queryset.model

@@ -94,10 +94,10 @@ class StoredVector(models.Expression):
         self.alias = alias
 
     def resolve_expression(self, query=None, *args, **kwargs):
-        return StoredVector(query.get_initial_alias())
+        return type(self)(query.get_initial_alias())
 
     def relabeled_clone(self, change_map):
-        return StoredVector(change_map.get(self.alias, self.alias))
+        return type(self)(change_map.get(self.alias, self.alias))
 
     def get_group_by_cols(self):
         return [self]

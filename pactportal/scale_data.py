@@ -6,6 +6,8 @@ give the same rows.
 """
 
 import datetime
+import hashlib
+import itertools
 import random
 from collections import Counter
 from dataclasses import dataclass
@@ -23,11 +25,14 @@ from ecosystems.models import Ecosystem
 from partnerships.models import (
     Document,
     DocumentFile,
+    DocumentPage,
     Language,
     Membership,
     Organisation,
     OrganisationType,
     Partnership,
+    TextStatus,
+    text_search_config,
 )
 
 SCALE_PREFIX = "scale-"
@@ -81,6 +86,31 @@ NAME_PARTS = {
     OrganisationType.VET_PROVIDER: ("Vocational School", "Training Centre", "Skills Academy"),
     OrganisationType.HEI: ("University", "University of Applied Sciences", "Polytechnic"),
 }
+# The text of each generated language version, written as its pages directly rather than as a
+# PDF: making 15,000 PDFs and reading them back would spend the generator's minutes in pypdf,
+# and search reads only the pages. The versions are uploads whose files are never written (a
+# download of one is a 404); each page holds TEXT_WORDS words drawn as in real prose (the
+# n-th most common word n times as often as the first, Zipf) and RARE_PER_PAGE of
+# RARE_WORDS made-up terms, as an agreement names its programmes and places.
+TEXT_WORDS = (
+    "skills", "training", "partners", "partnership", "workers", "employers", "education",
+    "apprenticeships", "regional", "commitment", "digital", "green", "sector", "companies",
+    "providers", "upskilling", "reskilling", "programme", "industry", "agreement", "members",
+    "national", "european", "quality", "learners", "qualifications", "curriculum", "funding",
+    "transition", "employment", "vocational", "higher", "network", "innovation", "objectives",
+    "development", "cooperation", "chambers", "associations", "certification", "workforce",
+    "courses", "mobility", "jobs", "needs", "shortages", "labour", "market", "support",
+    "youth", "adults", "teachers", "trainers", "platform", "monitoring", "targets", "pledge",
+    "energy", "automotive", "tourism", "construction", "health", "textiles", "aerospace",
+    "microcredentials", "guidance", "validation", "inclusion", "women", "rural", "strategy",
+)  # fmt: skip
+RARE_WORDS = 5_000
+RARE_PER_PAGE = 3
+WORDS_PER_PAGE = 90
+PAGES_PER_VERSION = (2, 8)
+_SYLLABLES = ("ka", "lo", "mi", "ren", "tu", "vas", "pel", "dor", "sin", "qua", "bel", "tro",
+              "nix", "fal", "gor", "hem", "jut", "wex", "zan", "cor")  # fmt: skip
+
 PLACES = (
     "Nord", "Sud", "Rhein", "Danube", "Baltic", "Alpine", "Atlantic", "Adriatic", "Iberia",
     "Carpathia", "Flanders", "Bohemia", "Pomerania", "Tuscany", "Provence", "Lapland",
@@ -121,6 +151,22 @@ def _confidence(rng: random.Random) -> dict:
     level = _pick(rng, CONFIDENCE_WEIGHTS)
     note = "" if level == Confidence.CONFIRMED else "Generated record: its sources are doubtful."
     return {"confidence": level, "confidence_note": note}
+
+
+def rare_words() -> list[str]:
+    """The made-up terms of the generated text: found in a few dozen pages each at factor 100."""
+    combos = itertools.product(_SYLLABLES, repeat=3)
+    return ["".join(parts) + "ine" for parts in itertools.islice(combos, RARE_WORDS)]
+
+
+def _page_texts(rng: random.Random, rare: list[str], weights: list[float]) -> list[str]:
+    pages = []
+    for _ in range(rng.randint(*PAGES_PER_VERSION)):
+        words = rng.choices(TEXT_WORDS, weights=weights, k=WORDS_PER_PAGE)
+        words += rng.sample(rare, RARE_PER_PAGE)
+        rng.shuffle(words)
+        pages.append(" ".join(words).capitalize() + ".")
+    return pages
 
 
 def scale_data_generate(*, factor: int, seed: int = 2020) -> ScaleReport:
@@ -230,19 +276,40 @@ def scale_data_generate(*, factor: int, seed: int = 2020) -> ScaleReport:
             )
         documents = Document.objects.bulk_create(documents, batch_size=BATCH)
         languages = Language.values
+        rare, weights = rare_words(), [1 / rank for rank in range(1, len(TEXT_WORDS) + 1)]
+        texts = []
         for document in documents:
-            for language in {"en", *rng.sample(languages, rng.randint(0, 3))}:
+            for language in sorted({"en", *rng.sample(languages, rng.randint(0, 3))}):
+                pages = _page_texts(rng, rare, weights)
+                sha256 = hashlib.sha256(f"{document.slug}-{language}".encode()).hexdigest()
                 versions.append(
                     DocumentFile(
                         document_id=document.pk,
                         language=language,
-                        external_url=f"https://example.org/{document.slug}/{language}.pdf",
+                        file=f"documents/scale/{document.slug}-{language}.pdf",
                         file_format=DocumentFile.Format.PDF,
                         size_bytes=rng.randint(80_000, 6_000_000),
-                        page_count=rng.randint(2, 60),
+                        page_count=len(pages),
+                        sha256=sha256,
+                        text_status=TextStatus.READ,
+                        text_sha256=sha256,
                     )
                 )
-        DocumentFile.objects.bulk_create(versions, batch_size=BATCH)
+                texts.append(pages)
+        versions = DocumentFile.objects.bulk_create(versions, batch_size=BATCH)
+        pages = DocumentPage.objects.bulk_create(
+            (
+                DocumentPage(
+                    version_id=version.pk,
+                    number=number,
+                    text=text,
+                    search_config=text_search_config(version.language),
+                )
+                for version, version_pages in zip(versions, texts, strict=True)
+                for number, text in enumerate(version_pages, start=1)
+            ),
+            batch_size=BATCH,
+        )
 
         alliances, alliance_members = [], []
         large_scale = [p for p in partnerships if p.kind == Partnership.Kind.LARGE_SCALE]
@@ -284,8 +351,8 @@ def scale_data_generate(*, factor: int, seed: int = 2020) -> ScaleReport:
         Alliance.supported_partnerships.through.objects.bulk_create(supported, batch_size=BATCH)
         # Bulk inserts send no signals, so the cached pages are made out of date here.
         content_changed()
-    _vacuum_analyze([Organisation, Partnership, Membership, Document, DocumentFile, Alliance,
-                     AllianceMember, Partnership.countries.through,
+    _vacuum_analyze([Organisation, Partnership, Membership, Document, DocumentFile, DocumentPage,
+                     Alliance, AllianceMember, Partnership.countries.through,
                      Partnership.linked_ecosystems.through])  # fmt: skip
 
     return ScaleReport(
@@ -295,6 +362,7 @@ def scale_data_generate(*, factor: int, seed: int = 2020) -> ScaleReport:
             "Memberships": len(memberships),
             "Documents": len(documents),
             "Language versions": len(versions),
+            "Page texts": len(pages),
             "Country links": len(country_links),
             "Ecosystem links": len(ecosystem_links),
             "Alliances": len(alliances),
@@ -339,6 +407,7 @@ def scale_data_remove() -> Counter:
     documents = Document.objects.filter(**generated)
     alliances = Alliance.objects.filter(**generated)
     steps = [
+        ("Page texts", DocumentPage.objects.filter(version__document__in=documents)),
         ("Language versions", DocumentFile.objects.filter(document__in=documents)),
         ("Documents", documents),
         (

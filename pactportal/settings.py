@@ -454,6 +454,16 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=2000)
 # Uploaded language versions larger than this are refused (bytes; 25 MB by default).
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
 
+# Reading the text of an uploaded PDF (partnerships/pdftext.py): a child process, killed past its
+# time, with at most DOCUMENT_TEXT_MEMORY_MB of memory. An upload of up to
+# DOCUMENT_TEXT_INLINE_PAGES pages is read during the request, for up to
+# DOCUMENT_TEXT_INLINE_SECONDS, well within gunicorn's 30 s; a longer file, or one not read in
+# that time, is read by the background worker, for up to DOCUMENT_TEXT_JOB_SECONDS.
+DOCUMENT_TEXT_INLINE_PAGES = env.int("DOCUMENT_TEXT_INLINE_PAGES", default=40)
+DOCUMENT_TEXT_INLINE_SECONDS = env.float("DOCUMENT_TEXT_INLINE_SECONDS", default=8.0)
+DOCUMENT_TEXT_JOB_SECONDS = env.float("DOCUMENT_TEXT_JOB_SECONDS", default=300.0)
+DOCUMENT_TEXT_MEMORY_MB = env.int("DOCUMENT_TEXT_MEMORY_MB", default=768)
+
 REST_FRAMEWORK = {
     # Token first: an anonymous write is answered 401 with "WWW-Authenticate: Token".
     "DEFAULT_AUTHENTICATION_CLASSES": [

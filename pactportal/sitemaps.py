@@ -7,7 +7,14 @@ from alliances.models import Alliance
 from core.models import last_curated_change
 from ecosystems.models import Ecosystem
 from partnerships.feeds import issued_at
-from partnerships.models import Document, NutsRegion, Organisation, Partnership
+from partnerships.models import (
+    Document,
+    DocumentFile,
+    NutsRegion,
+    Organisation,
+    Partnership,
+    TextStatus,
+)
 
 from .models import InformationPage
 
@@ -80,6 +87,24 @@ class DocumentSitemap(PublishedSitemap):
         return issued
 
 
+class DocumentTextSitemap(TranslatedSitemap):
+    """The text of each uploaded version of a published document, once read, as HTML."""
+
+    priority = 0.4
+
+    def items(self):
+        return (
+            DocumentFile.objects.filter(
+                document__in=Document.objects.published(), text_status=TextStatus.READ
+            )
+            .select_related("document")
+            .order_by("pk")
+        )
+
+    def location(self, item):
+        return item.get_text_url()
+
+
 class AllianceSitemap(PublishedSitemap):
     model = Alliance
 
@@ -110,6 +135,7 @@ SITEMAPS = {
     "partnerships": PartnershipSitemap,
     "organisations": OrganisationSitemap,
     "documents": DocumentSitemap,
+    "document-texts": DocumentTextSitemap,
     "alliances": AllianceSitemap,
     "regions": RegionSitemap,
     "about": InformationSitemap,

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
@@ -17,8 +18,10 @@ from .models import (
     Organisation,
     Partnership,
     Region,
+    TextStatus,
 )
 from .resources import MembershipResource, OrganisationResource, PartnershipResource
+from .services import document_text_refresh
 
 
 @admin.register(Country)
@@ -212,8 +215,9 @@ class DocumentFileInline(admin.StackedInline):
         "size_bytes",
         "page_count",
         "measured",
+        "text",
     ]
-    readonly_fields = ["measured"]
+    readonly_fields = ["measured", "text"]
 
     @admin.display(description=_("measured from the upload"))
     def measured(self, obj):
@@ -228,6 +232,31 @@ class DocumentFileInline(admin.StackedInline):
             "sha256": obj.sha256,
         }
 
+    @admin.display(description=_("text"))
+    def text(self, obj):
+        """Whether the text was read, and where to read it; a scan is flagged for curators."""
+        if not obj.file:
+            return _("A link: the portal reads only the text of uploaded PDFs.")
+        if obj.has_text:
+            return format_html(
+                '{} <a href="{}">{}</a>',
+                obj.get_text_status_display(),
+                obj.get_text_url(),
+                _("Read it as HTML"),
+            )
+        explanation = {
+            TextStatus.PENDING: _("The background worker reads it in a moment; reload to see."),
+            TextStatus.NO_TEXT: _(
+                "A scan, or pictures of text: readers of the site are offered an accessible "
+                "format on request. Upload a copy with text if there is one."
+            ),
+            TextStatus.FAILED: _(
+                "The PDF's text could not be read in time; try a simpler copy, or "
+                "manage.py extract_document_text."
+            ),
+        }.get(obj.text_status, _("Not read yet: manage.py extract_document_text reads it."))
+        return format_html("{} {}", obj.get_text_status_display(), explanation)
+
 
 @admin.register(Document)
 class DocumentAdmin(TranslationAdmin, ContentAdmin):
@@ -241,9 +270,17 @@ class DocumentAdmin(TranslationAdmin, ContentAdmin):
         "ecosystem",
         "status",
         "languages",
+        "text",
         "updated_at",
     ]
-    list_filter = ["status", "kind", "confidence", "ecosystem", "files__language"]
+    list_filter = [
+        "status",
+        "kind",
+        "confidence",
+        "ecosystem",
+        "files__language",
+        "files__text_status",
+    ]
     list_select_related = ["partnership", "ecosystem"]
     search_fields = ["title_en", "title_fr", "title_de", "description_en"]
     date_hierarchy = "issued_on"
@@ -279,11 +316,22 @@ class DocumentAdmin(TranslationAdmin, ContentAdmin):
             for f in obj.files.all()
         )
 
+    @admin.display(description=_("text"))
+    def text(self, obj):
+        """Each uploaded version's text status, by language (a scan shows here first)."""
+        not_read = _("not read")
+        return ", ".join(
+            f"{f.language.upper()}: {f.get_text_status_display() or not_read}"
+            for f in obj.files.all()
+            if f.file
+        )
+
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         if formset.model is not DocumentFile:
             return
         for version in formset.new_objects + [obj for obj, _fields in formset.changed_objects]:
+            document_text_refresh(version=version)
             if not version.sha256:
                 continue
             elsewhere = DocumentFile.objects.filter(sha256=version.sha256).exclude(

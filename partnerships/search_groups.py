@@ -15,5 +15,5 @@ ADDED: dict[str, tuple[str, str, Callable[[], QuerySet]]] = {}
 
 def search_group_add(key: str, label: str, list_url: str, records: Callable[[], QuerySet]):
     """Search another kind of record: ``records()`` gives its published ones, with what each
-    result shows (their template is ``partnerships/includes/search_result.html``)."""
+    result shows (their template is ``partnerships/includes/search_record.html``)."""
     ADDED[key] = (label, list_url, records)

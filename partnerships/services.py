@@ -1,14 +1,17 @@
 """Writes that span several models."""
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils.text import slugify
+from procrastinate.contrib.django import app
 
+from core.cache import content_changed
 from core.models import PublicationStatus
 from core.partial_dates import PartialDate
 from ecosystems.models import Ecosystem
@@ -17,11 +20,16 @@ from .models import (
     Country,
     Document,
     DocumentFile,
+    DocumentPage,
     Membership,
     Organisation,
     Partnership,
     Region,
+    TextStatus,
 )
+from .pdftext import ExtractionFailed, ExtractionTimedOut, extract_bounded
+
+logger = logging.getLogger(__name__)
 
 PACT_DATA_FORMAT_VERSION = 1
 
@@ -347,3 +355,111 @@ class PactDataLoader:
                     "page_count": version["page_count"],
                 },
             )
+
+
+# The text inside uploaded PDFs (partnerships/pdftext.py, models/texts.py)
+
+READ_TEXT_TASK = "partnerships.read_document_text"
+
+
+def document_text_refresh(*, version: DocumentFile) -> None:
+    """After a language version is saved: read the text of a file new to it, on upload.
+
+    A short file is read at once, within ``DOCUMENT_TEXT_INLINE_SECONDS``; a long one, or one
+    not read in that time, by the background worker (``partnerships.tasks``), so no upload
+    waits past the web worker's timeout. The same file again keeps its text, stemmed in the
+    version's language should that have changed; a link has no text.
+    """
+    if not version.file:
+        if version.pages.exists():  # a link now: the text of the file it replaced goes
+            document_text_store(version=version, pages=[], status="", sha256="")
+        return
+    if version.text_sha256 == version.sha256:
+        version.pages.exclude(search_config=version.search_config).update(
+            search_config=version.search_config
+        )
+        return
+    # The SQLite quick start has no worker: everything is read at once.
+    background = connection.vendor == "postgresql"
+    if background and version.page_count > settings.DOCUMENT_TEXT_INLINE_PAGES:
+        document_text_queue(version=version)
+        return
+    try:
+        document_text_read(version=version, seconds=settings.DOCUMENT_TEXT_INLINE_SECONDS)
+    except ExtractionTimedOut:
+        if background:
+            document_text_queue(version=version)
+        else:
+            document_text_failed(version=version)
+
+
+def document_text_queue(*, version: DocumentFile) -> None:
+    """Leave the version's text to the background worker; the admin shows it "being read"."""
+    DocumentFile.objects.filter(pk=version.pk).update(
+        text_status=TextStatus.PENDING, text_sha256=version.sha256
+    )
+    version.text_status, version.text_sha256 = TextStatus.PENDING, version.sha256
+    # By name: the task module imports this one. One job at a time per version, in order.
+    app.configure_task(name=READ_TEXT_TASK, lock=f"document-text-{version.pk}").defer(
+        version_id=version.pk
+    )
+
+
+def document_text_read(*, version: DocumentFile, seconds: float) -> str:
+    """Read the version's text now, in a child process bounded by ``seconds`` and
+    ``DOCUMENT_TEXT_MEMORY_MB``, and store it; returns the status it ends with.
+
+    Raises ExtractionTimedOut, for the caller to decide: queue it (an upload) or record the
+    failure (the worker, the command). A file that cannot be read is recorded as such.
+    """
+    with version.file.open("rb") as stored:
+        data = stored.read()
+    try:
+        pages = extract_bounded(data, seconds=seconds, memory_mb=settings.DOCUMENT_TEXT_MEMORY_MB)
+    except ExtractionTimedOut:
+        raise
+    except ExtractionFailed as exc:
+        logger.warning("document text unreadable", extra={"version": version.pk, "error": str(exc)})
+        status, pages = TextStatus.FAILED, []
+    else:
+        # A scan is pictures of pages: nothing on any page for a reader or a search to use.
+        if not any(page.text for page in pages):
+            status, pages = TextStatus.NO_TEXT, []
+        else:
+            status = TextStatus.READ
+    document_text_store(version=version, pages=pages, status=status, sha256=version.sha256)
+    return status
+
+
+def document_text_failed(*, version: DocumentFile) -> None:
+    """Record that the version's text could not be read in time."""
+    document_text_store(version=version, pages=[], status=TextStatus.FAILED, sha256=version.sha256)
+
+
+def document_text_store(*, version: DocumentFile, pages: list, status: str, sha256: str) -> None:
+    """Replace the version's pages with ``pages``, read from the file of ``sha256``.
+
+    Nothing is written if the version's file changed meanwhile (a newer upload is read on its
+    own), or the version is gone.
+    """
+    with transaction.atomic():
+        current = (
+            DocumentFile.objects.select_for_update().filter(pk=version.pk, sha256=sha256).first()
+        )
+        if current is None and sha256:
+            return
+        DocumentPage.objects.filter(version=version.pk).delete()
+        DocumentPage.objects.bulk_create(
+            DocumentPage(
+                version_id=version.pk,
+                number=page.number,
+                text=page.text,
+                headings=page.headings,
+                search_config=version.search_config,
+            )
+            for page in pages
+        )
+        DocumentFile.objects.filter(pk=version.pk).update(text_status=status, text_sha256=sha256)
+    version.text_status, version.text_sha256 = status, sha256
+    # Written without signals: the cached pages (the version's flag, search) are out of date.
+    content_changed()

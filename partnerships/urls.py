@@ -21,5 +21,10 @@ urlpatterns = [
         views.document_download,
         name="document_download",
     ),
+    path(
+        "documents/<slug:slug>/<str:language>/text/",
+        views.DocumentTextView.as_view(),
+        name="document_text",
+    ),
     path("search/", views.search, name="search"),
 ]

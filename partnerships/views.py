@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.maps import country_map, members_label
@@ -21,6 +22,7 @@ from .models import (
     Document,
     DocumentFile,
     Language,
+    MatchesOf,
     NutsRegion,
     Organisation,
     OrganisationType,
@@ -206,7 +208,7 @@ class DocumentListView(FilteredListView):
         }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             ecosystems=without_counts(selectors.ecosystem_options()),
             years=without_counts((str(year), str(year)) for year in selectors.document_years()),
             ordering_choices=without_counts(
@@ -218,6 +220,10 @@ class DocumentListView(FilteredListView):
             ),
             **kwargs,
         )
+        # Where the text of each document shown has the words: drawn beside its record.
+        text = (self.cleaned_filters().get("q") or "").strip()
+        context["text_matches"] = MatchesOf(text, get_language())
+        return context
 
     def filtered_choices(self):
         counts = self.facet_counts()
@@ -260,6 +266,32 @@ class DocumentListView(FilteredListView):
 class DocumentDetailView(PublicDetailView):
     model = Document
     template_name = "partnerships/document_detail.html"
+
+
+class DocumentTextView(PublicDetailView):
+    """A language version's text as HTML, page by page (``#p7``), with the PDF's outline as
+    headings: for phones, screen readers and links to a passage. The PDF stays authoritative.
+
+    Whoever may see the document may read its text (``reachable_by()``): drafts are a 404.
+    """
+
+    model = Document
+    template_name = "partnerships/document_text.html"
+
+    def get_context_data(self, **kwargs):
+        language = self.kwargs["language"]
+        version = next(
+            (v for v in self.object.files.all() if v.language == language and v.file), None
+        )
+        if version is None:
+            raise Http404("No uploaded file in this language.")
+        pages = list(version.pages.all()) if version.has_text else []
+        return super().get_context_data(
+            version=version,
+            pages=pages,
+            contents=[(page, title) for page in pages for _level, title in page.headings],
+            **kwargs,
+        )
 
 
 def document_download(request, slug: str, language: str):
@@ -349,6 +381,8 @@ def search(request):
                     "label": label,
                     "count": count,
                     "results": results,
+                    # Documents found by their text show where: the page and a snippet.
+                    "matches": MatchesOf(text, get_language()) if key == "documents" else None,
                     "list_url": list_url,
                     "csv_url": csv_url(SEARCH_EXPORTS[key], {"q": [text]})
                     if key in SEARCH_EXPORTS

@@ -6,6 +6,7 @@ import factory
 from django.core.files.base import ContentFile
 from factory.django import DjangoModelFactory
 from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
 from core.models import PublicationStatus
 from ecosystems.models import Ecosystem
@@ -28,6 +29,56 @@ def make_pdf(pages: int = 1, *, password: str | None = None) -> bytes:
         writer.add_blank_page(width=595, height=842)
     if password:
         writer.encrypt(password)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _pdf_string(line: str) -> bytes:
+    escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    return b"(" + escaped.encode("latin-1") + b")"
+
+
+def make_text_pdf(pages: list[str], outline: dict[int, str] | None = None) -> bytes:
+    """A real PDF whose pages hold ``pages``' text (Helvetica, a line per line), with an
+    outline entry ``{page number: title}`` each, as a word processor writes one."""
+    writer = PdfWriter()
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+                # Latin-1 text reads as written (the standard encoding has no accents).
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+            }
+        )
+    )
+    for text in pages:
+        page = writer.add_blank_page(width=595, height=842)
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+        )
+        lines = [_pdf_string(line) + b" Tj 0 -16 Td" for line in text.splitlines()]
+        stream = StreamObject()
+        stream.set_data(b"BT /F1 12 Tf 72 770 Td " + b" ".join(lines) + b" ET")
+        page[NameObject("/Contents")] = writer._add_object(stream)
+    for number, title in (outline or {}).items():
+        writer.add_outline_item(title=title, page_number=number - 1)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def make_scanned_pdf(pages: int = 2) -> bytes:
+    """A PDF with no text layer, as a scanner makes one: each page only draws (here, lines
+    standing for the picture of a page of text)."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        page = writer.add_blank_page(width=595, height=842)
+        stream = StreamObject()
+        stream.set_data(b"".join(b"72 %d m 520 %d l S " % (y, y) for y in range(100, 780, 16)))
+        page[NameObject("/Contents")] = writer._add_object(stream)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

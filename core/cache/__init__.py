@@ -16,7 +16,7 @@ from .generations import (
 )
 from .local import local, local_pages
 from .pages import AnonymousPageCacheMiddleware
-from .records import RecordIds, drawn, rendered_records
+from .records import RecordIds, drawn, rendered_beside, rendered_records
 from .remembered import computed_once, digest, remembered
 
 __all__ = [
@@ -34,5 +34,6 @@ __all__ = [
     "local",
     "local_pages",
     "remembered",
+    "rendered_beside",
     "rendered_records",
 ]

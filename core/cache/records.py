@@ -35,9 +35,15 @@ def drawn(name: str, records: RecordIds, draw) -> list:
 
     A record that can no longer be loaded (deleted since its id was read) is left out.
     """
+    by_id = drawn_by_id(name, records, draw)
+    return [by_id[pk] for pk in records if pk in by_id]
+
+
+def drawn_by_id(name: str, records: RecordIds, draw) -> dict:
+    """``drawn()``'s drawings by record id."""
     if not cache_seconds():
         loaded = records.load(list(records))
-        return [draw(loaded[pk]) for pk in records if pk in loaded]
+        return {pk: draw(loaded[pk]) for pk in records if pk in loaded}
     prefix = f"drawn.{generation()}.{get_language()}.{name}"
     keys = {pk: f"{prefix}.{pk}" for pk in records}
     found = {key: value for key in keys.values() if (value := local.get(key)) is not None}
@@ -52,7 +58,7 @@ def drawn(name: str, records: RecordIds, draw) -> list:
             local.set(key, value)
         found.update(made)
         cache.set_many(made, cache_seconds())
-    return [found[keys[pk]] for pk in records if keys[pk] in found]
+    return {pk: found[keys[pk]] for pk in records if keys[pk] in found}
 
 
 def as_record_ids(items) -> RecordIds:
@@ -70,15 +76,27 @@ def as_record_ids(items) -> RecordIds:
 
 def rendered_records(template_name: str, items, name: str, **extra) -> list[str]:
     """``template_name`` rendered for each of ``items`` (as ``name``, with ``extra``)."""
+    return [html for html, _beside in rendered_beside(template_name, items, name, {}, **extra)]
+
+
+def rendered_beside(
+    template_name: str, items, name: str, beside, **extra
+) -> list[tuple[str, object]]:
+    """Each of ``items``' fragments (``rendered_records()``) with what ``beside`` holds for its
+    record's id, or None: what depends on the request and so cannot be drawn with the record,
+    such as a search's snippet of a document's text. ``beside`` is a dict by id, or a callable
+    that makes one from the ids, once they are read."""
     records = as_record_ids(items)
     if not records:
         return []
+    if callable(beside):
+        beside = beside(list(records))
     template = get_template(template_name)
     variant = digest(sorted(extra.items()))[:16]
-    fragments = drawn(
+    fragments = drawn_by_id(
         f"{template_name}.{variant}.{records.model._meta.label_lower}",
         records,
         lambda record: str(template.render({name: record, **extra})),
     )
     # Each fragment was rendered, and so escaped, by our own template.
-    return [mark_safe(html) for html in fragments]
+    return [(mark_safe(fragments[pk]), beside.get(pk)) for pk in records if pk in fragments]

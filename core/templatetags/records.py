@@ -2,7 +2,7 @@
 
 from django import template
 
-from core.cache import rendered_records
+from core.cache import rendered_beside, rendered_records
 
 register = template.Library()
 
@@ -18,3 +18,12 @@ def rendered_each(template_name: str, items, name: str, **extra) -> list[str]:
     ``RecordIds``. Only published records are ever listed, so no draft is remembered.
     """
     return rendered_records(template_name, items, name, **extra)
+
+
+@register.simple_tag
+def rendered_with(template_name: str, items, name: str, beside, **extra) -> list:
+    """Like ``rendered_each``, each fragment paired with what ``beside`` holds for its record,
+    or None: ``{% for item, match in rows %}``. ``beside`` is a dict by record id, or a callable
+    making one from the ids (``do_not_call_in_templates``). What it holds depends on the
+    request, such as a search's snippet, and is never remembered."""
+    return rendered_beside(template_name, items, name, beside or {}, **extra)

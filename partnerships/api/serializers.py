@@ -441,6 +441,11 @@ class DocumentFileSerializer(serializers.ModelSerializer):
     host = serializers.CharField(read_only=True)  # empty for a PDF hosted here
     label = serializers.CharField(read_only=True)  # what the link opens (DocumentFile.label)
     download_url = serializers.SerializerMethodField()
+    # Blank for a link, or an upload whose text has not been read yet.
+    text_status = serializers.ChoiceField(
+        choices=[("", "not read"), *DocumentFile.TextStatus.choices], read_only=True
+    )
+    text_url = serializers.SerializerMethodField()
 
     class Meta:
         model = DocumentFile
@@ -454,10 +459,32 @@ class DocumentFileSerializer(serializers.ModelSerializer):
             "host",
             "label",
             "download_url",
+            "text_status",
+            "text_url",
         ]
 
     def get_download_url(self, obj) -> str:
         return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+    def get_text_url(self, obj) -> str | None:
+        """The text as accessible HTML, once read (``text_status`` "read")."""
+        if not obj.has_text:
+            return None
+        return self.context["request"].build_absolute_uri(obj.get_text_url())
+
+
+class TextMatchSerializer(serializers.Serializer):
+    """Where a document's text has the words searched (``q``): the best page of a version."""
+
+    language = serializers.CharField(help_text="The language version whose text matches.")
+    page = serializers.IntegerField(help_text="The page the snippet is on, from 1.")
+    snippet = serializers.CharField(
+        help_text="HTML: the text around the words, escaped, the words found in <mark>."
+    )
+    text_url = serializers.SerializerMethodField(help_text="The page in the text as HTML.")
+
+    def get_text_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.url)
 
 
 class DocumentFileUploadSerializer(ModelValidatingSerializer):
@@ -534,3 +561,12 @@ class DocumentSerializer(ModelValidatingSerializer):
         ):
             data["partnership"] = None
         return data
+
+
+class DocumentListSerializer(DocumentSerializer):
+    """A document as a list shows it: with ``text_match`` when ``q`` finds it in its text."""
+
+    text_match = TextMatchSerializer(read_only=True, allow_null=True)
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "text_match"]

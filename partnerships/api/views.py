@@ -1,3 +1,4 @@
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
@@ -9,18 +10,21 @@ from core.api_parsers import StrictJSONParser
 from core.models import PublicationStatus
 
 from ..filters import DocumentFilter, OrganisationFilter, PartnershipFilter
-from ..models import Document, Membership, Organisation, Partnership
+from ..models import Document, MatchesOf, Membership, Organisation, Partnership
+from ..services import document_text_refresh
 from . import schemas  # noqa: F401  (defines the documents' schema rules for drf-spectacular)
 from .serializers import (
     DocumentFileSerializer,
     DocumentFileUploadSerializer,
     DocumentLinkSerializer,
+    DocumentListSerializer,
     DocumentSerializer,
     MemberSerializer,
     OrganisationDetailSerializer,
     OrganisationSerializer,
     PartnershipDetailSerializer,
     PartnershipSerializer,
+    TextMatchSerializer,
 )
 
 LIST_SCHEMA = extend_schema(parameters=[STATUS_PARAMETER])
@@ -66,13 +70,32 @@ class OrganisationViewSet(PublishedViewSet):
     filterset_class = OrganisationFilter
 
 
-@extend_schema_view(list=LIST_SCHEMA)
+@extend_schema_view(
+    list=extend_schema(parameters=[STATUS_PARAMETER], responses=DocumentListSerializer(many=True))
+)
 class DocumentViewSet(PublishedViewSet):
     """Agreements, commitments and publications, with every language version."""
 
     queryset = Document.objects.all()
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilter
+
+    def beside(self, ids, representations):
+        """Each document with where its text has the words of ``q`` (the filter has refused any
+        ``q`` it cannot take), or null."""
+        text = self.request.query_params.get("q", "").strip()
+        matches = MatchesOf(text, get_language())(ids)
+        by_slug = {match.slug: match for match in matches.values()}
+        context = self.get_serializer_context()
+        return [
+            {
+                **representation,
+                "text_match": TextMatchSerializer(by_slug[slug], context=context).data
+                if (slug := representation["slug"]) in by_slug
+                else None,
+            }
+            for representation in representations
+        ]
 
     @extend_schema(
         request={
@@ -99,6 +122,7 @@ class DocumentViewSet(PublishedViewSet):
         )
         serializer.is_valid(raise_exception=True)
         version = serializer.save()
+        document_text_refresh(version=version)
         return Response(
             DocumentFileSerializer(version, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,

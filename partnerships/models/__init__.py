@@ -1,7 +1,14 @@
 """The partnerships app's models, one module per concept, in the order they depend on each other:
 places, organisations (with their memberships), documents, partnerships, their member counts."""
 
-from .documents import Document, DocumentFile, DocumentQuerySet, Language, document_upload_path
+from .documents import (
+    Document,
+    DocumentFile,
+    DocumentQuerySet,
+    Language,
+    TextStatus,
+    document_upload_path,
+)
 from .nuts import NutsRegion, NutsRegionQuerySet
 from .organisations import (
     CATEGORY_BY_TYPE,
@@ -25,6 +32,7 @@ from .places import (
     not_empty,
 )
 from .presence import Presence
+from .texts import DocumentPage, MatchesOf, TextMatch, text_search_config
 
 __all__ = [
     "CATEGORY_BY_TYPE",
@@ -35,8 +43,10 @@ __all__ = [
     "CountryQuerySet",
     "Document",
     "DocumentFile",
+    "DocumentPage",
     "DocumentQuerySet",
     "Language",
+    "MatchesOf",
     "Membership",
     "NutsRegion",
     "NutsRegionQuerySet",
@@ -48,10 +58,13 @@ __all__ = [
     "PartnershipQuerySet",
     "Presence",
     "Region",
+    "TextMatch",
+    "TextStatus",
     "alphabetical",
     "category_of",
     "country_options",
     "document_upload_path",
     "hosting",
     "not_empty",
+    "text_search_config",
 ]

@@ -3,8 +3,9 @@
 import uuid
 from urllib.parse import urlsplit
 
+from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -19,19 +20,44 @@ from core.models import (
     Attested,
     Publishable,
     PublishableQuerySet,
+    StoredVector,
     TimeStampedModel,
+    search_query,
 )
 from core.partial_dates import DatePrecision, PartialDateAttribute
 from ecosystems.models import Ecosystem
 
 from ..pdf import inspect_pdf
 from .places import SHA256_PATTERN, not_empty
+from .texts import VersionWords, text_query, text_search_config
 
 
 class DocumentQuerySet(PublishableQuerySet):
     search_fields = (("title", "A"), ("description", "B"))
     translated_search_fields = frozenset({"title", "description"})
     stored_vector = True
+
+    def search(self, text: str):
+        """Documents whose title or description has the words, ranked, then those whose text
+        alone has them (stemmed in each version's own language), in the documents' order.
+
+        A text-only match ranks 0 against the record's own vector, so records come first.
+        """
+        text = text.strip()
+        if not text or connections[self.db].vendor != "postgresql":
+            return super().search(text)
+        query = search_query(text)
+        in_text = (
+            DocumentFile.objects.alias(words=VersionWords())
+            .filter(words=text_query(text))
+            .values("document")
+        )
+        return (
+            self.alias(search_match=StoredVector())
+            .filter(Q(search_match=query) | Q(pk__in=in_text))
+            .annotate(search_rank=SearchRank(StoredVector(), query))
+            .order_by("-search_rank", *self.model._meta.ordering)
+        )
 
     def in_language(self, language: str):
         """Documents with a version in the language."""
@@ -184,8 +210,19 @@ def document_upload_path(instance, filename: str) -> str:
     )
 
 
+class TextStatus(models.TextChoices):
+    """Where reading an uploaded version's text stands; blank for a link, or not read yet."""
+
+    PENDING = "pending", _("Being read")
+    READ = "read", _("Text read")
+    NO_TEXT = "no_text", _("No text layer")
+    FAILED = "failed", _("Could not be read")
+
+
 class DocumentFile(TimeStampedModel):
     """One language version of a document: an uploaded PDF or a link to where it is published."""
+
+    TextStatus = TextStatus
 
     class Format(models.TextChoices):
         PDF = "pdf", _("PDF")
@@ -220,8 +257,14 @@ class DocumentFile(TimeStampedModel):
     size_bytes = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
+    text_status = models.CharField(
+        _("text"), max_length=9, choices=TextStatus, blank=True, editable=False
+    )
+    # The SHA-256 of the file the pages were read from: a replaced file is read again.
+    text_sha256 = models.CharField(_("text read from"), max_length=64, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    # Reading the text is the machine's work, not a curator's change: not in the history.
+    history = HistoricalRecords(excluded_fields=["text_status", "text_sha256"])
 
     class Meta:
         ordering = ["document_id", "language"]
@@ -269,6 +312,11 @@ class DocumentFile(TimeStampedModel):
                 violation_error_message=_(
                     "A web page has no file size: the size of a PDF it lists is not its own."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(text_status="") | (Q(text_status__in=TextStatus.values) & ~Q(file="")),
+                name="%(app_label)s_%(class)s_text_only_of_uploads",
+                violation_error_message=_("Only an uploaded PDF has text to read."),
             ),
             models.CheckConstraint(
                 condition=Q(sha256="") | Q(sha256__regex=SHA256_PATTERN),
@@ -322,18 +370,43 @@ class DocumentFile(TimeStampedModel):
             "host": self.host,
         }
 
+    @property
+    def search_config(self) -> str:
+        """How its pages' words are stemmed: in the version's language."""
+        return text_search_config(self.language)
+
+    @property
+    def has_text(self) -> bool:
+        return self.text_status == TextStatus.READ
+
+    @property
+    def lacks_text(self) -> bool:
+        """An upload whose text nobody can read: scanned, or unreadable."""
+        return self.text_status in (TextStatus.NO_TEXT, TextStatus.FAILED)
+
+    def get_text_url(self) -> str:
+        return reverse("partnerships:document_text", args=[self.document.slug, self.language])
+
     def save(self, *args, **kwargs):
         self.measure_upload()
+        self.forget_text_of_link()
         super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
+        self.forget_text_of_link()
         if bool(self.file) == bool(self.external_url):
             raise ValidationError(_("Upload a PDF or give an external link (not both)."))
         try:
             self.measure_upload()
         except ValidationError as exc:
             raise ValidationError({"file": exc.messages}) from exc
+
+    def forget_text_of_link(self) -> None:
+        """A version that became a link has no text of its own (its pages go with
+        ``services.document_text_refresh()``)."""
+        if not self.file:
+            self.text_status = self.text_sha256 = ""
 
     def measure_upload(self) -> None:
         """Check and measure a newly attached file before it is stored.

@@ -16,8 +16,9 @@ from django.db import connection
 from playwright.sync_api import sync_playwright
 
 from partnerships.models import DocumentFile, Partnership
+from partnerships.services import document_text_refresh
 from tests.chromium import launch
-from tests.factories import DocumentFactory, make_pdf
+from tests.factories import DocumentFactory, make_scanned_pdf, make_text_pdf
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DESKTOP = {"width": 1280, "height": 900}
@@ -119,8 +120,19 @@ def portal(pact_data):
     document = DocumentFactory(
         title="Madrid Oeste partnership charter", slug="madrid-oeste-charter", partnership=madrid
     )
+    pages = [
+        "The partners of Madrid Oeste agree to train technicians together.",
+        # A web address longer than a phone's screen is wide: the text page wraps it.
+        "Annex: https://www.madrid-oeste-tecnologico.example.eu/documents/charter/annexes/2024",
+    ]
     version = DocumentFile(document=document, language="en")
-    version.file = ContentFile(make_pdf(pages=2), name="charter.pdf")
+    version.file = ContentFile(make_text_pdf(pages, outline={2: "Annex"}), name="charter.pdf")
     version.full_clean()
     version.save()
+    document_text_refresh(version=version)
+    # A scanned version: flagged, with a way to ask for an accessible format.
+    scan = DocumentFile(document=document, language="es")
+    scan.file = ContentFile(make_scanned_pdf(), name="carta.pdf")
+    scan.save()
+    document_text_refresh(version=scan)
     return {"partnership": madrid, "document": document, "version": version}

@@ -31,6 +31,7 @@ def public_pages(portal) -> dict[str, str]:
         "organisation": Organisation.objects.published().first().get_absolute_url(),
         "documents": reverse("partnerships:document_list"),
         "document": portal["document"].get_absolute_url(),
+        "document-text": portal["version"].get_text_url(),
         "search": reverse("partnerships:search") + "?q=skills",
         "alliances": reverse("alliances:list"),
         "alliance": Alliance.objects.published().first().get_absolute_url(),

@@ -14,7 +14,8 @@ from alliances.models import Alliance, FundingCall
 from ecosystems.models import Ecosystem
 from pactportal.models import InformationPage
 from partnerships.models import Document, DocumentFile, Organisation, Partnership
-from tests.factories import DocumentFactory, make_pdf
+from partnerships.services import document_text_refresh
+from tests.factories import DocumentFactory, make_text_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = Path(os.environ.get("VNU_JAR", ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"))
@@ -24,9 +25,11 @@ def public_pages() -> dict[str, str]:
     madrid = Partnership.objects.published().regional().first()
     document = DocumentFactory(partnership=madrid)
     version = DocumentFile(document=document, language="en")
-    version.file = ContentFile(make_pdf(), name="charter.pdf")
+    text = ["The partners agree.", "Annex: training for 4,000 welders."]
+    version.file = ContentFile(make_text_pdf(text, outline={2: "Annex"}), name="charter.pdf")
     version.full_clean()
     version.save()
+    document_text_refresh(version=version)
     return {
         "home": reverse("ecosystems:home"),
         "ecosystems": reverse("ecosystems:list"),
@@ -41,7 +44,8 @@ def public_pages() -> dict[str, str]:
         "organisation": Organisation.objects.published().first().get_absolute_url(),
         "documents": reverse("partnerships:document_list"),
         "document": document.get_absolute_url(),
-        "search": reverse("partnerships:search") + "?q=skills",
+        "document-text": version.get_text_url(),
+        "document-text-search": reverse("partnerships:search") + "?q=welders",
         "search-empty": reverse("partnerships:search"),
         "alliances": reverse("alliances:list"),
         "alliance": Alliance.objects.published().first().get_absolute_url(),

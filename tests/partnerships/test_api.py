@@ -128,6 +128,9 @@ def test_document_versions_carry_size_pages_hash_and_an_absolute_download_url(db
         "label": f"German ({upload.size_label} - PDF)",
         "download_url": "http://testserver"
         + reverse("partnerships:document_download", args=[document.slug, "de"]),
+        # Saved without reading its text, as the loader does: extract_document_text reads it.
+        "text_status": "",
+        "text_url": None,
     }
     english = next(v for v in versions if v["language"] == "en")
     # A PDF published elsewhere says where; only a PDF hosted here reads like a download.

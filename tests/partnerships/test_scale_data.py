@@ -4,8 +4,15 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from alliances.models import Alliance, AllianceMember
-from pactportal.scale_data import SCALE_PREFIX
-from partnerships.models import Document, DocumentFile, Membership, Organisation, Partnership
+from pactportal.scale_data import SCALE_PREFIX, rare_words
+from partnerships.models import (
+    Document,
+    DocumentFile,
+    DocumentPage,
+    Membership,
+    Organisation,
+    Partnership,
+)
 from tests.factories import DocumentFactory, MembershipFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +52,14 @@ def test_factor_one_adds_records_in_proportion_to_the_real_data():
     assert not Partnership.objects.large_scale().exclude(coverage="eu-wide").exists()
     assert not Partnership.objects.large_scale().filter(countries__isnull=False).exists()
     assert Partnership.objects.filter(confidence="unconfirmed").exclude(confidence_note="")
+    # Every version's text is there to search, page by page, in its own language.
+    versions = DocumentFile.objects.all()
+    assert not versions.exclude(text_status="read").exists()
+    assert DocumentPage.objects.count() == sum(versions.values_list("page_count", flat=True))
+    text = DocumentPage.objects.filter(version__document__status="published").first().text
+    term = next(word for word in text.lower().strip(".").split() if word in set(rare_words()))
+    found = Document.objects.published().search(term)
+    assert found.exists() and found.count() < Document.objects.published().count()
     # Generated rows are valid by the models' own rules, not only the database's.
     for model in (Organisation, Partnership, Document, Alliance):
         for obj in model.objects.all()[:25]:

@@ -120,6 +120,7 @@ def samples(db):
         "partnerships:organisation_detail": {"slug": membership.organisation.slug},
         "partnerships:document_detail": {"slug": version.document.slug},
         "partnerships:document_download": {"slug": version.document.slug, "language": "en"},
+        "partnerships:document_text": {"slug": version.document.slug, "language": "en"},
         "django.contrib.sitemaps.views.sitemap": {"section": next(iter(SITEMAPS))},
         "switch_language": {"language": "fr"},
         "information_page": {"slug": "accessibility"},

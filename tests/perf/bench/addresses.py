@@ -106,6 +106,20 @@ def words_of_the_data() -> list[str]:
     return sorted(words)
 
 
+def text_terms() -> list[str]:
+    """The made-up terms of the generated documents' text that published pages hold, sorted:
+    each in a few dozen pages at factor 100 (``pactportal.scale_data.RARE_WORDS``)."""
+    from pactportal.scale_data import rare_words
+    from partnerships.models import DocumentPage
+
+    rare = set(rare_words())
+    found = set()
+    pages = DocumentPage.objects.filter(version__document__status="published")
+    for text in pages.order_by("pk").values_list("text", flat=True)[:3000]:
+        found.update(word for word in re.findall(r"[a-z]+", text.lower()) if word in rare)
+    return sorted(found)
+
+
 def miss_addresses(urls: dict[str, str], limit: int) -> dict[str, list[str]]:
     """For each benchmarked URL, up to ``limit`` addresses of the same view that nobody has
     asked for, in a random but repeatable order.
@@ -122,6 +136,7 @@ def miss_addresses(urls: dict[str, str], limit: int) -> dict[str, list[str]]:
     from django.urls import reverse
     from django.utils import translation
 
+    from pactportal.scale_data import TEXT_WORDS
     from partnerships.models import NutsRegion, Partnership
 
     rng = random.Random(f"pactportal-bench-{limit}")
@@ -169,6 +184,16 @@ def miss_addresses(urls: dict[str, str], limit: int) -> dict[str, list[str]]:
     words = [word for word in words_of_the_data() if word != "skills"]
     rng.shuffle(words)
     search = urlsplit_path(urls["search"])
+    # Words of the documents' text: its made-up terms (a few pages each) and, one in four, its
+    # common words (most pages), as readers look for a programme's name or a theme.
+    terms = text_terms()[1:]
+    rng.shuffle(terms)
+    common = [word for word in TEXT_WORDS if word != "skills"]
+    rng.shuffle(common)
+    # Each word once: a word asked again would be no miss.
+    text_words = [
+        common.pop() if n % 4 == 3 and common else term for n, term in enumerate(terms[:limit])
+    ]
 
     return {
         "home": [],
@@ -177,6 +202,7 @@ def miss_addresses(urls: dict[str, str], limit: int) -> dict[str, list[str]]:
         "partnership-detail": [reverse("partnerships:detail", args=[s]) for s in page_slugs],
         "document-list": combinations("document-list", "documents", limit),
         "search": [f"{search}?{urllib.parse.urlencode({'q': word})}" for word in words[:limit]],
+        "search-text": [f"{search}?{urllib.parse.urlencode({'q': word})}" for word in text_words],
         "api-partnership-list": [
             api_list + address[address.index("?") :] for address in shared[1::2]
         ][:limit],

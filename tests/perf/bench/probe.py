@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from .addresses import miss_addresses
+from .addresses import miss_addresses, text_terms
 from .targets import URL_NAMES
 
 # Queries are counted on this many true misses of each URL, as well as on its cold request.
@@ -56,6 +56,8 @@ def probe(static_dir: Path, misses: int) -> dict:
         "partnership-detail": reverse("partnerships:detail", args=[detail_slug]),
         "document-list": reverse("partnerships:document_list"),
         "search": reverse("partnerships:search") + "?q=skills",
+        # A term only the documents' text holds (pactportal.scale_data.RARE_WORDS).
+        "search-text": reverse("partnerships:search") + f"?q={text_terms()[0]}",
         "api-partnership-list": reverse("api:partnership-list"),
         "api-partnership-detail": reverse("api:partnership-detail", args=[detail_slug]),
         "api-organisation-list": reverse("api:organisation-list") + "?country=DE&type=sme",
@@ -104,6 +106,14 @@ def probe(static_dir: Path, misses: int) -> dict:
         ).qs,
         "documents: language=fr": DocumentFilter(
             {"language": "fr"}, queryset=Document.objects.published()
+        ).qs,
+        # A term of a few dozen pages, and a word of most of them: the pages' GIN index, then
+        # the documents' own vectors.
+        "documents: q=<a term of the text>": DocumentFilter(
+            {"q": text_terms()[0]}, queryset=Document.objects.published()
+        ).qs,
+        "documents: q=apprenticeships": DocumentFilter(
+            {"q": "apprenticeships"}, queryset=Document.objects.published()
         ).qs,
     }
     result["plans"] = {}
