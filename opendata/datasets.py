@@ -188,6 +188,7 @@ DATASETS: tuple[Dataset, ...] = (
             "name",
             "acronym",
             "country",
+            "region",
             "type",
             "pic",
             "eche_holder",

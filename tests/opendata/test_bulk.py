@@ -42,6 +42,7 @@ def content(pact_data):
     published = PartnershipFactory(name="Published LSP")
     MembershipFactory(partnership=published, organisation=draft_organisation)
     MembershipFactory(partnership=draft_partnership, organisation=OrganisationFactory())
+    OrganisationFactory(slug="placed-in-lombardy", region_id="ITC4")
     DocumentFileFactory(document=DocumentFactory(partnership=draft_partnership))
     DocumentFileFactory(document=DocumentFactory(status=PublicationStatus.DRAFT, title="Draft"))
     return {"draft_partnership": draft_partnership, "draft_organisation": draft_organisation}
@@ -72,6 +73,14 @@ def test_every_column_is_described(unpacked, frictionless):
     partnerships = package.get_resource("partnerships").schema
     assert partnerships.get_field("commitment_people").to_dict()["unit"] == "people"
     assert partnerships.get_field("kind").constraints["enum"] == ["large-scale", "regional"]
+
+
+def test_an_organisations_region_is_its_nuts_code(unpacked):
+    with open(unpacked / "organisations.csv", newline="", encoding="utf-8") as f:
+        regions = {row["slug"]: row["region"] for row in csv.DictReader(f)}
+    assert regions["placed-in-lombardy"] == "ITC4"
+    # Where it is not known the cell is empty, as the package's missing value says.
+    assert {value for slug, value in regions.items() if slug != "placed-in-lombardy"} == {""}
 
 
 def test_row_counts_equal_the_apis(unpacked, client):
