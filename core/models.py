@@ -115,10 +115,9 @@ class StoredVector(models.Expression):
 # tsquery syntax), three at least (a shorter prefix matches nearly everything), after a space
 # (not a "-" excluding it, nor inside a quoted phrase's punctuation).
 LAST_WORD = re.compile(r"(?:^|\s)(\w{3,})$")
-# How close a name must come to the visitor's words for "Did you mean …?": pg_trgm's
-# word_similarity, 0.43 for "Tesaly" in "Thessaly" (3 of its 7 trigrams in the closest
-# extent); then how alike the suggested words must be, letter by letter (0.86 here).
-SUGGESTION_SIMILARITY = 0.4
+# How alike the suggested words must be to the visitor's, letter by letter: 0.86 for
+# "Thessaly" and "Tesaly". How close the name must first come by trigrams is PostgreSQL's
+# pg_trgm.word_similarity_threshold, which the settings set for each connection.
 SUGGESTION_LIKENESS = 0.6
 
 
@@ -177,7 +176,8 @@ def closest_words(querysets: list[models.QuerySet], text: str) -> str:
     names = [
         queryset.order_by()
         .annotate(suggested=F(column), similarity=TrigramWordSimilarity(Value(text), column))
-        .filter(similarity__gte=SUGGESTION_SIMILARITY)
+        # The operator (``<%``), not the similarity, so a trigram index can answer it.
+        .filter(**{f"{column}__trigram_word_similar": text})
         .values_list("suggested", "similarity")
         for queryset in querysets
         for column, weight, _config in queryset.columns()
