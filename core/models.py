@@ -1,14 +1,18 @@
 """Abstract building blocks shared by the portal's content models (no tables of their own)."""
 
+import re
+from difflib import SequenceMatcher
+
 from django.conf import settings
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
     SearchVectorField,
+    TrigramWordSimilarity,
 )
 from django.db import connections, models
-from django.db.models import Count, OuterRef, Q, Subquery, Window
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.encoding import force_str
@@ -107,17 +111,97 @@ class StoredVector(models.Expression):
         return f"{table}.{connection.ops.quote_name(self.column)}", []
 
 
+# The last word a visitor may still be typing: letters and digits only (so nothing in it is
+# tsquery syntax), three at least (a shorter prefix matches nearly everything), after a space
+# (not a "-" excluding it, nor inside a quoted phrase's punctuation).
+LAST_WORD = re.compile(r"(?:^|\s)(\w{3,})$")
+# How alike the suggested words must be to the visitor's, letter by letter: 0.86 for
+# "Thessaly" and "Tesaly". How close the name must first come by trigrams is PostgreSQL's
+# pg_trgm.word_similarity_threshold, which the settings set for each connection.
+SUGGESTION_LIKENESS = 0.6
+
+
+def any_of(queries: list[SearchQuery]) -> SearchQuery:
+    combined = queries[0]
+    for query in queries[1:]:
+        combined = combined | query
+    return combined
+
+
+def search_configs() -> list[str]:
+    return list(dict.fromkeys(search_config(code) for code, _name in settings.LANGUAGES))
+
+
 def search_query(text: str) -> SearchQuery:
     """The visitor's words stemmed in every language of the portal, any of which may match.
 
     Visitors search in their own language, or in English, whatever page they are on.
     """
-    configs = dict.fromkeys(search_config(code) for code, _name in settings.LANGUAGES)
-    queries = [SearchQuery(text, search_type="websearch", config=config) for config in configs]
-    combined = queries[0]
-    for query in queries[1:]:
-        combined = combined | query
-    return combined
+    return any_of(
+        [SearchQuery(text, search_type="websearch", config=config) for config in search_configs()]
+    )
+
+
+def forgiving_query(text: str) -> SearchQuery:
+    """``search_query(text)``, or the same words with the last one taken as a prefix:
+    "Lombard" finds "Lombardy" and "Lombardia".
+
+    The prefix is quoted as a lexeme of letters and digits; the other words go through
+    ``websearch_to_tsquery``, which accepts any text, so no text a visitor types is tsquery
+    syntax.
+    """
+    exact = search_query(text)
+    last = LAST_WORD.search(text)
+    if not last:
+        return exact
+    rest = text[: last.start(1)].strip()
+    prefixes = []
+    for config in search_configs():
+        prefix = SearchQuery(f"'{last[1]}':*", search_type="raw", config=config)
+        if rest:
+            prefix = SearchQuery(rest, search_type="websearch", config=config) & prefix
+        prefixes.append(prefix)
+    return exact | any_of(prefixes)
+
+
+def closest_words(querysets: list[models.QuerySet], text: str) -> str:
+    """The words of a record's name most like ``text``, for "Did you mean …?", or "".
+
+    One query finds the name (weight-A columns: names, acronyms, titles, region names, in
+    every language) whose words come closest to ``text`` by trigrams; among its runs of as
+    many words as ``text`` has, the closest is suggested. PostgreSQL only.
+    """
+    if not querysets or connections[querysets[0].db].vendor != "postgresql":
+        return ""
+    names = [
+        queryset.order_by()
+        .annotate(suggested=F(column), similarity=TrigramWordSimilarity(Value(text), column))
+        # The operator (``<%``), not the similarity, so a trigram index can answer it.
+        .filter(**{f"{column}__trigram_word_similar": text})
+        .values_list("suggested", "similarity")
+        for queryset in querysets
+        for column, weight, _config in queryset.columns()
+        if weight == "A"
+    ]
+    # Joined by hand, each query's columns by name: the ORM's union matches them by place, and
+    # selects a queryset's own annotations (a published queryset's) before the ones above.
+    parts = [queryset.query.sql_with_params() for queryset in names]
+    sql = " UNION ALL ".join(
+        f"SELECT suggested, similarity FROM ({part}) AS part" for part, _params in parts
+    )
+    with connections[querysets[0].db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT * FROM ({sql}) AS names ORDER BY 2 DESC, 1 LIMIT 1",
+            [param for _part, params in parts for param in params],
+        )
+        best = cursor.fetchone()
+    if not best:
+        return ""
+    words, size = re.findall(r"\w+", best[0]), len(text.split())
+    runs = [" ".join(words[i : i + size]) for i in range(max(len(words) - size + 1, 1))]
+    likeness = {run: SequenceMatcher(None, text.lower(), run.lower()).ratio() for run in runs}
+    closest = max(runs, key=likeness.get)
+    return closest if SUGGESTION_LIKENESS <= likeness[closest] < 1 else ""
 
 
 class SearchableQuerySet(models.QuerySet):
@@ -151,13 +235,20 @@ class SearchableQuerySet(models.QuerySet):
             for column, _weight, _config in self.columns():
                 condition |= Q(**{f"{column}__icontains": text})
             return self.filter(condition)
-        query = search_query(text)
         vector = StoredVector() if self.stored_vector else self.vector()
+        return self.ranked(vector, Q(search_match=forgiving_query(text)), text)
+
+    def ranked(self, vector, condition: Q, text: str):
+        """The rows meeting ``condition`` (on the alias ``search_match``, ``vector``), those
+        with the words themselves first, then those with the last word only begun."""
         return (
             self.alias(search_match=vector)
-            .filter(search_match=query)
-            .annotate(search_rank=SearchRank(vector, query))
-            .order_by("-search_rank", *self.model._meta.ordering)
+            .filter(condition)
+            .annotate(
+                search_exact=SearchRank(vector, search_query(text)),
+                search_rank=SearchRank(vector, forgiving_query(text)),
+            )
+            .order_by("-search_exact", "-search_rank", *self.model._meta.ordering)
         )
 
     def ranking(self, text: str, limit: int) -> tuple[int, list]:

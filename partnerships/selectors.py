@@ -6,6 +6,7 @@ Every value here is the same for every reader of a language until content change
 from django.utils.translation import gettext_lazy as _
 
 from core.cache import RecordIds, digest, remembered
+from core.models import closest_words
 from ecosystems.models import Ecosystem
 
 from .models import (
@@ -116,3 +117,17 @@ def search_results(key: str, text: str) -> tuple[int, RecordIds]:
         lambda: queryset.ranking(text, SEARCH_RESULTS_PER_GROUP),
     )
     return count, RecordIds(queryset.model, ids, queryset.in_bulk)
+
+
+def did_you_mean(text: str) -> str:
+    """The words of a published name closest to ``text``, for a search that found nothing:
+    "Thessaly" for "Tesaly"; "" when none comes close.
+
+    Names, acronyms and region names of every searched group, in every language; the groups
+    search published records only, so a draft's name is never suggested.
+    """
+    return remembered(
+        f"did-you-mean.{digest(text)}",
+        lambda: closest_words([searched(key) for key, _label, _url in search_groups()], text),
+        translated=False,
+    )

@@ -389,6 +389,7 @@ def search(request):
                     else "",
                 }
             )
+    total = sum(group["count"] for group in groups)
     return render(
         request,
         "partnerships/search.html",
@@ -396,7 +397,8 @@ def search(request):
             "q": text,
             "error": " ".join(form.errors.get("q", [])),
             "groups": groups,
-            "total": sum(group["count"] for group in groups),
+            "total": total,
+            "suggestion": selectors.did_you_mean(text) if text and not total else "",
         },
     )
 

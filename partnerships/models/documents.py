@@ -3,7 +3,6 @@
 import uuid
 from urllib.parse import urlsplit
 
-from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import F, Q
@@ -22,7 +21,7 @@ from core.models import (
     PublishableQuerySet,
     StoredVector,
     TimeStampedModel,
-    search_query,
+    forgiving_query,
 )
 from core.partial_dates import DatePrecision, PartialDateAttribute
 from ecosystems.models import Ecosystem
@@ -46,17 +45,13 @@ class DocumentQuerySet(PublishableQuerySet):
         text = text.strip()
         if not text or connections[self.db].vendor != "postgresql":
             return super().search(text)
-        query = search_query(text)
         in_text = (
             DocumentFile.objects.alias(words=VersionWords())
             .filter(words=text_query(text))
             .values("document")
         )
-        return (
-            self.alias(search_match=StoredVector())
-            .filter(Q(search_match=query) | Q(pk__in=in_text))
-            .annotate(search_rank=SearchRank(StoredVector(), query))
-            .order_by("-search_rank", *self.model._meta.ordering)
+        return self.ranked(
+            StoredVector(), Q(search_match=forgiving_query(text)) | Q(pk__in=in_text), text
         )
 
     def in_language(self, language: str):

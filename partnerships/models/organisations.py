@@ -1,5 +1,6 @@
 """Member organisations, their types, and their memberships of partnerships."""
 
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -183,6 +184,21 @@ class Organisation(TimeStampedModel, Publishable):
                 "country",
                 "type",
                 name="organisation_country_type_idx",
+                condition=Q(status="published"),
+            ),
+            # "Did you mean …?" looks names and acronyms up by trigrams (``<%``, see
+            # ``core.models.closest_words()``): among 10,000s of organisations, from these
+            # rather than by comparing every name (PostgreSQL only: migration 0020).
+            GinIndex(
+                fields=["name"],
+                opclasses=["gin_trgm_ops"],
+                name="organisation_name_trgm_idx",
+                condition=Q(status="published"),
+            ),
+            GinIndex(
+                fields=["acronym"],
+                opclasses=["gin_trgm_ops"],
+                name="organisation_acronym_trgm_idx",
                 condition=Q(status="published"),
             ),
         ]

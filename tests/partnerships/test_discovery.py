@@ -258,6 +258,8 @@ CEILINGS = {
     ("partnerships:document_list", ""): 10,
     ("partnerships:document_list", "?language=en&ecosystem=digital"): 13,
     ("partnerships:search", "?q=skills"): 10,
+    # Nothing found: one more query, for the closest name ("Did you mean …?").
+    ("partnerships:search", "?q=Tesaly"): 10,
     ("partnerships:document_feed", ""): 2,
 }
 
