@@ -18,14 +18,18 @@ from django_countries import countries
 
 from .svg import svg_number
 
-MAP_FILE = Path(__file__).with_name("europe.json")
 SHADES = 5
 
 
 @functools.cache
-def geometry() -> dict:
-    with MAP_FILE.open(encoding="utf-8") as handle:
+def map_file(name: str) -> dict:
+    """A map file committed beside this module (``scripts/build-map`` writes them), read once."""
+    with Path(__file__).with_name(name).open(encoding="utf-8") as handle:
         return json.load(handle)
+
+
+def geometry() -> dict:
+    return map_file("europe.json")
 
 
 def shade(count: int, highest: int) -> int:

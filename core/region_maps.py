@@ -5,26 +5,20 @@ The outlines and each region's neighbours are ``core/regions.json``, built once 
 only that file. Every map drawn from it shows ``ATTRIBUTION``.
 """
 
-import functools
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from .maps import legend, shade
+from .maps import legend, map_file, shade
 from .svg import svg_number
 
-MAP_FILE = Path(__file__).with_name("regions.json")
 # The margin around a zoomed view, in map units (some 6 km each).
 ZOOM_MARGIN = 12
 
 
-@functools.cache
 def geometry() -> dict:
-    with MAP_FILE.open(encoding="utf-8") as handle:
-        return json.load(handle)
+    return map_file("regions.json")
 
 
 def attribution() -> str:
