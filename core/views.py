@@ -1,9 +1,11 @@
 """The bases of the public list and detail pages."""
 
+import csv
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
@@ -179,3 +181,13 @@ class PublicDetailView(DetailView):
         if not self.object.is_published:
             add_never_cache_headers(response)
         return response
+
+
+def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
+    """``rows`` as a CSV file to download, under ``header``."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response

@@ -1,9 +1,6 @@
 """The regions' pages: the coverage map, the white spots of an ecosystem, each region's page,
 and their CSV."""
 
-import csv
-
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +8,7 @@ from django.utils.translation import ngettext
 
 from core.maps import partnerships_label
 from core.region_maps import region_map
+from core.views import csv_response
 from ecosystems.models import Ecosystem
 from partnerships.models import NutsRegion
 from partnerships.selectors import ecosystem_options
@@ -102,15 +100,6 @@ def gap_map(request):
             ),
         )
     return render(request, "figures/region_gaps.html", context)
-
-
-def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
 
 
 def coverage_csv(request):

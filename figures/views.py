@@ -1,15 +1,14 @@
 """The overview pages, which span the apps: the home page, the ecosystems' pages and the
 Pact in figures."""
 
-import csv
-
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from alliances.models import Alliance
 from core.maps import country_map
+from core.views import csv_response
 from ecosystems.models import Ecosystem
 from partnerships.models import Document, Partnership
 
@@ -146,14 +145,11 @@ def chart_csv(request, slug: str):
                 content_type="text/plain; charset=utf-8",
             )
         ecosystem = get_object_or_404(Ecosystem.objects.all(), slug=request.GET["ecosystem"])
-    filename = f"{slug}-{ecosystem.slug}.csv" if ecosystem else f"{slug}.csv"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow([chart.key_heading, chart.label_heading, chart.value_heading])
-    for row in chart.rows(ecosystem):
-        writer.writerow([row.key, row.label, row.value])
-    return response
+    return csv_response(
+        f"{slug}-{ecosystem.slug}.csv" if ecosystem else f"{slug}.csv",
+        [chart.key_heading, chart.label_heading, chart.value_heading],
+        ([row.key, row.label, row.value] for row in chart.rows(ecosystem)),
+    )
 
 
 # What the page cache keys these pages on (core/cache/pages.py).
