@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from core.models import StoredVector
+from core.models import StoredVector, any_of
 
 from ..pdftext import MARK_START, MARK_STOP
 
@@ -51,11 +51,9 @@ def text_query(text: str) -> SearchQuery:
     A page's vector holds its own language's stems; the words are looked up in every stemming
     the pages may have, as the visitor may search an Italian agreement in Italian from any page.
     """
-    queries = [SearchQuery(text, search_type="websearch", config=c) for c in TEXT_SEARCH_CONFIGS]
-    combined = queries[0]
-    for query in queries[1:]:
-        combined = combined | query
-    return combined
+    return any_of(
+        [SearchQuery(text, search_type="websearch", config=c) for c in TEXT_SEARCH_CONFIGS]
+    )
 
 
 class VersionWords(StoredVector):
