@@ -149,7 +149,7 @@ def published_document_versions(queryset: models.QuerySet) -> models.QuerySet:
 
 
 def everything(queryset: models.QuerySet) -> models.QuerySet:
-    """A table without drafts (the 14 ecosystems)."""
+    """A table without drafts (the 14 ecosystems, the official figures)."""
     return queryset
 
 
@@ -323,6 +323,38 @@ DATASETS: tuple[Dataset, ...] = (
         api_list="api:alliance-list",
         page="alliances:list",
         keywords=("Erasmus+", "Blueprint", "alliances"),
+    ),
+    Dataset(
+        name="official_figures",
+        model_label="figures.OfficialFigure",
+        title="Official figures of the Pact for Skills",
+        description="What the Commission and others have reported about the whole Pact "
+        "(members, people pledged, people trained, partnerships), each as its source states "
+        "it, with its date, the years it counts over and who published it. Figures of "
+        "different units or periods are separate rows and are never added up.",
+        columns=columns(
+            "id",
+            "slug",
+            "metric",
+            "value",
+            "unit",
+            "qualifier",
+            "statement",
+            "stated_on",
+            "stated_on_precision",
+            "period_start",
+            "period_end",
+            "publisher",
+            "source_url",
+            "source_title",
+            "note",
+            "confidence",
+            "confidence_note",
+        ),
+        rows=everything,
+        api_list="api:official-figure-list",
+        page="figures:index",
+        keywords=("official figures", "people trained", "pledges"),
     ),
 )
 
