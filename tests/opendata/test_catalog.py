@@ -1,19 +1,28 @@
 """The DCAT-AP 3 catalogue: valid by the SHACL shapes, in both formats, with every dataset."""
 
 import io
+import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from pyshacl import validate
-from rdflib import Graph, URIRef, namespace
+from rdflib import Graph, Literal, URIRef, namespace
 from rdflib.compare import isomorphic
 
 from opendata.datasets import DATASETS
 
 SHAPES = Path(__file__).parent / "shapes"
-OFFICIAL_SHAPES = SHAPES / "dcat-ap-SHACL.ttl"
+# SEMIC's own shapes (releases/3.0.0/shacl/dcat-ap-SHACL.ttl of github.com/SEMICeu/DCAT-AP) are
+# not ours to commit: a run that has a copy names it here (docs/architecture.md, "Checking the
+# catalogue against DCAT-AP").
+OFFICIAL_SHAPES = os.environ.get("DCAT_AP_SHAPES", "")
+# That file aims its "Dataset member of a Dataset Series" shape at every dcat:Dataset, and so asks
+# each one for a dcat:inSeries. The specification puts those constraints on datasets that are in
+# a series (none of the portal's is), and SEMIC's 3.0.1 shapes drop that shape; our own
+# restatement keeps them for datasets in a series (sh:targetSubjectsOf dcat:inSeries).
+IN_SERIES_SHAPE = URIRef("https://semiceu.github.io//DCAT-AP/releases/3.0.0#DatasetInSeriesShape")
 
 
 def catalogue(client, name="opendata:catalog_turtle", syntax="turtle") -> Graph:
@@ -22,8 +31,9 @@ def catalogue(client, name="opendata:catalog_turtle", syntax="turtle") -> Graph:
     return Graph().parse(data=response.content, format=syntax)
 
 
-def violations(graph: Graph, shapes: Path) -> str:
-    conforms, _report, text = validate(graph, shacl_graph=str(shapes), advanced=False)
+def violations(graph: Graph, shapes: Path | Graph) -> str:
+    shacl_graph = shapes if isinstance(shapes, Graph) else str(shapes)
+    conforms, _report, text = validate(graph, shacl_graph=shacl_graph, advanced=False)
     return "" if conforms else text
 
 
@@ -36,18 +46,30 @@ def test_the_catalogue_conforms_to_dcat_ap_3(db, client, with_archive):
     assert violations(catalogue(client), SHAPES / "dcat-ap-3-constraints.ttl") == ""
 
 
-@pytest.mark.skipif(not OFFICIAL_SHAPES.exists(), reason=f"{OFFICIAL_SHAPES} is not there")
-def test_the_catalogue_conforms_to_semics_own_shapes(db, client, with_archive):
-    assert violations(catalogue(client), OFFICIAL_SHAPES) == ""
+@pytest.mark.skipif(
+    not OFFICIAL_SHAPES,
+    reason="DCAT_AP_SHAPES does not name a copy of SEMIC's DCAT-AP 3.0.0 dcat-ap-SHACL.ttl",
+)
+def test_the_catalogue_conforms_to_semics_own_shapes(db, client):
+    # A path that names nothing fails here rather than skipping: the run asked for this check.
+    assert Path(OFFICIAL_SHAPES).is_file(), f"DCAT_AP_SHAPES={OFFICIAL_SHAPES} is not a file"
+    shapes = Graph().parse(OFFICIAL_SHAPES, format="turtle")
+    shapes.add((IN_SERIES_SHAPE, namespace.SH.deactivated, Literal(True)))
+    assert violations(catalogue(client), shapes) == ""
+    call_command("export_open_data", stdout=io.StringIO())
+    assert violations(catalogue(client), shapes) == ""
 
 
 def test_the_shapes_catch_what_dcat_ap_requires(db, client):
     graph = catalogue(client)
     graph.remove((None, namespace.FOAF.name, None))
     graph.remove((None, namespace.DCAT.accessURL, None))
+    dataset = next(graph.subjects(namespace.RDF.type, namespace.DCAT.Dataset))
+    graph.set((dataset, namespace.DCTERMS.title, URIRef("http://testserver/a-title")))
     report = violations(graph, SHAPES / "dcat-ap-3-constraints.ttl")
     assert "foaf:name" in report or str(namespace.FOAF.name) in report
     assert "accessURL" in report
+    assert "NodeKindConstraintComponent" in report
 
 
 def test_turtle_and_json_ld_say_the_same(db, client, with_archive):
