@@ -195,6 +195,9 @@ class PartnershipAdmin(TranslationAdmin, ContentAdmin):
             )
         )
 
+    def drafts_shown(self, obj):
+        return obj.drafts_shown()
+
     @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, obj):
         return obj.member_count
@@ -306,6 +309,9 @@ class DocumentAdmin(TranslationAdmin, ContentAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("files")
+
+    def drafts_shown(self, obj):
+        return obj.drafts_shown()
 
     @admin.display(description=_("language versions"))
     def languages(self, obj):
