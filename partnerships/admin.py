@@ -93,6 +93,9 @@ class OrganisationAdmin(ContentAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(partnership_count=Count("memberships"))
 
+    def drafts_shown(self, obj):
+        return obj.drafts_shown()
+
     @admin.display(description=_("partnerships"), ordering="partnership_count")
     def partnership_count(self, obj):
         return obj.partnership_count

@@ -201,6 +201,10 @@ class OrganisationDetailView(PublicDetailView):
     model = Organisation
     template_name = "partnerships/organisation_detail.html"
 
+    def get_context_data(self, **kwargs):
+        drafts = self.object.draft_memberships() if self.shows_drafts(Partnership) else []
+        return super().get_context_data(draft_memberships=list(drafts), **kwargs)
+
 
 class DocumentListView(FilteredListView):
     api_list = "api:document-list"

@@ -55,6 +55,8 @@ def test_a_new_curator_previews_the_page_then_publishes_it_all_in_one_step(curat
         assert name in html
     assert html.count('class="tag tag--draft"') == 3
     assert "no-store" in preview["Cache-Control"]
+    member_page = curator_client.get(Organisation.objects.first().get_absolute_url())
+    assert "Basque Skills Partnership" in member_page.content.decode()
 
     # One confirmation lists the drafts its page shows, all checked.
     asked = curator_client.get(admin_url(partnership, "publish"))
