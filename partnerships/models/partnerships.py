@@ -387,7 +387,11 @@ class Partnership(TimeStampedModel, Publishable, Attested):
 
     def draft_documents(self):
         """Its documents still in draft, shown like its draft members."""
-        return self.documents.filter(status=PublicationStatus.DRAFT).prefetch_related("files")
+        return (
+            self.documents.filter(status=PublicationStatus.DRAFT)
+            .select_related("partnership")
+            .prefetch_related("files")
+        )
 
     def drafts_shown(self) -> list:
         """The draft records its page shows once published, to publish with it."""
