@@ -23,6 +23,9 @@ from import_export.forms import ImportForm
 from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import review_admin  # noqa: F401 (registers the review requests' admin)
+from .admin_curation import CurationAdmin
+from .curation import must_be_reviewed
 from .models import PublicationStatus
 from .services import publication_set_status
 
@@ -162,15 +165,16 @@ class RowLimitedImportForm(ImportForm):
         return cleaned
 
 
-class ContentAdmin(ImportExportModelAdmin, HistoryAdmin):
+class ContentAdmin(CurationAdmin, ImportExportModelAdmin, HistoryAdmin):
     """Curated content: history, CSV/XLSX import and export, and bulk publishing.
 
     Staff status only opens the admin. Publishing takes the right to change the model;
     importing, which creates records and can publish them, takes the rights to add, change and
-    publish; exporting, which includes drafts, the right to view.
+    publish; exporting, which includes drafts, the right to view. Members of the groups in
+    ``REVIEW_REQUIRED_GROUPS`` submit records for review instead (``CurationAdmin``).
     """
 
-    actions = ["publish", "archive", "unpublish"]
+    actions = ["publish", "archive", "unpublish", "submit_for_review"]
     readonly_fields = ["published_at", "created_at", "updated_at"]
     # What curators work with: spreadsheets, as CSV or Excel files.
     formats = [CSV, XLSX]
@@ -184,6 +188,7 @@ class ContentAdmin(ImportExportModelAdmin, HistoryAdmin):
             self.has_add_permission(request)
             and self.has_change_permission(request)
             and self.has_publish_permission(request)
+            and not must_be_reviewed(request.user)  # an import may publish
         )
 
     def has_export_permission(self, request):
@@ -230,6 +235,8 @@ class ContentAdmin(ImportExportModelAdmin, HistoryAdmin):
     def confirm_status(self, request, queryset, status):
         """First a page that lists what will change; the change itself on its confirmation."""
         label = PublicationStatus(status).label
+        if self.refuse_unreviewed(request):
+            return None
         if request.POST.get("confirmed") != "yes":
             return TemplateResponse(
                 request,
@@ -241,12 +248,19 @@ class ContentAdmin(ImportExportModelAdmin, HistoryAdmin):
                     "objects": queryset,
                     "status": status,
                     "status_label": label,
+                    # Publishing offers the drafts the records' pages show, to publish with them.
+                    "together": self.together(request, queryset)
+                    if status == PublicationStatus.PUBLISHED
+                    else [],
                     "action": request.POST.get("action"),
                     "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
                 },
             )
         try:
-            changed = publication_set_status(objects=queryset, status=status)
+            changed = publication_set_status(
+                objects=[*queryset, *self.chosen_together(request, queryset, status)],
+                status=status,
+            )
         except ValidationError as exc:
             self.message_user(
                 request,

@@ -26,6 +26,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.cache import RecordIds, drawn
+from core.curation import must_be_reviewed
 from core.models import PublicationStatus, sees_drafts
 
 
@@ -406,13 +407,26 @@ class PublishedViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        self.refuse_unreviewed(None, serializer)
         return self.written(serializer.save(), status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
+        self.refuse_unreviewed(serializer.instance, serializer)
         return self.written(serializer.save(), status.HTTP_200_OK)
+
+    def refuse_unreviewed(self, instance, serializer):
+        """A member of a group that goes through review (``REVIEW_REQUIRED_GROUPS``) writes
+        drafts only, as in the admin: anything else would reach the public unreviewed."""
+        draft = PublicationStatus.DRAFT
+        before = getattr(instance, "status", draft)
+        after = serializer.validated_data.get("status", before)
+        if (before != draft or after != draft) and must_be_reviewed(self.request.user):
+            raise exceptions.PermissionDenied(
+                _("Your records are published after a review: write drafts only.")
+            )
 
     def is_curator(self) -> bool:
         return sees_drafts(self.request.user, self.queryset.model)

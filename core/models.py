@@ -458,3 +458,8 @@ class Attested(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confidence == Confidence.CONFIRMED
+
+
+# Review requests and preview links: in a module of their own, registered with this app's
+# models. Imported last, as they build on the classes above.
+from . import curation  # noqa: E402, F401

@@ -5,14 +5,18 @@ from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
-from django.http import HttpResponse
-from django.urls import reverse
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView
 
 from . import selectors
+from .curation import PreviewLink
+from .models import PublicationStatus, sees_drafts
 
 PAGE_SIZE = 20
 
@@ -167,20 +171,83 @@ class PublicDetailView(DetailView):
     """A detail page: published and archived records for everyone, drafts for curators only
     (``reachable_by()``: staff with the model's view permission).
 
-    Anything not published is marked on the page and never stored by shared caches.
+    Anything not published is marked on the page and never stored by shared caches. Curators
+    (and holders of a preview link) also see the drafts the page will show once they are
+    published, each marked "Draft" (``shows_drafts()``): such a page is never stored either.
     """
 
     # A record's page reads no query parameter (core/cache/pages.py keys it without them).
     query_parameters = ()
+    # The link through which ``preview()`` shows a draft to a reader without an account.
+    preview_link = None
 
     def get_queryset(self):
+        if self.preview_link is not None:
+            return self.model.objects.filter(pk=self.preview_link.object_id).for_detail()
         return self.model.objects.reachable_by(self.request.user).for_detail()
+
+    def shows_drafts(self, model) -> bool:
+        """Whether the page shows the drafts of ``model`` it links to, marked as such."""
+        return self.preview_link is not None or sees_drafts(self.request.user, model)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview_link=self.preview_link, **kwargs)
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
-        if not self.object.is_published:
+        if not self.object.is_published or self.shows_drafts(self.model):
             add_never_cache_headers(response)
         return response
+
+
+@require_GET
+def preview(request, token: str):
+    """A draft's page for whoever holds a preview link to it (``PreviewLink``), while the link
+    is neither revoked nor expired. Never stored by any cache, never indexed, and the secret
+    address is sent to no other site (``Referrer-Policy``)."""
+    link = (
+        PreviewLink.objects.filter(token_hash=PreviewLink.hash(token))
+        .select_related("content_type")
+        .first()
+    )
+    record = link.record if link is not None else None
+    if link is None:
+        response = _unavailable(request, _("This preview link does not exist."), 404)
+    elif not link.is_usable or record is None:
+        response = _unavailable(
+            request, _("This preview link was revoked or has expired: ask for a new one."), 410
+        )
+    elif record.status != PublicationStatus.DRAFT:
+        # Published (or archived) since: its own page shows it.
+        response = HttpResponseRedirect(record.get_absolute_url())
+    else:
+        response = _previewed(request, link, record)
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# It reads no query parameter.
+preview.query_parameters = ()
+
+
+def _previewed(request, link, record):
+    """The record's own page, drawn by its own view as a curator would see it."""
+    try:
+        match = resolve(record.get_absolute_url())
+    except Resolver404:
+        match = None
+    view = getattr(match.func, "view_class", None) if match else None
+    if view is None or not issubclass(view, PublicDetailView):
+        return _unavailable(request, _("This record has no page to preview."), 404)
+    response = view.as_view(preview_link=link)(request, *match.args, **match.kwargs)
+    response.render()
+    return response
+
+
+def _unavailable(request, message: str, status: int) -> HttpResponse:
+    return render(request, "preview_unavailable.html", {"message": message}, status=status)
 
 
 def csv_response(filename: str, header: list[str], rows) -> HttpResponse:

@@ -319,6 +319,9 @@ OPEN_DATA_HOUR = env.int("OPEN_DATA_HOUR", default=3)
 OPEN_DATA_LICENCE = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
 OPEN_DATA_PUBLISHER = "http://publications.europa.eu/resource/authority/corporate-body/EMPL"
 OPEN_DATA_PUBLISHER_NAME = "Directorate-General for Employment, Social Affairs and Inclusion"
+# Members of these groups (comma-separated names, e.g. "Curators") may not publish, archive or
+# return a record to draft themselves: they submit it for review, and a reviewer publishes it.
+REVIEW_REQUIRED_GROUPS = env.list("REVIEW_REQUIRED_GROUPS", default=[])
 # Webhook deliveries wait this long for the receiver's answer (seconds).
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 # Task modules are found by name (opendata/tasks.py); the worker reads the queue through its own

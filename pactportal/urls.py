@@ -15,6 +15,8 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from core import views as core_views
+
 from . import i18n, views
 from .sitemaps import SITEMAPS
 
@@ -51,6 +53,9 @@ urlpatterns = [
         name="api-redoc",
     ),
     path("language/<str:language>/", i18n.switch_language, name="switch_language"),
+    # A draft's page for the holder of a preview link: in the reader's language, without a
+    # language prefix, so that it stays out of the page cache (core/cache/pages.py).
+    path("preview/<slug:token>/", core_views.preview, name="preview"),
     # The DCAT-AP catalogue and the bulk ZIP, for harvesters and scripts.
     path("", include("opendata.urls")),
 ]

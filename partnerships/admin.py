@@ -93,6 +93,9 @@ class OrganisationAdmin(ContentAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(partnership_count=Count("memberships"))
 
+    def drafts_shown(self, obj):
+        return obj.drafts_shown()
+
     @admin.display(description=_("partnerships"), ordering="partnership_count")
     def partnership_count(self, obj):
         return obj.partnership_count
@@ -194,6 +197,9 @@ class PartnershipAdmin(TranslationAdmin, ContentAdmin):
                 document_count=count_of(Document.objects.all(), "partnership"),
             )
         )
+
+    def drafts_shown(self, obj):
+        return obj.drafts_shown()
 
     @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, obj):
@@ -306,6 +312,9 @@ class DocumentAdmin(TranslationAdmin, ContentAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("files")
+
+    def drafts_shown(self, obj):
+        return obj.drafts_shown()
 
     @admin.display(description=_("language versions"))
     def languages(self, obj):

@@ -126,18 +126,31 @@ class PartnershipDetailView(PublicDetailView):
     def get_context_data(self, **kwargs):
         partnership = self.object  # loaded with for_detail(): published parts only
         members = partnership.published_memberships
+        # Curators (and a preview link) see the page as it will be once its drafts are
+        # published too, the drafts marked; never drawn as remembered records.
+        draft_members = (
+            list(partnership.draft_memberships()) if self.shows_drafts(Organisation) else []
+        )
+        draft_documents = list(partnership.draft_documents()) if self.shows_drafts(Document) else []
         groups = {}
         for membership in members:
-            groups.setdefault(membership.get_role_display(), []).append(membership)
+            groups.setdefault(membership.get_role_display(), ([], []))[0].append(membership)
+        for membership in draft_members:
+            groups.setdefault(membership.get_role_display(), ([], []))[1].append(membership)
         # From the rows already prefetched: a country it covers, or where a member is.
         counts = dict.fromkeys((c.code for c in partnership.countries.all()), 0)
-        for membership in members:
+        for membership in [*members, *draft_members]:
             if code := membership.organisation.country_id:
                 counts[code] = counts.get(code, 0) + 1
         # Member counts the sources report (prefetched), oldest first: the last is the latest.
         reported = list(partnership.member_counts.all())
         return super().get_context_data(
-            member_groups=groups.items(),
+            member_groups=[
+                (role, shown, drafts, len(shown) + len(drafts))
+                for role, (shown, drafts) in groups.items()
+            ],
+            named_count=len(members) + len(draft_members),
+            draft_documents=draft_documents,
             member_counts=reported,
             latest_count=reported[-1] if reported else None,
             country_map=country_map(
@@ -187,6 +200,10 @@ class OrganisationListView(FilteredListView):
 class OrganisationDetailView(PublicDetailView):
     model = Organisation
     template_name = "partnerships/organisation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        drafts = self.object.draft_memberships() if self.shows_drafts(Partnership) else []
+        return super().get_context_data(draft_memberships=list(drafts), **kwargs)
 
 
 class DocumentListView(FilteredListView):
@@ -266,6 +283,10 @@ class DocumentListView(FilteredListView):
 class DocumentDetailView(PublicDetailView):
     model = Document
     template_name = "partnerships/document_detail.html"
+
+    def get_context_data(self, **kwargs):
+        drafts = self.object.drafts_shown() if self.shows_drafts(Partnership) else []
+        return super().get_context_data(draft_partnership=next(iter(drafts), None), **kwargs)
 
 
 class DocumentTextView(PublicDetailView):

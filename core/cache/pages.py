@@ -24,8 +24,17 @@ from .generations import cache_seconds
 from .local import local_pages
 
 # The admin and files, and the API's schema and documentation, which change with the code,
-# not with content: nothing the content generation could retire.
-NEVER_CACHED = ("/admin/", "/media/", "/static/", "/api/schema/", "/api/docs/", "/api/redoc/")
+# not with content: nothing the content generation could retire. Drafts shown by a preview
+# link: its secret address must not become a cache key, nor its draft a cached page.
+NEVER_CACHED = (
+    "/admin/",
+    "/media/",
+    "/static/",
+    "/api/schema/",
+    "/api/docs/",
+    "/api/redoc/",
+    "/preview/",
+)
 API_PREFIX = "/api/"
 # What every API operation reads besides its filters: the page, the page size, the language,
 # the format and, for curators, the status.

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from core.indexes import NullsLastIndex
 from core.models import (
     Attested,
+    PublicationStatus,
     Publishable,
     PublishableQuerySet,
     StoredVector,
@@ -151,6 +152,15 @@ class Document(TimeStampedModel, Publishable, Attested):
 
     def get_absolute_url(self):
         return reverse("partnerships:document_detail", args=[self.slug])
+
+    def drafts_shown(self) -> list:
+        """Its partnership while a draft: its page names it once it is published."""
+        partnership = self.partnership
+        return (
+            [partnership]
+            if partnership is not None and partnership.status == PublicationStatus.DRAFT
+            else []
+        )
 
     @property
     def versions(self) -> list["DocumentFile"]:

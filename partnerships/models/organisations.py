@@ -238,6 +238,17 @@ class Organisation(TimeStampedModel, Publishable):
     def get_absolute_url(self):
         return reverse("partnerships:organisation_detail", args=[self.slug])
 
+    def draft_memberships(self):
+        """Its places in partnerships still in draft: its page shows them to curators, marked
+        "Draft", and to the public once they are published."""
+        return self.memberships.filter(partnership__status=PublicationStatus.DRAFT).select_related(
+            "partnership__ecosystem"
+        )
+
+    def drafts_shown(self) -> list:
+        """The draft partnerships its page shows once published, to publish with it."""
+        return [membership.partnership for membership in self.draft_memberships()]
+
     @property
     def category(self) -> OrganisationCategory:
         return category_of(self.type)

@@ -378,6 +378,25 @@ class Partnership(TimeStampedModel, Publishable, Attested):
     def get_absolute_url(self):
         return reverse("partnerships:detail", args=[self.slug])
 
+    def draft_memberships(self):
+        """Its members whose organisation is still a draft: its page shows them to curators,
+        marked "Draft", and to the public once they are published."""
+        return self.memberships.filter(organisation__status=PublicationStatus.DRAFT).select_related(
+            "organisation__country"
+        )
+
+    def draft_documents(self):
+        """Its documents still in draft, shown like its draft members."""
+        return (
+            self.documents.filter(status=PublicationStatus.DRAFT)
+            .select_related("partnership")
+            .prefetch_related("files")
+        )
+
+    def drafts_shown(self) -> list:
+        """The draft records its page shows once published, to publish with it."""
+        return [m.organisation for m in self.draft_memberships()] + list(self.draft_documents())
+
     @classmethod
     def linked_ecosystems_error(cls, kind: str, linked) -> str | None:
         """The rule on linked ecosystems, which ``clean()`` cannot see (a many-to-many).

@@ -11,11 +11,12 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from alliances.models import Alliance, FundingCall
+from core.curation import ReviewRequest
 from ecosystems.models import Ecosystem
 from pactportal.models import InformationPage
 from partnerships.models import Document, DocumentFile, Organisation, Partnership
 from partnerships.services import document_text_refresh
-from tests.factories import DocumentFactory, make_text_pdf
+from tests.factories import DocumentFactory, MembershipFactory, make_text_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = Path(os.environ.get("VNU_JAR", ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"))
@@ -85,6 +86,19 @@ def admin_pages() -> dict[str, str]:
         ("alliances", "fundingcall"),
     ]:
         pages[f"admin-{model}-add"] = reverse(f"admin:{app}_{model}_add")
+    # A draft with a draft member and document: its form's tools, its publish page with the
+    # drafts offered, its preview links, the review of it, and its page as curators see it.
+    draft = MembershipFactory(partnership__status="draft", organisation__status="draft").partnership
+    DocumentFactory(partnership=draft, status="draft")
+    review = ReviewRequest.objects.create(
+        record=draft, author=get_user_model().objects.create_user("author")
+    )
+    for view in ("change", "publish", "preview_links"):
+        pages[f"admin-draft-{view}"] = reverse(
+            f"admin:partnerships_partnership_{view}", args=[draft.pk]
+        )
+    pages["admin-review"] = reverse("admin:core_reviewrequest_change", args=[review.pk])
+    pages["draft-preview"] = draft.get_absolute_url()
     return pages
 
 

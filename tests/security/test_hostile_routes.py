@@ -16,6 +16,7 @@ import logging
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
@@ -25,6 +26,7 @@ from django.utils import translation
 from alliances.forms import CheckerForm
 from alliances.models import FundingCall
 from alliances.services import alliance_data_load
+from core.curation import PreviewLink
 from figures.charts import CHARTS
 from opendata import bulk
 from pactportal.management.commands.load_pact_data import DEFAULT_DATA_FILE
@@ -110,6 +112,10 @@ def samples(db):
     version = DocumentFile(document=DocumentFactory(), language="en", file=pdf_upload())
     version.full_clean()
     version.save()
+    # A draft shared by a preview link, so that its address answers.
+    _link, token = PreviewLink.create(
+        record=DocumentFactory(status="draft"), user=User.objects.create_user("sharer")
+    )
     # The open data ZIP, so that its address answers.
     bulk.publish_archive()
     return {
@@ -126,6 +132,7 @@ def samples(db):
         "information_page": {"slug": "accessibility"},
         "regions:detail": {"code": "ITH4"},
         "regions:gaps_csv": {"slug": "digital"},
+        "preview": {"token": token},
     }
 
 
