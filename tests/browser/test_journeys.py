@@ -129,7 +129,10 @@ def test_checking_a_consortium(page, pact_data):
 
 def test_the_api_documentation_works_under_the_content_security_policy(page, db):
     page.goto(reverse("api-docs"))
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Pact for Skills")
+    # Swagger UI draws the title only once it has fetched the schema, which the server builds
+    # on its first request: seconds on a busy machine, longer than expect()'s usual wait.
+    title = page.locator(".swagger-ui .info .title")
+    expect(title).to_contain_text("Pact for Skills", timeout=30_000)
     # ReDoc's "powered by" badge is an image on its maker's servers: the policy blocks it, as
     # it blocks every outside asset, and the page is complete without it.
     page.expected_errors.append("redoc/logo-mini.svg' violates the following Content Security")
