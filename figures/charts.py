@@ -204,7 +204,9 @@ def official_series(figures, metric: str) -> dict:
         (f for f in figures if f.metric == metric and f.value is not None),
         key=lambda f: (f.stated_on, f.pk),
     )
-    rows = [Row(figure.slug, str(figure.stated), figure.value) for figure in stated]
+    # Labelled by the ISO date (as precise as known): short enough for six columns side by
+    # side, and the table beside the chart writes each date out in the reader's language.
+    rows = [Row(figure.slug, figure.stated.isoformat(), figure.value) for figure in stated]
     return {"figures": stated, "rows": rows, "drawing": columns_drawing(rows)}
 
 

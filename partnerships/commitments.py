@@ -24,6 +24,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from core.svg import svg_number
 
@@ -113,7 +114,8 @@ def amount_text(value: Decimal, unit: str) -> str:
 
 
 def day_text(day: datetime.date) -> str:
-    return formats.date_format(day, "DATE_FORMAT")
+    """A day as the pages write it: "6 December 2026", in the reader's language."""
+    return formats.date_format(day, pgettext("date format", "j F Y"))
 
 
 def expected_by(commitment, year: int) -> Decimal | None:
@@ -287,8 +289,8 @@ def standing(commitment, today: datetime.date) -> Standing:
 # Drawing sizes, in SVG user units (the SVG scales to its container).
 WIDTH = 640
 HEIGHT = 280
-LEFT = 8
-RIGHT = 16
+LEFT = 24
+RIGHT = 24
 TOP = 24
 BOTTOM = 28
 

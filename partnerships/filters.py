@@ -203,16 +203,22 @@ class NutsRegionFilter(django_filters.FilterSet):
         fields = ["country"]
 
 
+@extend_schema_field({"type": "string", "example": "digital"})
+class EcosystemSlugFilter(django_filters.ModelChoiceFilter):
+    """An ecosystem by its slug, for a model that has no ecosystem of its own."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Ecosystem.objects.all())
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("label", _("Ecosystem"))
+        super().__init__(*args, **kwargs)
+
+
 class CommitmentFilter(django_filters.FilterSet):
     """The commitment tracker's filters: a partnership's ecosystem, the status on the day the
     page is drawn, and the order (by status too, which is computed, not stored)."""
 
-    ecosystem = django_filters.ModelChoiceFilter(
-        queryset=Ecosystem.objects.all(),
-        to_field_name="slug",
-        method="filter_ecosystem",
-        label=_("Ecosystem"),
-    )
+    ecosystem = EcosystemSlugFilter(method="filter_ecosystem")
     status = django_filters.ChoiceFilter(
         choices=Status.choices, method="filter_status", label=_("Status")
     )

@@ -139,7 +139,11 @@ class PartnershipDetailView(PublicDetailView):
         # Member counts the sources report (prefetched), oldest first: the last is the latest.
         reported = list(partnership.member_counts.all())
         return super().get_context_data(
-            pledges=tracked(partnership.commitments.all(), timezone.localdate()),
+            # Its commitments with their reports: two queries, and one when it has none.
+            pledges=tracked(
+                Commitment.objects.filter(partnership=partnership).prefetch_related("reports"),
+                timezone.localdate(),
+            ),
             today=timezone.localdate(),
             rule=commitments.RULE,
             member_groups=groups.items(),

@@ -19,7 +19,6 @@ from core.models import (
 from core.partial_dates import DatePrecision, PartialDateAttribute
 from ecosystems.models import Ecosystem
 
-from .commitments import Commitment
 from .documents import Document
 from .nuts import areas_covering
 from .organisations import Membership, Organisation
@@ -71,9 +70,6 @@ class PartnershipQuerySet(PublishableQuerySet):
                     "documents",
                     queryset=Document.objects.published().prefetch_related("files"),
                     to_attr="published_documents",
-                ),
-                models.Prefetch(
-                    "commitments", queryset=Commitment.objects.prefetch_related("reports")
                 ),
                 # Declared by the alliances app, above this one: reached by relation name.
                 "member_counts",
