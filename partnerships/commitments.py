@@ -318,7 +318,18 @@ def drawing(commitment) -> dict | None:
         return TOP + plot_height * (1 - float(value / highest))
 
     path = [(p.year, p.expected) for p in shown if p.expected is not None]
+    # The path's end says what it leads to: the pledge at the target year.
+    end = (
+        {
+            "x": svg_number(x(path[-1][0])),
+            "y": svg_number(y(path[-1][1]) - 8),
+            "value": plain_number(path[-1][1]),
+        }
+        if path
+        else None
+    )
     return {
+        "end": end,
         "width": svg_number(WIDTH),
         "height": svg_number(HEIGHT),
         "axis_y": svg_number(TOP + plot_height),
