@@ -127,7 +127,10 @@ def expected_by(commitment, year: int) -> Decimal | None:
     if start is None or end is None:
         return None
     share = Decimal(min(max(year - start, 0), end - start)) / Decimal(end - start)
-    return (commitment.amount * share).quantize(Decimal("1"))
+    # Whole people; a share of the workforce to two decimals, as it is stored.
+    return (commitment.amount * share).quantize(
+        Decimal("1") if commitment.unit == PEOPLE else Decimal("0.01")
+    )
 
 
 def reported_series(commitment) -> list[tuple[int, Decimal, str, str]]:
@@ -149,7 +152,7 @@ def reported_series(commitment) -> list[tuple[int, Decimal, str, str]]:
         if report.kind == CUMULATIVE:
             running, since = report.value, report.year
             series[report.year] = (report.year, running, CUMULATIVE, report.source_url)
-        elif report.year not in series or since != report.year:
+        elif since != report.year:  # a year the cumulative figure already holds is not added
             running += report.value
             series[report.year] = (report.year, running, "sum", report.source_url)
     return list(series.values())
