@@ -160,12 +160,15 @@ def reported_series(commitment) -> list[tuple[int, Decimal, str, str]]:
 
 def points(commitment) -> list[Point]:
     """Every year from the baseline (or the first report) to the target (or the last report),
-    with the path's figure and the figure reported, for the chart and its table alike."""
+    with the path's figure and the figure reported, for the chart and its table alike; none
+    before a first report, when the pledge itself says all there is."""
+    if not commitment.reports.all():
+        return []
     reported = {
         year: (value, kind, source) for year, value, kind, source in reported_series(commitment)
     }
     years = [y for y in (commitment.baseline_year, commitment.target_year) if y] + list(reported)
-    if not years:
+    if not years:  # only running totals against a yearly pledge with no years stated
         return []
     return [
         Point(

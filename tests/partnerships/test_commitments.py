@@ -125,6 +125,16 @@ def test_the_tracker_lists_every_loaded_commitment_with_its_source(pact_data, cl
     share = loaded.get(slug="tclf-workforce-share")
     assert (share.unit, share.basis, share.target_year) == ("workforce-percent", "each-year", 2030)
 
+    # The Pact's own series on the figures page: each official figure as stated, none summed.
+    figures = client.get(reverse("figures:index")).content.decode()
+    trained = figures.split('id="series-people-trained-heading"')[1].split("</section>")[0]
+    assert [v.replace(",", "") for v in re.findall(r"([\d,]{9})</t", trained)] == [
+        "2000000",
+        "3500000",
+        "6100000",
+    ] * 2  # the chart's columns, then the table's cells
+    assert "11,600,000" not in figures
+
 
 def test_a_drafts_commitments_reach_no_public_face(db, client, settings):
     settings.PAGE_CACHE_SECONDS = 0
