@@ -165,31 +165,19 @@ class RowLimitedImportForm(ImportForm):
         return cleaned
 
 
-class ContentAdmin(CurationAdmin, ImportExportModelAdmin, HistoryAdmin):
-    """Curated content: history, CSV/XLSX import and export, and bulk publishing.
+class ImportExportAdmin(ImportExportModelAdmin, HistoryAdmin):
+    """Curated records with history and CSV/XLSX import and export.
 
-    Staff status only opens the admin. Publishing takes the right to change the model;
-    importing, which creates records and can publish them, takes the rights to add, change and
-    publish; exporting, which includes drafts, the right to view. Members of the groups in
-    ``REVIEW_REQUIRED_GROUPS`` submit records for review instead (``CurationAdmin``).
+    Importing creates and changes records, so it takes the rights to add and change;
+    exporting the right to view. An import is all or nothing.
     """
 
-    actions = ["publish", "archive", "unpublish", "submit_for_review"]
-    readonly_fields = ["published_at", "created_at", "updated_at"]
     # What curators work with: spreadsheets, as CSV or Excel files.
     formats = [CSV, XLSX]
     import_form_class = RowLimitedImportForm
 
-    def has_publish_permission(self, request, obj=None):
-        return self.has_change_permission(request, obj)
-
     def has_import_permission(self, request):
-        return (
-            self.has_add_permission(request)
-            and self.has_change_permission(request)
-            and self.has_publish_permission(request)
-            and not must_be_reviewed(request.user)  # an import may publish
-        )
+        return self.has_add_permission(request) and self.has_change_permission(request)
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
@@ -217,6 +205,29 @@ class ContentAdmin(CurationAdmin, ImportExportModelAdmin, HistoryAdmin):
                 )
             )
         return super().process_result(result, request)
+
+
+class ContentAdmin(CurationAdmin, ImportExportAdmin):
+    """Curated content: history, CSV/XLSX import and export, and bulk publishing.
+
+    Staff status only opens the admin. Publishing takes the right to change the model;
+    importing, which creates records and can publish them, takes the rights to add, change and
+    publish; exporting, which includes drafts, the right to view. Members of the groups in
+    ``REVIEW_REQUIRED_GROUPS`` submit records for review instead (``CurationAdmin``).
+    """
+
+    actions = ["publish", "archive", "unpublish", "submit_for_review"]
+    readonly_fields = ["published_at", "created_at", "updated_at"]
+
+    def has_publish_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def has_import_permission(self, request):
+        return (
+            super().has_import_permission(request)
+            and self.has_publish_permission(request)
+            and not must_be_reviewed(request.user)  # an import may publish
+        )
 
     @admin.action(description=gettext_lazy("Publish the selected records"), permissions=["publish"])
     def publish(self, request, queryset):

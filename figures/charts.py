@@ -196,6 +196,20 @@ def columns_drawing(rows: list[Row]) -> dict:
     }
 
 
+def official_series(figures, metric: str) -> dict:
+    """The official figures of one ``metric`` with a number, oldest first, as columns: each
+    figure as its source states it, on its own date and period. Never added up: "by 2022",
+    "in 2022-2023" and "since 2020" count different things."""
+    stated = sorted(
+        (f for f in figures if f.metric == metric and f.value is not None),
+        key=lambda f: (f.stated_on, f.pk),
+    )
+    # Labelled by the ISO date (as precise as known): short enough for six columns side by
+    # side, and the table beside the chart writes each date out in the reader's language.
+    rows = [Row(figure.slug, figure.stated.isoformat(), figure.value) for figure in stated]
+    return {"figures": stated, "rows": rows, "drawing": columns_drawing(rows)}
+
+
 CHARTS = {
     chart.slug: chart
     for chart in [

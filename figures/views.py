@@ -13,7 +13,7 @@ from ecosystems.models import Ecosystem
 from partnerships.models import Document, Partnership
 
 from . import selectors
-from .charts import CHARTS, ECOSYSTEM_CHARTS
+from .charts import CHARTS, ECOSYSTEM_CHARTS, official_series
 from .models import OfficialFigure, latest_of_each
 
 ECOSYSTEM_DOCUMENTS = 10
@@ -126,6 +126,18 @@ def figures(request):
         {
             "official": latest_of_each(official, OfficialFigure.HEADLINE),
             "official_all": official,
+            "series": [
+                {
+                    "id": "people-trained",
+                    "title": _("People trained, as reported"),
+                    **official_series(official, OfficialFigure.Metric.PEOPLE_TRAINED),
+                },
+                {
+                    "id": "people-pledged",
+                    "title": _("People pledged, as reported"),
+                    **official_series(official, OfficialFigure.Metric.PEOPLE_PLEDGED),
+                },
+            ],
             "pledges": selectors.pledges(),
             "charts": [chart.shown() for chart in CHARTS.values()],
         },

@@ -54,6 +54,8 @@ def field_type(model_field: models.Field) -> dict:
         return {"type": "boolean", "trueValues": ["true"], "falseValues": ["false"]}
     if isinstance(model_field, models.AutoField | models.IntegerField):
         return {"type": "integer"}
+    if isinstance(model_field, models.DecimalField):
+        return {"type": "number"}
     if isinstance(model_field, models.DateTimeField):
         return {"type": "datetime", "format": "any"}
     if isinstance(model_field, models.DateField):

@@ -144,6 +144,15 @@ def published_members(queryset: models.QuerySet) -> models.QuerySet:
     return queryset.filter(partnership__status=PUBLISHED, organisation__status=PUBLISHED)
 
 
+def of_published_partnerships(queryset: models.QuerySet) -> models.QuerySet:
+    """Commitments: public exactly when their partnership is."""
+    return queryset.filter(partnership__status=PUBLISHED)
+
+
+def reports_of_published_partnerships(queryset: models.QuerySet) -> models.QuerySet:
+    return queryset.filter(commitment__partnership__status=PUBLISHED)
+
+
 def published_document_versions(queryset: models.QuerySet) -> models.QuerySet:
     return queryset.filter(document__status=PUBLISHED)
 
@@ -237,6 +246,56 @@ DATASETS: tuple[Dataset, ...] = (
         api_list="api:partnership-list",
         page="partnerships:list",
         keywords=("skills partnerships", "upskilling", "reskilling", "commitments"),
+    ),
+    Dataset(
+        name="commitments",
+        model_label="partnerships.Commitment",
+        title="Commitments of the partnerships",
+        description="What each skills partnership pledged: an amount in people or in a share "
+        "of the workforce, in total or each year, with its baseline and target years and its "
+        "source. A revised pledge keeps the old one, with the day it was replaced. The status "
+        "(on track, behind, overdue) depends on the day and is given by the API.",
+        columns=columns(
+            "id",
+            "slug",
+            "partnership",
+            "amount",
+            "unit",
+            "basis",
+            "baseline_year",
+            "target_year",
+            translated("statement"),
+            "source_url",
+            "stated_on",
+            "replaced_by",
+            "replaced_on",
+        ),
+        rows=of_published_partnerships,
+        api_list="api:commitment-list",
+        page="partnerships:commitments",
+        # Public while its partnership is: no history of its own says when it became visible.
+        in_feed=False,
+        keywords=("commitments", "pledges", "upskilling", "reskilling"),
+    ),
+    Dataset(
+        name="progress_reports",
+        model_label="partnerships.ProgressReport",
+        title="Progress reported against the commitments",
+        description="Figures the partnerships reported against their commitments: one year's "
+        "figure or the running total to that year, as each source states it, with the date "
+        "it was reported.",
+        columns=columns(
+            "id",
+            "commitment",
+            "year",
+            "value",
+            "kind",
+            "source_url",
+            "reported_on",
+        ),
+        rows=reports_of_published_partnerships,
+        in_feed=False,
+        keywords=("progress", "commitments"),
     ),
     Dataset(
         name="memberships",

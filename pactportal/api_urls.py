@@ -8,6 +8,7 @@ from ecosystems.api.views import EcosystemViewSet
 from figures.api.regions import RegionViewSet
 from figures.api.views import OfficialFigureViewSet
 from opendata.api.views import ChangeFeedView
+from partnerships.api.commitments import CommitmentViewSet
 from partnerships.api.views import DocumentViewSet, OrganisationViewSet, PartnershipViewSet
 
 router = DefaultRouter()
@@ -15,6 +16,7 @@ router.register("ecosystems", EcosystemViewSet, basename="ecosystem")
 router.register("partnerships", PartnershipViewSet, basename="partnership")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("commitments", CommitmentViewSet, basename="commitment")
 router.register("calls", FundingCallViewSet, basename="call")
 router.register("alliances", AllianceViewSet, basename="alliance")
 router.register("eligibility-check", EligibilityCheckViewSet, basename="eligibility-check")

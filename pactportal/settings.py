@@ -531,6 +531,8 @@ SPECTACULAR_SETTINGS = {
         "AllianceRoleEnum": "alliances.eligibility.Role.CHOICES",
         "AllianceRecordedRoleEnum": "alliances.eligibility.Role.RECORDED_CHOICES",
         "AlliancePhaseEnum": "alliances.timeline.Phase",
+        "StatusEnum": "core.models.PublicationStatus",
+        "CommitmentStatusEnum": "partnerships.commitments.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

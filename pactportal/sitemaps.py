@@ -37,6 +37,7 @@ class PagesSitemap(TranslatedSitemap):
             "partnerships:list",
             "partnerships:organisation_list",
             "partnerships:document_list",
+            "partnerships:commitments",
             "alliances:list",
             "alliances:check",
             "figures:index",

@@ -3,13 +3,20 @@ from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from core.admin import ContentAdmin, HistoryAdmin, LabelledTabularInline, side_by_side
+from core.admin import (
+    ContentAdmin,
+    HistoryAdmin,
+    ImportExportAdmin,
+    LabelledTabularInline,
+    side_by_side,
+)
 from core.models import count_of
 
 from .forms import PartnershipForm
 from .models import (
+    Commitment,
     Country,
     Document,
     DocumentFile,
@@ -17,10 +24,16 @@ from .models import (
     NutsRegion,
     Organisation,
     Partnership,
+    ProgressReport,
     Region,
     TextStatus,
 )
-from .resources import MembershipResource, OrganisationResource, PartnershipResource
+from .resources import (
+    MembershipResource,
+    OrganisationResource,
+    PartnershipResource,
+    ProgressReportResource,
+)
 from .services import document_text_refresh
 
 
@@ -108,6 +121,73 @@ class MembershipInline(LabelledTabularInline):
     fields = ["organisation", "role", "named_on", "named_on_precision", "source_url"]
 
 
+class CommitmentInline(TranslationTabularInline, LabelledTabularInline):
+    """A partnership's pledges; each opens on its own page, where its reports are kept."""
+
+    model = Commitment
+    fk_name = "partnership"
+    extra = 0
+    show_change_link = True
+    fields = [
+        "slug",
+        "statement",
+        "amount",
+        "unit",
+        "basis",
+        "baseline_year",
+        "target_year",
+        "source_url",
+        "stated_on",
+        "replaced_by",
+        "replaced_on",
+    ]
+    autocomplete_fields = ["replaced_by"]
+
+
+class ProgressReportInline(LabelledTabularInline):
+    model = ProgressReport
+    extra = 0
+    fields = ["year", "value", "kind", "source_url", "reported_on"]
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(TranslationAdmin, HistoryAdmin):
+    """A pledge and its progress reports (inline), each change in the history. A revised
+    pledge is a new commitment; the old one names it in "replaced by", with the day."""
+
+    list_display = ["partnership", "slug", "amount", "unit", "basis", "target_year", "replaced_on"]
+    list_filter = ["unit", "basis", "target_year"]
+    list_select_related = ["partnership"]
+    search_fields = ["slug", "partnership__name", "statement_en"]
+    autocomplete_fields = ["partnership", "replaced_by"]
+    inlines = [ProgressReportInline]
+    fieldsets = [
+        (None, {"fields": ["partnership", "slug", side_by_side("statement")]}),
+        (
+            _("What is pledged"),
+            {"fields": [("amount", "unit", "basis"), ("baseline_year", "target_year")]},
+        ),
+        (
+            _("Source and revisions"),
+            {"fields": ["source_url", "stated_on", ("replaced_by", "replaced_on")]},
+        ),
+        (_("Record"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ImportExportAdmin):
+    """Progress reports, also imported from CSV or Excel with a preview, all or nothing."""
+
+    resource_classes = [ProgressReportResource]
+    list_display = ["commitment", "year", "value", "kind", "reported_on"]
+    list_filter = ["kind", "year"]
+    list_select_related = ["commitment__partnership"]
+    search_fields = ["commitment__slug", "commitment__partnership__name"]
+    autocomplete_fields = ["commitment"]
+    fields = ["commitment", "year", "value", "kind", "source_url", "reported_on"]
+
+
 @admin.register(Partnership)
 class PartnershipAdmin(TranslationAdmin, ContentAdmin):
     """Summary and description show their English, French and German columns side by side."""
@@ -142,7 +222,7 @@ class PartnershipAdmin(TranslationAdmin, ContentAdmin):
     date_hierarchy = "launched_on"
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["ecosystem", "linked_ecosystems", "countries", "regions"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, CommitmentInline]
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "kind", "scope", "status"]}),
         (

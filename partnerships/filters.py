@@ -8,13 +8,17 @@ already limited to what the reader may see; they never decide visibility themsel
 import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from core.filters import OrderingFilter, TextSearchFilter
 from ecosystems.models import Ecosystem
 
+from .commitments import Status
 from .models import (
+    Commitment,
     Country,
     Document,
     Language,
@@ -197,3 +201,56 @@ class NutsRegionFilter(django_filters.FilterSet):
     class Meta:
         model = NutsRegion
         fields = ["country"]
+
+
+@extend_schema_field({"type": "string", "example": "digital"})
+class EcosystemSlugFilter(django_filters.ModelChoiceFilter):
+    """An ecosystem by its slug, for a model that has no ecosystem of its own."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Ecosystem.objects.all())
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("label", _("Ecosystem"))
+        super().__init__(*args, **kwargs)
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    """The commitment tracker's filters: a partnership's ecosystem, the status on the day the
+    page is drawn, and the order (by status too, which is computed, not stored)."""
+
+    ecosystem = EcosystemSlugFilter(method="filter_ecosystem")
+    status = django_filters.ChoiceFilter(
+        choices=Status.choices, method="filter_status", label=_("Status")
+    )
+    ordering = django_filters.ChoiceFilter(
+        choices=[
+            ("partnership", _("Partnership")),
+            ("-partnership", _("Partnership (descending)")),
+            ("target_year", _("Target year")),
+            ("-target_year", _("Target year (descending)")),
+            ("status", _("Status")),
+            ("-status", _("Status (descending)")),
+        ],
+        method="filter_ordering",
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Commitment
+        fields = ["ecosystem", "status"]
+
+    def filter_ecosystem(self, queryset, name, ecosystem):
+        return queryset.filter(
+            partnership__in=Partnership.objects.in_ecosystem(ecosystem).values("pk")
+        )
+
+    def filter_status(self, queryset, name, status):
+        return queryset.in_status(status, timezone.localdate())
+
+    def filter_ordering(self, queryset, name, value):
+        descending, key = value.startswith("-"), value.lstrip("-")
+        if key == "status":
+            return queryset.by_status(timezone.localdate(), descending)
+        field = "partnership__name" if key == "partnership" else key
+        order = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+        return queryset.order_by(order, "partnership__name", "pk")

@@ -1,4 +1,5 @@
-"""Import and export of organisations, partnerships and memberships (CSV and XLSX): columns.
+"""Import and export of organisations, partnerships, memberships and progress reports (CSV
+and XLSX): columns.
 
 Rows are matched by slug (memberships by partnership and organisation), validated by the
 models' own rules, and a file with any invalid row writes nothing: the admin only offers to
@@ -14,7 +15,15 @@ from core.partial_dates import PartialDate
 from ecosystems.models import Ecosystem
 
 from .imports import FileResource
-from .models import Country, Membership, NutsRegion, Organisation, Partnership
+from .models import (
+    Commitment,
+    Country,
+    Membership,
+    NutsRegion,
+    Organisation,
+    Partnership,
+    ProgressReport,
+)
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
@@ -231,4 +240,24 @@ class MembershipResource(FileResource):
         model = Membership
         import_id_fields = ["partnership", "organisation"]
         fields = ["partnership", "organisation", "role"]
+        export_order = fields
+
+
+class ProgressReportResource(FileResource):
+    """Progress reports, matched by commitment (its slug), year and kind: importing the same
+    file again changes nothing, and a corrected figure updates its report."""
+
+    commitment = fields.Field(
+        attribute="commitment",
+        column_name="commitment",
+        widget=SlugWidget(Commitment, "slug"),
+    )
+
+    def get_queryset(self):
+        return ProgressReport.objects.select_related("commitment")
+
+    class Meta:
+        model = ProgressReport
+        import_id_fields = ["commitment", "year", "kind"]
+        fields = ["commitment", "year", "value", "kind", "source_url", "reported_on"]
         export_order = fields

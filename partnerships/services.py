@@ -1,8 +1,10 @@
 """Writes that span several models."""
 
+import datetime
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +19,7 @@ from core.partial_dates import PartialDate
 from ecosystems.models import Ecosystem
 
 from .models import (
+    Commitment,
     Country,
     Document,
     DocumentFile,
@@ -24,6 +27,7 @@ from .models import (
     Membership,
     Organisation,
     Partnership,
+    ProgressReport,
     Region,
     TextStatus,
 )
@@ -76,6 +80,7 @@ def pact_data_load(*, data: dict[str, Any]) -> LoadReport:
                 ("ecosystems", loader.ecosystem),
                 ("organisations", loader.organisation),
                 ("partnerships", loader.partnership),
+                ("commitments", loader.commitment),
                 ("documents", loader.document),
             ],
         )
@@ -318,6 +323,38 @@ class PactDataLoader:
                     "organisation": self.lookup(Organisation, member["organisation"]),
                 },
                 {"role": member["role"]},
+            )
+
+    def commitment(self, record: dict) -> None:
+        """A pledge as the file states it (amount, unit, basis, years, source) and its progress
+        reports, each matched by commitment, year and kind. A pledge without a number is not
+        a commitment: the file holds none, never a zero."""
+        commitment = self.upsert(
+            Commitment,
+            {"slug": record["slug"]},
+            {
+                "partnership": self.lookup(Partnership, record["partnership"]),
+                "amount": Decimal(str(record["amount"])),
+                "unit": record["unit"],
+                "basis": record["basis"],
+                "baseline_year": record.get("baseline_year"),
+                "target_year": record.get("target_year"),
+                **translated(record, {"statement": record["statement"]}),
+                "source_url": record["source_url"],
+                "stated_on": datetime.date.fromisoformat(record["stated_on"])
+                if record.get("stated_on")
+                else None,
+            },
+        )
+        for report in record.get("reports", []):
+            self.upsert(
+                ProgressReport,
+                {"commitment": commitment, "year": report["year"], "kind": report["kind"]},
+                {
+                    "value": Decimal(str(report["value"])),
+                    "source_url": report["source_url"],
+                    "reported_on": datetime.date.fromisoformat(report["reported_on"]),
+                },
             )
 
     def document(self, record: dict) -> None:

@@ -8,7 +8,7 @@ the translation columns exist, so that it records every language.
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Document, Partnership
+from .models import Commitment, Document, Partnership, ProgressReport
 
 
 @register(Partnership)
@@ -28,5 +28,14 @@ class DocumentTranslationOptions(TranslationOptions):
     empty_values = None
 
 
+@register(Commitment)
+class CommitmentTranslationOptions(TranslationOptions):
+    fields = ("statement",)
+    required_languages = ("en",)
+    empty_values = None
+
+
 simple_history.register(Partnership, m2m_fields=["linked_ecosystems", "countries", "regions"])
 simple_history.register(Document)
+simple_history.register(Commitment)
+simple_history.register(ProgressReport)

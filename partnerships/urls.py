@@ -7,6 +7,7 @@ app_name = "partnerships"
 urlpatterns = [
     path("partnerships/", views.PartnershipListView.as_view(), name="list"),
     path("partnerships/<slug:slug>/", views.PartnershipDetailView.as_view(), name="detail"),
+    path("commitments/", views.commitment_tracker, name="commitments"),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation_list"),
     path(
         "organisations/<slug:slug>/",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
@@ -15,10 +16,11 @@ from core.maps import country_map, members_label
 from core.models import PublicationStatus
 from core.views import FilteredListView, PublicDetailView, csv_url
 
-from . import selectors
-from .filters import DocumentFilter, OrganisationFilter, PartnershipFilter
+from . import commitments, selectors
+from .filters import CommitmentFilter, DocumentFilter, OrganisationFilter, PartnershipFilter
 from .forms import SearchForm
 from .models import (
+    Commitment,
     Document,
     DocumentFile,
     Language,
@@ -145,6 +147,13 @@ class PartnershipDetailView(PublicDetailView):
         # Member counts the sources report (prefetched), oldest first: the last is the latest.
         reported = list(partnership.member_counts.all())
         return super().get_context_data(
+            # Its commitments with their reports: two queries, and one when it has none.
+            pledges=tracked(
+                Commitment.objects.filter(partnership=partnership).prefetch_related("reports"),
+                timezone.localdate(),
+            ),
+            today=timezone.localdate(),
+            rule=commitments.RULE,
             member_groups=[
                 (role, shown, drafts, len(shown) + len(drafts))
                 for role, (shown, drafts) in groups.items()
@@ -166,6 +175,78 @@ class PartnershipDetailView(PublicDetailView):
             ),
             **kwargs,
         )
+
+
+def tracked(rows, today) -> list[dict]:
+    """Each commitment with its status on ``today`` and, for its chart and table, the years
+    of its pledged path and reports (``partnerships.commitments``)."""
+    return [
+        {
+            "commitment": commitment,
+            "standing": commitments.standing(commitment, today),
+            "points": commitments.points(commitment),
+            "drawing": commitments.drawing(commitment),
+            "latest": max(commitment.reports.all(), key=lambda r: r.year, default=None),
+        }
+        for commitment in rows
+    ]
+
+
+TRACKER_COLUMNS = ["partnership", "target_year", "status"]
+
+
+def commitment_tracker(request):
+    """Every commitment of the published partnerships with its status on the day shown,
+    filtered by ecosystem and status, sorted by any column; the same rows as CSV."""
+    filterset = CommitmentFilter(
+        request.GET or None,
+        queryset=Commitment.objects.of(Partnership.objects.published()),
+        request=request,
+    )
+    today = timezone.localdate()
+    rows = tracked(filterset.qs.for_tracker(), today)
+    errors = filterset.errors
+    valid = {
+        name: request.GET.getlist(name)
+        for name in filterset.form.fields
+        if name in request.GET and name not in errors
+    }
+    current = valid.get("ordering", [""])[0]
+    sort_links = {}
+    for column in TRACKER_COLUMNS:
+        query = request.GET.copy()
+        query["ordering"] = f"-{column}" if current == column else column
+        sort_links[column] = {
+            "query": query.urlencode(),
+            "sorted": "ascending"
+            if current == column
+            else "descending"
+            if current == f"-{column}"
+            else "",
+        }
+    fields = filterset.form.fields
+    return render(
+        request,
+        "partnerships/commitment_tracker.html",
+        {
+            "rows": rows,
+            "today": today,
+            "rule": commitments.RULE,
+            "filter_values": {name: values[0] for name, values in valid.items() if values},
+            "filter_errors": errors,
+            "options": {
+                name: without_counts((str(v), label) for v, label in fields[name].choices if v)
+                for name in ("ecosystem", "status", "ordering")
+            },
+            "sort_links": sort_links,
+            "csv_url": csv_url("api:commitment-list", valid),
+            "is_filtered": any(valid.get(name) != [""] for name in valid if name != "ordering"),
+        },
+    )
+
+
+# What the page reads of its query string, for the page cache's key (core/cache/pages.py).
+commitment_tracker.query_parameters = ("ecosystem", "status", "ordering")
 
 
 class OrganisationListView(FilteredListView):

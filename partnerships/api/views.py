@@ -10,9 +10,10 @@ from core.api_parsers import StrictJSONParser
 from core.models import PublicationStatus
 
 from ..filters import DocumentFilter, OrganisationFilter, PartnershipFilter
-from ..models import Document, MatchesOf, Membership, Organisation, Partnership
+from ..models import Commitment, Document, MatchesOf, Membership, Organisation, Partnership
 from ..services import document_text_refresh
 from . import schemas  # noqa: F401  (defines the documents' schema rules for drf-spectacular)
+from .commitments import TrackedCommitmentSerializer
 from .serializers import (
     DocumentFileSerializer,
     DocumentFileUploadSerializer,
@@ -54,9 +55,20 @@ class PartnershipViewSet(PublishedViewSet):
             return Response(serializer.data)
         return self.get_paginated_response(serializer.data)
 
+    @extend_schema(responses=TrackedCommitmentSerializer(many=True), filters=False)
+    @action(detail=True, filter_backends=[], pagination_class=None)
+    def commitments(self, request, slug=None):
+        """The partnership's commitments with their status on the day of the response and
+        their progress reports: the rows of the tracker, for this partnership alone."""
+        commitments = Commitment.objects.filter(partnership=self.get_object()).for_tracker()
+        serializer = TrackedCommitmentSerializer(
+            commitments, many=True, context={**self.get_serializer_context(), "csv": self.is_csv()}
+        )
+        return Response(serializer.data)
+
     def csv_filename(self) -> str:
-        if self.action == "members":
-            return f"{self.kwargs['slug']}-members"
+        if self.action in ("members", "commitments"):
+            return f"{self.kwargs['slug']}-{self.action}"
         return super().csv_filename()
 
 

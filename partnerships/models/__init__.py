@@ -1,6 +1,8 @@
 """The partnerships app's models, one module per concept, in the order they depend on each other:
-places, organisations (with their memberships), documents, partnerships, their member counts."""
+places, organisations (with their memberships), documents, partnerships, their member counts,
+their commitments and progress reports."""
 
+from .commitments import Commitment, CommitmentQuerySet, ProgressReport
 from .documents import (
     Document,
     DocumentFile,
@@ -39,6 +41,8 @@ __all__ = [
     "NUTS_PATTERN",
     "NUTS_PREFIX_BY_COUNTRY",
     "PIC_PATTERN",
+    "Commitment",
+    "CommitmentQuerySet",
     "Country",
     "CountryQuerySet",
     "Document",
@@ -57,6 +61,7 @@ __all__ = [
     "Partnership",
     "PartnershipQuerySet",
     "Presence",
+    "ProgressReport",
     "Region",
     "TextMatch",
     "TextStatus",

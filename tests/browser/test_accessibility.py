@@ -37,6 +37,7 @@ def public_pages(portal) -> dict[str, str]:
         "alliance": Alliance.objects.published().first().get_absolute_url(),
         "consortium-checker": reverse("alliances:check"),
         "figures": reverse("figures:index"),
+        "commitments": reverse("partnerships:commitments") + "?ordering=status",
         "regions": reverse("regions:map"),
         "regions-of-a-country": reverse("regions:map") + "?country=IT",
         "white-spots": reverse("regions:gaps") + "?ecosystem=digital",

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from import_export.admin import ExportMixin, ImportMixin
 
-from partnerships.models import Organisation
+from partnerships.models import Commitment, Organisation, ProgressReport
 from tests.alliances.builders import make_alliance
 from tests.factories import (
     DocumentFactory,
@@ -63,6 +63,22 @@ def content():
         MembershipFactory(partnership=partnership, organisation=organisation)
         DocumentFactory(status=status, partnership=partnership)
         make_alliance(None, slug=f"alliance-{status}", status=status)
+        pledge = Commitment.objects.create(
+            partnership=partnership,
+            slug=f"pledge-{status}",
+            amount=1000,
+            basis=Commitment.Basis.TOTAL,
+            statement_en="Train 1,000 people.",
+            source_url="https://example.eu/pledge",
+        )
+        ProgressReport.objects.create(
+            commitment=pledge,
+            year=2024,
+            value=100,
+            kind=ProgressReport.Kind.CUMULATIVE,
+            source_url="https://example.eu/report",
+            reported_on="2025-01-15",
+        )
 
 
 @pytest.fixture
@@ -79,13 +95,15 @@ def curator():
 
 def a_file_that_changes_records(model_admin) -> bytes:
     """The model's first records exported by its own resource, each altered visibly:
-    drafts published, published records archived, roles changed."""
+    drafts published, published records archived, roles changed, figures corrected."""
     resource = model_admin.get_import_resource_classes(None)[0]()
     exported = resource.export(queryset=model_admin.model.objects.all()[:3])
     rows = exported.dict
     for row in rows:
         if "status" in row:
             row["status"] = "archived" if row["status"] == "published" else "published"
+        elif "value" in row:  # a progress report's figure, corrected
+            row["value"] = str(float(row["value"]) + 1)
         else:
             row["role"] = "member" if row["role"] != "member" else "supporting-partner"
     return tablib.Dataset(

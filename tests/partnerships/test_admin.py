@@ -116,6 +116,8 @@ def partnership_form_data(**overrides):
         "memberships-INITIAL_FORMS": "0",
         "member_counts-TOTAL_FORMS": "0",
         "member_counts-INITIAL_FORMS": "0",
+        "commitments-TOTAL_FORMS": "0",
+        "commitments-INITIAL_FORMS": "0",
     }
     return {**data, **overrides}
 

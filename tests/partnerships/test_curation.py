@@ -129,6 +129,8 @@ def test_every_change_is_in_history_and_can_be_reverted(curator, curator_client)
         "memberships-INITIAL_FORMS": 0,
         "member_counts-TOTAL_FORMS": 0,
         "member_counts-INITIAL_FORMS": 0,
+        "commitments-TOTAL_FORMS": 0,
+        "commitments-INITIAL_FORMS": 0,
     }
     data["ecosystem"] = partnership.ecosystem_id
     response = curator_client.post(change_url, data)
@@ -160,6 +162,8 @@ def test_every_change_is_in_history_and_can_be_reverted(curator, curator_client)
         "memberships-INITIAL_FORMS": 0,
         "member_counts-TOTAL_FORMS": 0,
         "member_counts-INITIAL_FORMS": 0,
+        "commitments-TOTAL_FORMS": 0,
+        "commitments-INITIAL_FORMS": 0,
     }
     assert curator_client.post(revert_url, revert).status_code == 302
     partnership.refresh_from_db()

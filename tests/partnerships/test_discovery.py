@@ -287,7 +287,7 @@ def test_every_page_runs_a_constant_number_of_queries(
 
     for url, ceiling in [
         *ceiling_urls().items(),
-        (partnership_page, 8),  # with the member counts and alliances it names
+        (partnership_page, 9),  # with the member counts, alliances and commitments it names
         (organisation_page, 2),
         (document_page.get_absolute_url(), 3),
     ]:

@@ -41,6 +41,8 @@ def change_form_data(client, change_url, **changes):
         "memberships-INITIAL_FORMS": 0,
         "member_counts-TOTAL_FORMS": 0,
         "member_counts-INITIAL_FORMS": 0,
+        "commitments-TOTAL_FORMS": 0,
+        "commitments-INITIAL_FORMS": 0,
         **changes,
     }
 
