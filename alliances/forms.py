@@ -6,11 +6,12 @@ import itertools
 
 from django import forms
 from django.forms.formsets import TOTAL_FORM_COUNT
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ecosystems.models import Ecosystem
 from partnerships.models import Country, OrganisationType
 
 from .eligibility import Member, Role
@@ -22,18 +23,40 @@ TRUE, FALSE = {"1", "yes", "y", "true", "x"}, {"0", "no", "n", "false", ""}
 
 
 class CallChoiceField(forms.ModelChoiceField):
-    """A call named with its state today, so a closed call is never offered as if open."""
+    """A call named with its state today and its deadline, so a closed call is never offered
+    as if open, and with a word where its rules are not on record."""
 
     def label_from_instance(self, obj):
-        return f"{obj} — {obj.state().label}"
+        parts = [str(obj), str(obj.state().label)]
+        if obj.deadline:
+            parts.append(_("deadline %(day)s") % {"day": date_format(obj.deadline, "j F Y")})
+        if not obj.has_rules:
+            parts.append(_("rules not on record"))
+        return " — ".join(parts)
+
+
+# A rule's page of suggestions, sent by its "More" button: "require_vet_provider:2".
+MORE_PATTERN = r"^[a-z_]{1,60}:[0-9]{1,4}$"
 
 
 class CheckerForm(forms.Form):
-    # Only calls whose rules are on record can be checked against.
+    # Every call on record, the latest first; one whose rules are not on record is offered
+    # too, and choosing it says it cannot be checked rather than guessing its rules.
     call = CallChoiceField(
-        queryset=FundingCall.objects.with_rules(),
+        queryset=FundingCall.objects.all(),
         label=gettext_lazy("Funding call"),
         empty_label=None,
+    )
+    ecosystem = forms.ModelChoiceField(
+        queryset=Ecosystem.objects.all(),
+        to_field_name="slug",
+        required=False,
+        label=gettext_lazy("Ecosystem of the alliance (optional)"),
+        empty_label=gettext_lazy("Not chosen"),
+        help_text=gettext_lazy(
+            "Suggested partners already active in it (in its large-scale partnership or its "
+            "alliances) come first."
+        ),
     )
     q = forms.CharField(
         label=gettext_lazy("Find an organisation in the directory"),
@@ -45,8 +68,28 @@ class CheckerForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Columns: name, country, type, eche, role; one member a row."),
     )
-    # Sent by the "Add" button of a directory result: the organisation's slug.
+    # Sent by the "Add" button of a directory result or a suggestion: the organisation's slug.
     add = forms.SlugField(required=False, max_length=255)
+    more = forms.RegexField(regex=MORE_PATTERN, required=False)
+
+    def clean_call(self):
+        call = self.cleaned_data["call"]
+        if not call.has_rules:
+            raise forms.ValidationError(
+                _(
+                    "The composition rules of this call are not on record, so no consortium "
+                    "can be checked against it. Choose another call."
+                )
+            )
+        return call
+
+    def pages(self) -> dict[str, int]:
+        """The page of suggestions asked for, by rule."""
+        more = getattr(self, "cleaned_data", {}).get("more")
+        if not more:
+            return {}
+        rule, page = more.split(":")
+        return {rule: int(page)}
 
 
 # Selects open on an empty choice, so a row left untouched is recognised as blank.
@@ -59,6 +102,9 @@ class MemberForm(forms.Form):
     type = forms.ChoiceField(label=gettext_lazy("Type"), choices=BLANK + OrganisationType.choices)
     eche = forms.BooleanField(label=gettext_lazy("Holds an ECHE"), required=False)
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=BLANK + Role.CHOICES)
+    # The directory's slug of a member added from it: not suggested again, and its region
+    # ranks the suggestions.
+    organisation = forms.SlugField(required=False, max_length=160, widget=forms.HiddenInput)
 
     def __init__(self, *args, countries=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from .eligibility import Member, Role, check_consortium
 from .filters import AllianceFilter
 from .forms import MAX_MEMBERS, CheckerForm, MemberFormSet, country_choices, members_from_csv
 from .models import Alliance, FundingCall, ProgrammeCountry
+from .suggestions import suggest
 
 DIRECTORY_RESULTS = 15
 
@@ -83,10 +84,16 @@ def consortium_check(request):
     """Check any consortium against a call; nothing is stored.
 
     A plain form: members are typed in, added from the directory (each result is a submit
-    button) or uploaded as CSV, and every submission shows the report for what is there.
+    button) or uploaded as CSV, and every submission shows the report for what is there, with
+    the directory's organisations that would make each failed rule pass (each a submit button
+    too). A check may also be a link: a GET carrying the form's fields (no file) is read as
+    a submission.
     """
     countries = country_choices()
-    data = request.POST if request.method == "POST" else None
+    if request.method == "POST":
+        data = request.POST
+    else:
+        data = request.GET if "members-TOTAL_FORMS" in request.GET else None
     form = CheckerForm(
         data, request.FILES or None, initial={"call": FundingCall.objects.with_rules().first()}
     )
@@ -124,6 +131,7 @@ def consortium_check(request):
                         "type": organisation.type,
                         "eche": organisation.eche_holder,
                         "role": Role.FULL_PARTNER,
+                        "organisation": organisation.slug,
                     }
                 )
         if cleaned.get("csv_file"):
@@ -149,12 +157,19 @@ def consortium_check(request):
 
     # The call shown (and checked against): the one chosen, else the latest.
     call = form.cleaned_data.get("call") if form.is_bound else form.initial["call"]
-    report = None
+    report, suggestions = None, []
     if call and rows:
-        report = check_consortium(
-            call.call_rules,
-            [Member(r["name"], r["country"], r["type"], r["eche"], r["role"]) for r in rows],
-            ProgrammeCountry.codes(),
+        members = [Member(r["name"], r["country"], r["type"], r["eche"], r["role"]) for r in rows]
+        programme = ProgrammeCountry.codes()
+        report = check_consortium(call.call_rules, members, programme)
+        suggestions = suggest(
+            report=report,
+            rules=call.call_rules,
+            members=members,
+            programme=programme,
+            directory_members={r["organisation"] for r in rows if r.get("organisation")},
+            ecosystem=form.cleaned_data.get("ecosystem"),
+            pages=form.pages(),
         )
     return render(
         request,
@@ -165,6 +180,7 @@ def consortium_check(request):
             "problems": problems(form, formset, messages),
             "results": results,
             "report": report,
+            "suggestions": suggestions,
             "call": call,
             "calls": FundingCall.objects.all(),
             "member_count": filled_rows(formset) if formset.is_bound else len(rows),

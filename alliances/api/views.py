@@ -11,6 +11,7 @@ from core.api import STATUS_PARAMETER, ApiResponsesMixin, PublishedViewSet
 from ..eligibility import Report, check_consortium
 from ..filters import AllianceFilter
 from ..models import Alliance, FundingCall, ProgrammeCountry
+from ..suggestions import RuleSuggestions, suggest
 from .serializers import (
     AllianceDetailSerializer,
     AllianceReportSerializer,
@@ -27,6 +28,7 @@ class CallReport:
 
     call: FundingCall
     report: Report
+    suggestions: list[RuleSuggestions]
 
 
 class FundingCallViewSet(
@@ -94,10 +96,23 @@ class EligibilityCheckViewSet(ApiResponsesMixin, viewsets.GenericViewSet):
     def create(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        call = serializer.validated_data["call"]
-        report = check_consortium(
-            call.call_rules, serializer.consortium(), ProgrammeCountry.codes()
-        )
+        values = serializer.validated_data
+        call, members, programme = values["call"], serializer.consortium(), ProgrammeCountry.codes()
+        report = check_consortium(call.call_rules, members, programme)
+        suggestions = []
+        if values["suggest"]:
+            suggestions = suggest(
+                report=report,
+                rules=call.call_rules,
+                members=members,
+                programme=programme,
+                directory_members=serializer.directory_members(),
+                ecosystem=values.get("ecosystem"),
+                pages={result.rule: values["page"] for result in report.failures},
+                page_size=values["page_size"],
+            )
         return Response(
-            ReportSerializer(CallReport(call, report), context={"request": request}).data
+            ReportSerializer(
+                CallReport(call, report, suggestions), context={"request": request}
+            ).data
         )
