@@ -3,6 +3,7 @@
 import csv
 import io
 import itertools
+import re
 
 from django import forms
 from django.forms.formsets import TOTAL_FORM_COUNT
@@ -12,7 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ecosystems.models import Ecosystem
-from partnerships.models import Country, OrganisationType
+from partnerships.models import (
+    PIC_PATTERN,
+    Country,
+    NutsRegion,
+    Organisation,
+    OrganisationType,
+)
+from partnerships.models.nuts import NUTS2_PATTERN
 
 from .eligibility import Member, Role
 from .models import FundingCall
@@ -157,6 +165,88 @@ MemberFormSet = forms.formset_factory(
 
 def country_choices() -> list[tuple[str, str]]:
     return Country.objects.options()
+
+
+class MatchForm(forms.Form):
+    """The matcher's question: an organisation by its PIC, or described by where it is, what
+    it is and the ecosystems it works in. Read from the address; nothing is stored."""
+
+    pic = forms.RegexField(
+        regex=PIC_PATTERN,
+        required=False,
+        max_length=9,
+        label=gettext_lazy("PIC"),
+        help_text=gettext_lazy(
+            "The nine-digit Participant Identification Code, for an organisation in the directory."
+        ),
+        error_messages={"invalid": gettext_lazy("A PIC is exactly nine digits.")},
+    )
+    country = forms.ChoiceField(required=False, label=gettext_lazy("Country"))
+    region = forms.CharField(
+        required=False,
+        max_length=4,
+        label=gettext_lazy("NUTS region"),
+        help_text=gettext_lazy("Its NUTS level-2 code, such as DE71 for Darmstadt."),
+    )
+    type = forms.ChoiceField(
+        required=False, label=gettext_lazy("Type"), choices=BLANK + OrganisationType.choices
+    )
+    ecosystem = forms.ModelMultipleChoiceField(
+        queryset=Ecosystem.objects.all(),
+        to_field_name="slug",
+        required=False,
+        label=gettext_lazy("Ecosystems it works in"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = BLANK + country_choices()
+
+    def clean_pic(self):
+        pic = self.cleaned_data["pic"]
+        if not pic:
+            return None
+        found = (
+            Organisation.objects.published()
+            .select_related("country", "region")
+            .filter(pic=pic)
+            .first()
+        )
+        if found is None:
+            raise forms.ValidationError(_("No organisation of the directory has this PIC."))
+        return found
+
+    def clean_country(self):
+        code = self.cleaned_data["country"]
+        return Country.objects.get(pk=code) if code else None
+
+    def clean_region(self):
+        code = self.cleaned_data["region"].strip().upper()
+        if not code:
+            return None
+        region = (
+            NutsRegion.objects.filter(code=code).first() if re.match(NUTS2_PATTERN, code) else None
+        )
+        if region is None:
+            raise forms.ValidationError(
+                _("“%(code)s” is not a NUTS level-2 region.") % {"code": code}
+            )
+        return region
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not any(data.get(name) for name in self.fields):
+            raise forms.ValidationError(
+                _("Give a PIC, or the organisation’s region, country, type or ecosystems.")
+            )
+        country, region = data.get("country"), data.get("region")
+        if country and region and region.country_id != country.pk:
+            self.add_error(
+                "region",
+                _("%(region)s is not in %(country)s.") % {"region": region, "country": country},
+            )
+        return data
 
 
 def members_from_csv(upload, countries: set[str]) -> tuple[list[dict], list[str]]:

@@ -11,7 +11,15 @@ from partnerships.models import Organisation
 
 from .eligibility import Member, Role, check_consortium
 from .filters import AllianceFilter
-from .forms import MAX_MEMBERS, CheckerForm, MemberFormSet, country_choices, members_from_csv
+from .forms import (
+    MAX_MEMBERS,
+    CheckerForm,
+    MatchForm,
+    MemberFormSet,
+    country_choices,
+    members_from_csv,
+)
+from .matching import match
 from .models import Alliance, FundingCall, ProgrammeCountry
 from .suggestions import suggest
 
@@ -204,13 +212,44 @@ def problems(form, formset, messages) -> list[tuple[str, str]]:
     found = []
     if form.is_bound:
         for name, errors in form.errors.items():
-            # "add" is a button's value; the view says what was wrong with it in messages.
-            if name in form.fields and name != "add":
+            # "add" and "more" are buttons' values; the view says what was wrong with "add"
+            # in messages, and a "more" it cannot read shows the first suggestions.
+            if name in ("add", "more"):
+                continue
+            if name in form.fields:
                 field = form[name]
                 found += [(f"#{field.auto_id}", f"{field.label}: {error}") for error in errors]
-    for row, member in enumerate(formset.forms if formset.is_bound else [], start=1):
+            else:
+                found += [("", str(error)) for error in errors]
+    bound_rows = formset.forms if formset is not None and formset.is_bound else []
+    for row, member in enumerate(bound_rows, start=1):
         for name, errors in member.errors.items():
             field = member[name] if name in member.fields else member[next(iter(member.fields))]
             label = _("%(field)s (row %(row)s)") % {"field": field.label, "row": row}
             found += [(f"#{field.auto_id}", f"{label}: {error}") for error in errors]
     return found + [("", str(message)) for message in messages]
+
+
+def matcher(request):
+    """Which partnerships fit an organisation, from its PIC or a description (a GET form:
+    nothing is stored, no account is needed)."""
+    form = MatchForm(request.GET or None)
+    matches = None
+    if form.is_valid():
+        data = form.cleaned_data
+        matches = match(
+            organisation=data["pic"],
+            country=data["country"],
+            region=data["region"],
+            type=data["type"],
+            ecosystems=data["ecosystem"],
+        )
+    return render(
+        request,
+        "alliances/match.html",
+        {"form": form, "matches": matches, "problems": problems(form, None, [])},
+    )
+
+
+# What the page cache keys the matcher on (core.cache.pages).
+matcher.query_parameters = tuple(MatchForm.base_fields)

@@ -1,5 +1,6 @@
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -18,6 +19,7 @@ from partnerships.models import Organisation, OrganisationType
 
 from ..eligibility import Member, Role
 from ..forms import MAX_MEMBERS
+from ..matching import FitKind
 from ..models import Alliance, AllianceMember, Assessment, CallState, FundingCall, MemberCount
 from ..suggestions import MAX_PAGE_SIZE, PAGE_SIZE
 from ..timeline import Phase
@@ -355,3 +357,38 @@ class EligibilityCheckSerializer(StrictWrites, serializers.Serializer):
     def directory_members(self) -> set[str]:
         """The slugs of the members named from the directory."""
         return {member["slug"] for member in self.validated_data["members"] if "slug" in member}
+
+
+class FitSerializer(serializers.Serializer):
+    """A partnership or alliance that fits, with the reason."""
+
+    kind = serializers.ChoiceField(choices=FitKind.choices)
+    slug = serializers.CharField(source="record.slug")
+    name = serializers.CharField(source="record.name")
+    acronym = serializers.CharField(source="record.acronym")
+    url = serializers.SerializerMethodField(help_text="The record in the API.")
+    page = serializers.SerializerMethodField(help_text="The record's page on the portal.")
+    reason = serializers.CharField()
+
+    def get_url(self, fit) -> str:
+        view = "api:alliance-detail" if fit.kind == FitKind.ALLIANCE else "api:partnership-detail"
+        return self.context["request"].build_absolute_uri(reverse(view, args=[fit.record.slug]))
+
+    def get_page(self, fit) -> str:
+        return self.context["request"].build_absolute_uri(fit.record.get_absolute_url())
+
+
+class MatchSerializer(serializers.Serializer):
+    organisation = OrganisationBriefSerializer(
+        allow_null=True, help_text="The organisation found by its PIC; null without one."
+    )
+    country = CountryField(allow_null=True)
+    region = serializers.CharField(
+        source="region.code", allow_null=True, help_text="NUTS level-2 code."
+    )
+    type = serializers.CharField(help_text="Organisation type; empty when not given.")
+    ecosystems = EcosystemBriefSerializer(many=True)
+    member_of = FitSerializer(
+        many=True, help_text="The published partnerships and alliances that name it as member."
+    )
+    could_join = FitSerializer(many=True)

@@ -1,7 +1,8 @@
 from dataclasses import dataclass
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -10,6 +11,8 @@ from core.api import STATUS_PARAMETER, ApiResponsesMixin, PublishedViewSet
 
 from ..eligibility import Report, check_consortium
 from ..filters import AllianceFilter
+from ..forms import MatchForm
+from ..matching import match
 from ..models import Alliance, FundingCall, ProgrammeCountry
 from ..suggestions import RuleSuggestions, suggest
 from .serializers import (
@@ -18,6 +21,7 @@ from .serializers import (
     AllianceSerializer,
     EligibilityCheckSerializer,
     FundingCallSerializer,
+    MatchSerializer,
     ReportSerializer,
 )
 
@@ -116,3 +120,58 @@ class EligibilityCheckViewSet(ApiResponsesMixin, viewsets.GenericViewSet):
                 CallReport(call, report, suggestions), context={"request": request}
             ).data
         )
+
+
+MATCH_PARAMETERS = [
+    OpenApiParameter(
+        "pic", OpenApiTypes.STR, pattern=r"^[0-9]{9}$", description="A PIC of the directory."
+    ),
+    OpenApiParameter("country", OpenApiTypes.STR, description="ISO 3166-1 code."),
+    OpenApiParameter("region", OpenApiTypes.STR, description="NUTS level-2 code, such as DE71."),
+    OpenApiParameter(
+        "type", OpenApiTypes.STR, description="Organisation type, as in the organisations."
+    ),
+    OpenApiParameter(
+        "ecosystem",
+        OpenApiTypes.STR,
+        many=True,
+        explode=True,
+        description="Ecosystem slug; repeatable.",
+    ),
+]
+
+
+class MatchView(ApiResponsesMixin, generics.GenericAPIView):
+    """Which partnerships fit an organisation: from its PIC, or from its country, NUTS region,
+    type and ecosystems (at least one). The published partnerships and alliances it is in (by
+    PIC), and those it could join, each with the reason: the regional partnerships covering
+    its region (without one, those working in its country), the large-scale partnership of
+    each of its ecosystems and their alliances. By PIC without ecosystems, those of what it
+    is in. Nothing is stored."""
+
+    permission_classes = [permissions.AllowAny]
+    renderer_classes = [JSONRenderer]
+    filter_backends = []
+    pagination_class = None
+    serializer_class = MatchSerializer
+    query_parameters = tuple(MatchForm.base_fields)
+
+    @extend_schema(parameters=MATCH_PARAMETERS, responses={200: MatchSerializer})
+    def get(self, request):
+        form = MatchForm(request.query_params)
+        if not form.is_valid():
+            raise serializers.ValidationError(
+                {
+                    "non_field_errors" if name == "__all__" else name: list(errors)
+                    for name, errors in form.errors.items()
+                }
+            )
+        data = form.cleaned_data
+        found = match(
+            organisation=data["pic"],
+            country=data["country"],
+            region=data["region"],
+            type=data["type"],
+            ecosystems=data["ecosystem"],
+        )
+        return Response(MatchSerializer(found, context={"request": request}).data)
