@@ -3,8 +3,8 @@ organisations of the directory that would make it pass.
 
 Pure query logic, shared by the checker page and the API. Every rule's page of suggestions
 comes from one query at any size of the directory (a ``UNION ALL`` of one ranked, sliced
-part per failed rule, each counting its candidates in a window), and one more loads the
-organisations shown. Candidates are from programme countries only (only those count toward
+part per failed rule), their totals from another (one filtered count per rule), and a third
+loads the organisations shown. Candidates are from programme countries only (only those count toward
 the country rule, and the call's other rules are read for them), never already in the
 consortium, and never an institution that would break the charter rule by joining. Those
 already active in the alliance's ecosystem come first (members of its published large-scale
@@ -15,8 +15,7 @@ member of the consortium is, then by name.
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Count, Q, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.utils.translation import gettext as _
 
 from core.models import PublicationStatus
@@ -143,8 +142,8 @@ def suggest(
 
     ``directory_members`` are the slugs of the members taken from the directory: they are
     not suggested again, and their regions rank candidates. ``pages`` gives a rule's page
-    number (1 when not given). Two queries whatever the number of rules and organisations;
-    none when every rule passes.
+    number (1 when not given). Three queries whatever the number of rules and organisations
+    (the pages, their totals, the organisations shown); none when every rule passes.
     """
     programme = frozenset(programme)
     pages = pages or {}
@@ -167,39 +166,43 @@ def suggest(
         in_ecosystem=flag(active_in(ecosystem) if ecosystem is not None else None),
         in_region=flag(Q(region__in=regions) if directory_members else None),
     )
-    wanted_rules, parts = [], []
-    for result in report.failures:
+    wanted_rules, parts, counts = [], [], {}
+    for index, result in enumerate(report.failures):
         found = wanted(result.rule, rules, members, programme)
         if found is None:
             continue
         condition, reason = found
         page = max(pages.get(result.rule, 1), 1)
         offset = (page - 1) * page_size
-        wanted_rules.append((result, reason, page))
+        wanted_rules.append((index, result, reason, page))
+        counts[f"rule_{index}"] = Count("pk", filter=condition or None)
+        # Ordered and sliced alone, so PostgreSQL keeps only the best rows of each part
+        # (a top-N sort), never sorting every candidate.
         parts.append(
             ranked.filter(condition)
-            .annotate(
-                rule=Value(result.rule),
-                total=Window(Count("pk")),
-                position=Window(RowNumber(), order_by=[*RANKING]),
-            )
+            .annotate(part=Value(index))
             .order_by(*RANKING)
-            .values_list("pk", "rule", "total", "position", "in_ecosystem", "in_region")[
+            .values_list("pk", "part", "in_ecosystem", "in_region", "name")[
                 offset : offset + page_size
             ]
         )
     if not parts:
         return []
-    rows = list(parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0])
+    if len(parts) > 1:
+        # Each part's order is its own: the union is ordered again (a few dozen rows).
+        rows = list(parts[0].union(*parts[1:], all=True).order_by("part", *RANKING))
+    else:
+        rows = list(parts[0])
+    totals = base.aggregate(**counts)
     organisations = Organisation.objects.select_related("country", "region").in_bulk(
         [row[0] for row in rows]
     )
-    by_rule: dict[str, list] = {}
-    for row in sorted(rows, key=lambda row: row[3]):
-        by_rule.setdefault(row[1], []).append(row)
+    by_part: dict[int, list] = {}
+    for row in rows:
+        by_part.setdefault(row[1], []).append(row)
     answer = []
-    for result, reason, page in wanted_rules:
-        found = by_rule.get(result.rule, [])
+    for index, result, reason, page in wanted_rules:
+        found = by_part.get(index, [])
         answer.append(
             RuleSuggestions(
                 rule=result.rule,
@@ -207,10 +210,9 @@ def suggest(
                 reason=reason,
                 suggestions=tuple(
                     Suggestion(organisations[pk], reason, bool(ecosystem_flag), bool(region_flag))
-                    for pk, _rule, _total, _position, ecosystem_flag, region_flag in found
+                    for pk, _part, ecosystem_flag, region_flag, _name in found
                 ),
-                # Past the last page no row says how many there are: none further.
-                total=found[0][2] if found else 0,
+                total=totals[f"rule_{index}"],
                 page=page,
                 page_size=page_size,
             )

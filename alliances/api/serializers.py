@@ -238,8 +238,7 @@ class RuleSuggestionsSerializer(serializers.Serializer):
     title = serializers.CharField()
     count = serializers.IntegerField(
         source="total",
-        help_text="How many organisations of the directory would make the rule pass; 0 past "
-        "the last page.",
+        help_text="How many organisations of the directory would make the rule pass.",
     )
     page = serializers.IntegerField()
     next_page = serializers.IntegerField(
