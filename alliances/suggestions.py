@@ -15,7 +15,7 @@ member of the consortium is, then by name.
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext as _
 
 from core.models import PublicationStatus
@@ -33,8 +33,8 @@ from .models import AllianceMember
 
 PAGE_SIZE = 10
 MAX_PAGE_SIZE = 50
-# The ranking: in the ecosystem, then in a consortium's region, then the directory's order.
-RANKING = ("-in_ecosystem", "-in_region", "name", "pk")
+# Suggestions of one rule are ranked up to here; pages past it are empty.
+MAX_RANK = 500
 
 
 @dataclass(frozen=True)
@@ -47,19 +47,14 @@ class Suggestion:
 
 @dataclass(frozen=True)
 class RuleSuggestions:
-    """One failed rule's page of suggestions; ``total`` is how many the directory has."""
+    """One failed rule's page of suggestions, and the next page's number if there is one."""
 
     rule: str
     title: str
     reason: str
     suggestions: tuple[Suggestion, ...]
-    total: int
     page: int
-    page_size: int
-
-    @property
-    def next_page(self) -> int | None:
-        return self.page + 1 if self.page * self.page_size < self.total else None
+    next_page: int | None
 
 
 def wanted(
@@ -107,16 +102,24 @@ def of_category(category: str) -> Q:
 
 def active_in(ecosystem) -> Q:
     """Organisations already active in ``ecosystem``: members of its published large-scale
-    partnerships or of its published alliances."""
+    partnerships or of its published alliances.
+
+    Asked of each organisation (``EXISTS``, through the members' organisation indexes) rather
+    than as one set: a group of the ranking reads the directory in its order and stops after
+    a page, so it asks a few dozen organisations, not the ecosystem's thousands of members.
+    """
     partnership_members = Membership.objects.filter(
+        organisation=OuterRef("pk"),
         partnership__status=PublicationStatus.PUBLISHED,
         partnership__kind=Partnership.Kind.LARGE_SCALE,
         partnership__ecosystem=ecosystem,
-    ).values("organisation")
+    )
     alliance_members = AllianceMember.objects.filter(
-        alliance__status=PublicationStatus.PUBLISHED, alliance__ecosystem=ecosystem
-    ).values("organisation")
-    return Q(pk__in=partnership_members) | Q(pk__in=alliance_members)
+        organisation=OuterRef("pk"),
+        alliance__status=PublicationStatus.PUBLISHED,
+        alliance__ecosystem=ecosystem,
+    )
+    return Q(Exists(partnership_members)) | Q(Exists(alliance_members))
 
 
 def flag(condition: Q | None):
@@ -142,8 +145,8 @@ def suggest(
 
     ``directory_members`` are the slugs of the members taken from the directory: they are
     not suggested again, and their regions rank candidates. ``pages`` gives a rule's page
-    number (1 when not given). Three queries whatever the number of rules and organisations
-    (the pages, their totals, the organisations shown); none when every rule passes.
+    number (1 when not given). Two queries whatever the number of rules and organisations
+    (the ranked rows, the organisations shown); none when every rule passes.
     """
     programme = frozenset(programme)
     pages = pages or {}
@@ -162,59 +165,94 @@ def suggest(
         .filter(slug__in=sorted(directory_members), region__isnull=False)
         .values("region")
     )
-    ranked = base.annotate(
-        in_ecosystem=flag(active_in(ecosystem) if ecosystem is not None else None),
-        in_region=flag(Q(region__in=regions) if directory_members else None),
-    )
-    wanted_rules, parts, counts = [], [], {}
+    near = Q(region__in=regions) if directory_members else None
+    active = active_in(ecosystem) if ecosystem is not None else None
+
+    wanted_rules, parts = [], []
     for index, result in enumerate(report.failures):
         found = wanted(result.rule, rules, members, programme)
         if found is None:
             continue
         condition, reason = found
         page = max(pages.get(result.rule, 1), 1)
-        offset = (page - 1) * page_size
-        wanted_rules.append((index, result, reason, page))
-        counts[f"rule_{index}"] = Count("pk", filter=condition or None)
-        # Ordered and sliced alone, so PostgreSQL keeps only the best rows of each part
-        # (a top-N sort), never sorting every candidate.
-        parts.append(
-            ranked.filter(condition)
-            .annotate(part=Value(index))
-            .order_by(*RANKING)
-            .values_list("pk", "part", "in_ecosystem", "in_region", "name")[
-                offset : offset + page_size
-            ]
-        )
+        offset = min((page - 1) * page_size, MAX_RANK)
+        # One row past the page says whether there is a next one.
+        need = min(offset + page_size, MAX_RANK) + 1
+        wanted_rules.append((index, result, reason, page, offset))
+        candidates = base.filter(condition).annotate(part=Value(index))
+        parts += ranked_groups(candidates, active, near, need)
     if not parts:
         return []
-    if len(parts) > 1:
-        # Each part's order is its own: the union is ordered again (a few dozen rows).
-        rows = list(parts[0].union(*parts[1:], all=True).order_by("part", *RANKING))
-    else:
-        rows = list(parts[0])
-    totals = base.aggregate(**counts)
-    organisations = Organisation.objects.select_related("country", "region").in_bulk(
-        [row[0] for row in rows]
+    # Each part's order is its own: the union is ordered again (a few hundred rows at most).
+    rows = (
+        parts[0].union(*parts[1:], all=True).order_by("part", "group", "-in_region", "name", "pk")
     )
-    by_part: dict[int, list] = {}
+    by_part: dict[int, dict[int, list]] = {}
     for row in rows:
-        by_part.setdefault(row[1], []).append(row)
+        by_part.setdefault(row[1], {}).setdefault(row[2], []).append(row)
+    shown = {}
+    for index, _result, _reason, _page, offset in wanted_rules:
+        ranked = merged(by_part.get(index, {}), offset + page_size + 1)
+        shown[index] = (ranked[offset : offset + page_size], len(ranked) > offset + page_size)
+    organisations = Organisation.objects.select_related("country", "region").in_bulk(
+        [row[0] for found, _more in shown.values() for row in found]
+    )
     answer = []
-    for index, result, reason, page in wanted_rules:
-        found = by_part.get(index, [])
+    for index, result, reason, page, offset in wanted_rules:
+        found, more = shown[index]
         answer.append(
             RuleSuggestions(
                 rule=result.rule,
                 title=result.title,
                 reason=reason,
                 suggestions=tuple(
-                    Suggestion(organisations[pk], reason, bool(ecosystem_flag), bool(region_flag))
-                    for pk, _part, ecosystem_flag, region_flag, _name in found
+                    Suggestion(organisations[row[0]], reason, row[3], row[4]) for row in found
                 ),
-                total=totals[f"rule_{index}"],
                 page=page,
-                page_size=page_size,
+                next_page=page + 1 if more and offset + page_size < MAX_RANK else None,
             )
         )
     return answer
+
+
+def ranked_groups(candidates, active: Q | None, near: Q | None, need: int) -> list:
+    """The ranking's groups of ``candidates``, each ordered and sliced alone: those active in
+    the ecosystem (those in a member's region first), then those in a member's region, then
+    all in the directory's order.
+
+    No group excludes the ones before it: an exclusion would be asked of every candidate.
+    The later groups take enough rows instead for ``merged()`` to drop those already ranked
+    and still fill ``need`` rows: the directory's order is read from its index and stops
+    there, so no group sorts every candidate.
+    """
+    columns = ("pk", "part", "group", "in_ecosystem", "in_region", "name")
+    groups = []
+    if active is not None:
+        groups.append((active, Value(True), flag(near), need))
+    if near is not None:
+        groups.append((near, Value(False), Value(True), 2 * need))
+    groups.append((Q(), Value(False), Value(False), 3 * need))
+    return [
+        candidates.filter(where)
+        .annotate(group=Value(number), in_ecosystem=in_ecosystem, in_region=in_region)
+        .order_by("-in_region", "name", "pk")
+        .values_list(*columns)[:limit]
+        for number, (where, in_ecosystem, in_region, limit) in enumerate(groups)
+    ]
+
+
+def merged(groups: dict[int, list], need: int) -> list:
+    """The groups' rows in the ranking's order, each organisation once, up to ``need``.
+
+    A group is read on only while those before it were taken whole (fewer rows than asked
+    for); then every row of theirs is known, and the later group's duplicates are dropped.
+    """
+    ranked, seen = [], set()
+    for number in sorted(groups):
+        for row in groups[number]:
+            if row[0] not in seen:
+                seen.add(row[0])
+                ranked.append(row)
+        if len(ranked) >= need:
+            break
+    return ranked[:need]

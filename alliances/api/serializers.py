@@ -236,10 +236,6 @@ class RuleSuggestionsSerializer(serializers.Serializer):
 
     rule = serializers.CharField()
     title = serializers.CharField()
-    count = serializers.IntegerField(
-        source="total",
-        help_text="How many organisations of the directory would make the rule pass.",
-    )
     page = serializers.IntegerField()
     next_page = serializers.IntegerField(
         allow_null=True, help_text="Send it as `page` for the next suggestions; null at the end."
