@@ -3,13 +3,16 @@
 Pure query logic, shared by the matcher page and the API; published records only, nothing
 stored. Could join: the regional partnerships covering its NUTS region (or, without one,
 those working in its country), the large-scale partnership of each of its ecosystems and
-the alliances of those ecosystems. Five queries at most, whatever the sizes.
+the alliances of those ecosystems, the first ``SHOWN`` of each kind, with where to find the
+rest. Five queries at most, whatever the sizes.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,6 +27,9 @@ from partnerships.models import (
 )
 
 from .models import Alliance
+
+# Of each kind the organisation could join, this many are listed; the lists give the rest.
+SHOWN = 20
 
 
 class FitKind(models.TextChoices):
@@ -52,6 +58,8 @@ class Matches:
     ecosystems: Sequence[Ecosystem]
     member_of: list[Fit] = field(default_factory=list)
     could_join: list[Fit] = field(default_factory=list)
+    # Where the rest of each kind cut at ``SHOWN`` is listed: (kind label, link) pairs.
+    more: list[tuple[str, str]] = field(default_factory=list)
 
 
 def kind_of(partnership: Partnership) -> str:
@@ -90,26 +98,41 @@ def match(
             found = {fit.record.ecosystem for fit in member_of if fit.record.ecosystem_id}
             ecosystems = sorted(found, key=lambda ecosystem: ecosystem.pk)
 
-    could_join = []
+    could_join, more = [], []
     regional = partnerships.regional()
     if region is not None:
         regional = regional.covering([region.code])
         reason = _("Covers %(region)s, where the organisation is") % {"region": region}
+        rest = {"kind": Partnership.Kind.REGIONAL, "region": region.code}
     elif country is not None:
         regional = regional.in_country(country)
         reason = _("Works in %(country)s") % {"country": country}
+        rest = {"kind": Partnership.Kind.REGIONAL, "country": country.code}
     else:
         regional = regional.none()
-    for partnership in regional:
-        if ("partnership", partnership.pk) not in known:
-            could_join.append(Fit(FitKind.REGIONAL, partnership, reason))
+    fits = [
+        Fit(FitKind.REGIONAL, partnership, reason)
+        for partnership in regional[: SHOWN + len(known) + 1]
+        if ("partnership", partnership.pk) not in known
+    ]
+    could_join += fits[:SHOWN]
+    if len(fits) > SHOWN:
+        more.append((FitKind.REGIONAL.label, f"{reverse('partnerships:list')}?{urlencode(rest)}"))
     if ecosystems:
-        for partnership in partnerships.large_scale().filter(ecosystem__in=ecosystems):
-            if ("partnership", partnership.pk) not in known:
-                reason = _("The large-scale partnership of %(ecosystem)s") % {
-                    "ecosystem": partnership.ecosystem.name
-                }
-                could_join.append(Fit(FitKind.LARGE_SCALE, partnership, reason))
+        fits = [
+            Fit(
+                FitKind.LARGE_SCALE,
+                partnership,
+                _("The large-scale partnership of %(ecosystem)s")
+                % {"ecosystem": partnership.ecosystem.name},
+            )
+            for partnership in partnerships.large_scale().filter(ecosystem__in=ecosystems)[
+                : SHOWN + len(known) + 1
+            ]
+            if ("partnership", partnership.pk) not in known
+        ]
+        could_join += fits[:SHOWN]
+        cut = len(fits) > SHOWN
         counts_as = {
             OrganisationCategory.LABOUR_MARKET: _(
                 "; its consortium counts the organisation as a labour-market actor"
@@ -118,8 +141,18 @@ def match(
                 "; its consortium counts the organisation as an education and training provider"
             ),
         }.get(category_of(type), "")
-        for alliance in alliances.filter(ecosystem__in=ecosystems):
-            if ("alliance", alliance.pk) not in known:
-                reason = _("An alliance of %(ecosystem)s") % {"ecosystem": alliance.ecosystem.name}
-                could_join.append(Fit(FitKind.ALLIANCE, alliance, reason + counts_as))
-    return Matches(organisation, country, region, type, ecosystems, member_of, could_join)
+        fits = [
+            Fit(
+                FitKind.ALLIANCE,
+                alliance,
+                _("An alliance of %(ecosystem)s") % {"ecosystem": alliance.ecosystem.name}
+                + counts_as,
+            )
+            for alliance in alliances.filter(ecosystem__in=ecosystems)[: SHOWN + len(known) + 1]
+            if ("alliance", alliance.pk) not in known
+        ]
+        could_join += fits[:SHOWN]
+        if cut or len(fits) > SHOWN:
+            # Each ecosystem's page lists its partnerships and alliances.
+            more += [(str(e), e.get_absolute_url()) for e in ecosystems]
+    return Matches(organisation, country, region, type, ecosystems, member_of, could_join, more)

@@ -19,7 +19,7 @@ from .forms import (
     country_choices,
     members_from_csv,
 )
-from .matching import match
+from .matching import SHOWN, match
 from .models import Alliance, FundingCall, ProgrammeCountry
 from .suggestions import suggest
 
@@ -247,7 +247,7 @@ def matcher(request):
     return render(
         request,
         "alliances/match.html",
-        {"form": form, "matches": matches, "problems": problems(form, None, [])},
+        {"form": form, "matches": matches, "shown": SHOWN, "problems": problems(form, None, [])},
     )
 
 

@@ -386,4 +386,14 @@ class MatchSerializer(serializers.Serializer):
     member_of = FitSerializer(
         many=True, help_text="The published partnerships and alliances that name it as member."
     )
-    could_join = FitSerializer(many=True)
+    could_join = FitSerializer(
+        many=True,
+        help_text="At most 20 of each kind; the partnership and alliance lists, filtered by "
+        "region, country or ecosystem, give the rest.",
+    )
+    truncated = serializers.SerializerMethodField(
+        help_text="Whether a kind had more than 20 to list."
+    )
+
+    def get_truncated(self, matches) -> bool:
+        return bool(matches.more)
