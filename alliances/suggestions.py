@@ -104,9 +104,9 @@ def active_in(ecosystem) -> Q:
     """Organisations already active in ``ecosystem``: members of its published large-scale
     partnerships or of its published alliances.
 
-    Asked of each organisation (``EXISTS``, through the members' organisation indexes) rather
-    than as one set: a group of the ranking reads the directory in its order and stops after
-    a page, so it asks a few dozen organisations, not the ecosystem's thousands of members.
+    An ``EXISTS`` for each organisation: PostgreSQL answers it through the members'
+    organisation indexes or from the set of members hashed once, whichever costs less for
+    the rows a group reads (at factor 100 it hashes the about 15,000 members, in a few ms).
     """
     partnership_members = Membership.objects.filter(
         organisation=OuterRef("pk"),

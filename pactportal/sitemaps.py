@@ -39,6 +39,7 @@ class PagesSitemap(TranslatedSitemap):
             "partnerships:document_list",
             "alliances:list",
             "alliances:check",
+            "match:page",
             "figures:index",
             "regions:map",
         ]
