@@ -167,6 +167,13 @@ def country_choices() -> list[tuple[str, str]]:
     return Country.objects.options()
 
 
+class CountryCodeField(forms.ChoiceField):
+    """A country by its ISO code, in any case, as the API's lists take it."""
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+
 class MatchForm(forms.Form):
     """The matcher's question: an organisation by its PIC, or described by where it is, what
     it is and the ecosystems it works in. Read from the address; nothing is stored."""
@@ -181,7 +188,11 @@ class MatchForm(forms.Form):
         ),
         error_messages={"invalid": gettext_lazy("A PIC is exactly nine digits.")},
     )
-    country = forms.ChoiceField(required=False, label=gettext_lazy("Country"))
+    country = CountryCodeField(
+        required=False,
+        label=gettext_lazy("Country"),
+        help_text=gettext_lazy("Used where no region is given."),
+    )
     region = forms.CharField(
         required=False,
         max_length=4,
@@ -199,9 +210,12 @@ class MatchForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, require_one=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = BLANK + country_choices()
+        # The page asks for something to match; the API answers an empty question with
+        # nothing, as its lists answer a filter left empty.
+        self.require_one = require_one
 
     def clean_pic(self):
         pic = self.cleaned_data["pic"]
@@ -214,7 +228,9 @@ class MatchForm(forms.Form):
             .first()
         )
         if found is None:
-            raise forms.ValidationError(_("No organisation of the directory has this PIC."))
+            raise forms.ValidationError(
+                _("No organisation of the directory has this PIC."), code="unknown"
+            )
         return found
 
     def clean_country(self):
@@ -236,16 +252,14 @@ class MatchForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not any(data.get(name) for name in self.fields):
+        given = any(data.get(name) for name in self.fields)
+        if self.require_one and not self.errors and not given:
             raise forms.ValidationError(
                 _("Give a PIC, or the organisation’s region, country, type or ecosystems.")
             )
-        country, region = data.get("country"), data.get("region")
-        if country and region and region.country_id != country.pk:
-            self.add_error(
-                "region",
-                _("%(region)s is not in %(country)s.") % {"region": region, "country": country},
-            )
+        if data.get("region"):
+            # The region says the country: a country given too is read only without one.
+            data["country"] = data["region"].country
         return data
 
 

@@ -1,13 +1,16 @@
 from dataclasses import dataclass
 
+from django.http import QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from core.api import STATUS_PARAMETER, ApiResponsesMixin, PublishedViewSet
+from partnerships.models import PIC_PATTERN, OrganisationType
 
 from ..eligibility import Report, check_consortium
 from ..filters import AllianceFilter
@@ -124,30 +127,36 @@ class EligibilityCheckViewSet(ApiResponsesMixin, viewsets.GenericViewSet):
 
 MATCH_PARAMETERS = [
     OpenApiParameter(
-        "pic", OpenApiTypes.STR, pattern=r"^[0-9]{9}$", description="A PIC of the directory."
-    ),
-    OpenApiParameter("country", OpenApiTypes.STR, description="ISO 3166-1 code."),
-    OpenApiParameter("region", OpenApiTypes.STR, description="NUTS level-2 code, such as DE71."),
-    OpenApiParameter(
-        "type", OpenApiTypes.STR, description="Organisation type, as in the organisations."
+        "pic", OpenApiTypes.STR, pattern=PIC_PATTERN, description="A PIC of the directory."
     ),
     OpenApiParameter(
-        "ecosystem",
+        "country",
         OpenApiTypes.STR,
-        many=True,
-        explode=True,
-        description="Ecosystem slug; repeatable.",
+        pattern="^[A-Za-z]{2}$",
+        description="ISO 3166-1 code, any case; read where no region is given.",
+    ),
+    OpenApiParameter(
+        "region",
+        OpenApiTypes.STR,
+        pattern="^[A-Za-z]{2}[0-9A-Za-z]{2}$",
+        description="NUTS level-2 code, any case, such as DE71.",
+    ),
+    OpenApiParameter("type", OpenApiTypes.STR, enum=OrganisationType.values),
+    OpenApiParameter(
+        "ecosystem", OpenApiTypes.STR, many=True, explode=True, description="Ecosystem slug."
     ),
 ]
 
 
 class MatchView(ApiResponsesMixin, generics.GenericAPIView):
-    """Which partnerships fit an organisation: from its PIC, or from its country, NUTS region,
-    type and ecosystems (at least one). The published partnerships and alliances it is in (by
-    PIC), and those it could join, each with the reason: the regional partnerships covering
-    its region (without one, those working in its country), the large-scale partnership of
-    each of its ecosystems and their alliances. By PIC without ecosystems, those of what it
-    is in. Nothing is stored."""
+    """Which partnerships fit an organisation: from its PIC (a PIC the directory does not
+    hold is a 404), or from its country, NUTS region, type and ecosystems.
+
+    The published partnerships and alliances it is in (by PIC), and those it could join, each
+    with the reason: the regional partnerships covering its region (without one, those
+    working in its country), the large-scale partnership of each of its ecosystems and their
+    alliances. By PIC without ecosystems, those of what it is in. Without any parameter, an
+    empty answer. Nothing is stored."""
 
     permission_classes = [permissions.AllowAny]
     renderer_classes = [JSONRenderer]
@@ -158,7 +167,13 @@ class MatchView(ApiResponsesMixin, generics.GenericAPIView):
 
     @extend_schema(parameters=MATCH_PARAMETERS, responses={200: MatchSerializer})
     def get(self, request):
-        form = MatchForm(request.query_params)
+        # An empty parameter is the same as none, as everywhere in the API.
+        given = QueryDict(mutable=True)
+        for name, values in request.query_params.lists():
+            given.setlist(name, [value for value in values if value != ""])
+        form = MatchForm(given, require_one=False)
+        if form.has_error("pic", code="unknown"):
+            raise NotFound(form.errors["pic"][0])
         if not form.is_valid():
             raise serializers.ValidationError(
                 {
