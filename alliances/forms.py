@@ -3,15 +3,24 @@
 import csv
 import io
 import itertools
+import re
 
 from django import forms
 from django.forms.formsets import TOTAL_FORM_COUNT
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partnerships.models import Country, OrganisationType
+from ecosystems.models import Ecosystem
+from partnerships.models import (
+    PIC_PATTERN,
+    Country,
+    NutsRegion,
+    Organisation,
+    OrganisationType,
+)
+from partnerships.models.nuts import NUTS2_PATTERN
 
 from .eligibility import Member, Role
 from .models import FundingCall
@@ -22,18 +31,40 @@ TRUE, FALSE = {"1", "yes", "y", "true", "x"}, {"0", "no", "n", "false", ""}
 
 
 class CallChoiceField(forms.ModelChoiceField):
-    """A call named with its state today, so a closed call is never offered as if open."""
+    """A call named with its state today and its deadline, so a closed call is never offered
+    as if open, and with a word where its rules are not on record."""
 
     def label_from_instance(self, obj):
-        return f"{obj} — {obj.state().label}"
+        parts = [str(obj), str(obj.state().label)]
+        if obj.deadline:
+            parts.append(_("deadline %(day)s") % {"day": date_format(obj.deadline, "j F Y")})
+        if not obj.has_rules:
+            parts.append(_("rules not on record"))
+        return " — ".join(parts)
+
+
+# A rule's page of suggestions, sent by its "More" button: "require_vet_provider:2".
+MORE_PATTERN = r"^[a-z_]{1,60}:[0-9]{1,4}$"
 
 
 class CheckerForm(forms.Form):
-    # Only calls whose rules are on record can be checked against.
+    # Every call on record, the latest first; one whose rules are not on record is offered
+    # too, and choosing it says it cannot be checked rather than guessing its rules.
     call = CallChoiceField(
-        queryset=FundingCall.objects.with_rules(),
+        queryset=FundingCall.objects.all(),
         label=gettext_lazy("Funding call"),
         empty_label=None,
+    )
+    ecosystem = forms.ModelChoiceField(
+        queryset=Ecosystem.objects.all(),
+        to_field_name="slug",
+        required=False,
+        label=gettext_lazy("Ecosystem of the alliance (optional)"),
+        empty_label=gettext_lazy("Not chosen"),
+        help_text=gettext_lazy(
+            "Suggested partners already active in it (in its large-scale partnership or its "
+            "alliances) come first."
+        ),
     )
     q = forms.CharField(
         label=gettext_lazy("Find an organisation in the directory"),
@@ -45,8 +76,28 @@ class CheckerForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Columns: name, country, type, eche, role; one member a row."),
     )
-    # Sent by the "Add" button of a directory result: the organisation's slug.
+    # Sent by the "Add" button of a directory result or a suggestion: the organisation's slug.
     add = forms.SlugField(required=False, max_length=255)
+    more = forms.RegexField(regex=MORE_PATTERN, required=False)
+
+    def clean_call(self):
+        call = self.cleaned_data["call"]
+        if not call.has_rules:
+            raise forms.ValidationError(
+                _(
+                    "The composition rules of this call are not on record, so no consortium "
+                    "can be checked against it. Choose another call."
+                )
+            )
+        return call
+
+    def pages(self) -> dict[str, int]:
+        """The page of suggestions asked for, by rule."""
+        more = getattr(self, "cleaned_data", {}).get("more")
+        if not more:
+            return {}
+        rule, page = more.split(":")
+        return {rule: int(page)}
 
 
 # Selects open on an empty choice, so a row left untouched is recognised as blank.
@@ -59,6 +110,9 @@ class MemberForm(forms.Form):
     type = forms.ChoiceField(label=gettext_lazy("Type"), choices=BLANK + OrganisationType.choices)
     eche = forms.BooleanField(label=gettext_lazy("Holds an ECHE"), required=False)
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=BLANK + Role.CHOICES)
+    # The directory's slug of a member added from it: not suggested again, and its region
+    # ranks the suggestions.
+    organisation = forms.SlugField(required=False, max_length=160, widget=forms.HiddenInput)
 
     def __init__(self, *args, countries=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,6 +165,102 @@ MemberFormSet = forms.formset_factory(
 
 def country_choices() -> list[tuple[str, str]]:
     return Country.objects.options()
+
+
+class CountryCodeField(forms.ChoiceField):
+    """A country by its ISO code, in any case, as the API's lists take it."""
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+
+class MatchForm(forms.Form):
+    """The matcher's question: an organisation by its PIC, or described by where it is, what
+    it is and the ecosystems it works in. Read from the address; nothing is stored."""
+
+    pic = forms.RegexField(
+        regex=PIC_PATTERN,
+        required=False,
+        max_length=9,
+        label=gettext_lazy("PIC"),
+        help_text=gettext_lazy(
+            "The nine-digit Participant Identification Code, for an organisation in the directory."
+        ),
+        error_messages={"invalid": gettext_lazy("A PIC is exactly nine digits.")},
+    )
+    country = CountryCodeField(
+        required=False,
+        label=gettext_lazy("Country"),
+        help_text=gettext_lazy("Used where no region is given."),
+    )
+    region = forms.CharField(
+        required=False,
+        max_length=4,
+        label=gettext_lazy("NUTS region"),
+        help_text=gettext_lazy("Its NUTS level-2 code, such as DE71 for Darmstadt."),
+    )
+    type = forms.ChoiceField(
+        required=False, label=gettext_lazy("Type"), choices=BLANK + OrganisationType.choices
+    )
+    ecosystem = forms.ModelMultipleChoiceField(
+        queryset=Ecosystem.objects.all(),
+        to_field_name="slug",
+        required=False,
+        label=gettext_lazy("Ecosystems it works in"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, require_one=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = BLANK + country_choices()
+        # The page asks for something to match; the API answers an empty question with
+        # nothing, as its lists answer a filter left empty.
+        self.require_one = require_one
+
+    def clean_pic(self):
+        pic = self.cleaned_data["pic"]
+        if not pic:
+            return None
+        found = (
+            Organisation.objects.published()
+            .select_related("country", "region")
+            .filter(pic=pic)
+            .first()
+        )
+        if found is None:
+            raise forms.ValidationError(
+                _("No organisation of the directory has this PIC."), code="unknown"
+            )
+        return found
+
+    def clean_country(self):
+        code = self.cleaned_data["country"]
+        return Country.objects.get(pk=code) if code else None
+
+    def clean_region(self):
+        code = self.cleaned_data["region"].strip().upper()
+        if not code:
+            return None
+        region = (
+            NutsRegion.objects.filter(code=code).first() if re.match(NUTS2_PATTERN, code) else None
+        )
+        if region is None:
+            raise forms.ValidationError(
+                _("“%(code)s” is not a NUTS level-2 region.") % {"code": code}
+            )
+        return region
+
+    def clean(self):
+        data = super().clean()
+        given = any(data.get(name) for name in self.fields)
+        if self.require_one and not self.errors and not given:
+            raise forms.ValidationError(
+                _("Give a PIC, or the organisation’s region, country, type or ecosystems.")
+            )
+        if data.get("region"):
+            # The region says the country: a country given too is read only without one.
+            data["country"] = data["region"].country
+        return data
 
 
 def members_from_csv(upload, countries: set[str]) -> tuple[list[dict], list[str]]:

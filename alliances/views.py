@@ -11,8 +11,17 @@ from partnerships.models import Organisation
 
 from .eligibility import Member, Role, check_consortium
 from .filters import AllianceFilter
-from .forms import MAX_MEMBERS, CheckerForm, MemberFormSet, country_choices, members_from_csv
+from .forms import (
+    MAX_MEMBERS,
+    CheckerForm,
+    MatchForm,
+    MemberFormSet,
+    country_choices,
+    members_from_csv,
+)
+from .matching import SHOWN, match
 from .models import Alliance, FundingCall, ProgrammeCountry
+from .suggestions import suggest
 
 DIRECTORY_RESULTS = 15
 
@@ -83,10 +92,16 @@ def consortium_check(request):
     """Check any consortium against a call; nothing is stored.
 
     A plain form: members are typed in, added from the directory (each result is a submit
-    button) or uploaded as CSV, and every submission shows the report for what is there.
+    button) or uploaded as CSV, and every submission shows the report for what is there, with
+    the directory's organisations that would make each failed rule pass (each a submit button
+    too). A check may also be a link: a GET carrying the form's fields (no file) is read as
+    a submission.
     """
     countries = country_choices()
-    data = request.POST if request.method == "POST" else None
+    if request.method == "POST":
+        data = request.POST
+    else:
+        data = request.GET if "members-TOTAL_FORMS" in request.GET else None
     form = CheckerForm(
         data, request.FILES or None, initial={"call": FundingCall.objects.with_rules().first()}
     )
@@ -124,6 +139,7 @@ def consortium_check(request):
                         "type": organisation.type,
                         "eche": organisation.eche_holder,
                         "role": Role.FULL_PARTNER,
+                        "organisation": organisation.slug,
                     }
                 )
         if cleaned.get("csv_file"):
@@ -149,12 +165,19 @@ def consortium_check(request):
 
     # The call shown (and checked against): the one chosen, else the latest.
     call = form.cleaned_data.get("call") if form.is_bound else form.initial["call"]
-    report = None
+    report, suggestions = None, []
     if call and rows:
-        report = check_consortium(
-            call.call_rules,
-            [Member(r["name"], r["country"], r["type"], r["eche"], r["role"]) for r in rows],
-            ProgrammeCountry.codes(),
+        members = [Member(r["name"], r["country"], r["type"], r["eche"], r["role"]) for r in rows]
+        programme = ProgrammeCountry.codes()
+        report = check_consortium(call.call_rules, members, programme)
+        suggestions = suggest(
+            report=report,
+            rules=call.call_rules,
+            members=members,
+            programme=programme,
+            directory_members={r["organisation"] for r in rows if r.get("organisation")},
+            ecosystem=form.cleaned_data.get("ecosystem"),
+            pages=form.pages(),
         )
     return render(
         request,
@@ -165,6 +188,7 @@ def consortium_check(request):
             "problems": problems(form, formset, messages),
             "results": results,
             "report": report,
+            "suggestions": suggestions,
             "call": call,
             "calls": FundingCall.objects.all(),
             "member_count": filled_rows(formset) if formset.is_bound else len(rows),
@@ -188,13 +212,44 @@ def problems(form, formset, messages) -> list[tuple[str, str]]:
     found = []
     if form.is_bound:
         for name, errors in form.errors.items():
-            # "add" is a button's value; the view says what was wrong with it in messages.
-            if name in form.fields and name != "add":
+            # "add" and "more" are buttons' values; the view says what was wrong with "add"
+            # in messages, and a "more" it cannot read shows the first suggestions.
+            if name in ("add", "more"):
+                continue
+            if name in form.fields:
                 field = form[name]
                 found += [(f"#{field.auto_id}", f"{field.label}: {error}") for error in errors]
-    for row, member in enumerate(formset.forms if formset.is_bound else [], start=1):
+            else:
+                found += [("", str(error)) for error in errors]
+    bound_rows = formset.forms if formset is not None and formset.is_bound else []
+    for row, member in enumerate(bound_rows, start=1):
         for name, errors in member.errors.items():
             field = member[name] if name in member.fields else member[next(iter(member.fields))]
             label = _("%(field)s (row %(row)s)") % {"field": field.label, "row": row}
             found += [(f"#{field.auto_id}", f"{label}: {error}") for error in errors]
     return found + [("", str(message)) for message in messages]
+
+
+def matcher(request):
+    """Which partnerships fit an organisation, from its PIC or a description (a GET form:
+    nothing is stored, no account is needed)."""
+    form = MatchForm(request.GET or None)
+    matches = None
+    if form.is_valid():
+        data = form.cleaned_data
+        matches = match(
+            organisation=data["pic"],
+            country=data["country"],
+            region=data["region"],
+            type=data["type"],
+            ecosystems=data["ecosystem"],
+        )
+    return render(
+        request,
+        "alliances/match.html",
+        {"form": form, "matches": matches, "shown": SHOWN, "problems": problems(form, None, [])},
+    )
+
+
+# What the page cache keys the matcher on (core.cache.pages).
+matcher.query_parameters = tuple(MatchForm.base_fields)

@@ -3,7 +3,12 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from alliances.api.views import AllianceViewSet, EligibilityCheckViewSet, FundingCallViewSet
+from alliances.api.views import (
+    AllianceViewSet,
+    EligibilityCheckViewSet,
+    FundingCallViewSet,
+    MatchView,
+)
 from ecosystems.api.views import EcosystemViewSet
 from figures.api.regions import RegionViewSet
 from figures.api.views import OfficialFigureViewSet
@@ -24,4 +29,8 @@ router.register("official-figures", OfficialFigureViewSet, basename="official-fi
 router.register("regions", RegionViewSet, basename="region")
 
 app_name = "api"
-urlpatterns = [*router.urls, path("changes/", ChangeFeedView.as_view(), name="changes")]
+urlpatterns = [
+    *router.urls,
+    path("changes/", ChangeFeedView.as_view(), name="changes"),
+    path("match/", MatchView.as_view(), name="match"),
+]

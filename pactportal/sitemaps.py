@@ -40,6 +40,7 @@ class PagesSitemap(TranslatedSitemap):
             "partnerships:commitments",
             "alliances:list",
             "alliances:check",
+            "match:page",
             "figures:index",
             "regions:map",
         ]

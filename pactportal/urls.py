@@ -65,6 +65,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("about/<slug:slug>/", views.information_page, name="information_page"),
     path("alliances/", include("alliances.urls")),
+    path("", include("alliances.match_urls")),
     path("figures/", include("figures.urls")),
     path("", include("opendata.page_urls")),
     path("", include("figures.ecosystem_urls")),

@@ -1,5 +1,6 @@
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -7,6 +8,7 @@ from rest_framework import serializers
 from core.api import LookupField
 from core.api_writes import StrictWrites, WholeRecordSchema
 from ecosystems.api.serializers import EcosystemBriefSerializer
+from ecosystems.models import Ecosystem
 from partnerships.api.serializers import (
     CountryField,
     OrganisationBriefSerializer,
@@ -17,7 +19,9 @@ from partnerships.models import Organisation, OrganisationType
 
 from ..eligibility import Member, Role
 from ..forms import MAX_MEMBERS
+from ..matching import FitKind
 from ..models import Alliance, AllianceMember, Assessment, CallState, FundingCall, MemberCount
+from ..suggestions import MAX_PAGE_SIZE, PAGE_SIZE
 from ..timeline import Phase
 
 
@@ -206,12 +210,50 @@ class RuleResultSerializer(serializers.Serializer):
     decision = serializers.CharField()
 
 
+class SuggestionSerializer(serializers.Serializer):
+    """A published organisation of the directory that would make the rule pass."""
+
+    organisation = OrganisationBriefSerializer()
+    country = CountryField(source="organisation.country")
+    region = serializers.CharField(
+        source="organisation.region_id",
+        allow_null=True,
+        help_text="The NUTS level-2 code of the region it is established in, where known.",
+    )
+    type = serializers.CharField(source="organisation.type")
+    eche = serializers.BooleanField(source="organisation.eche_holder")
+    reason = serializers.CharField(help_text="Why it would make the rule pass.")
+    in_ecosystem = serializers.BooleanField(
+        help_text="A member of the ecosystem's published large-scale partnerships or alliances."
+    )
+    in_region = serializers.BooleanField(
+        help_text="Established in a region where a member from the directory is."
+    )
+
+
+class RuleSuggestionsSerializer(serializers.Serializer):
+    """One failed rule's page of suggestions."""
+
+    rule = serializers.CharField()
+    title = serializers.CharField()
+    page = serializers.IntegerField()
+    next_page = serializers.IntegerField(
+        allow_null=True, help_text="Send it as `page` for the next suggestions; null at the end."
+    )
+    organisations = SuggestionSerializer(source="suggestions", many=True)
+
+
 class ReportSerializer(serializers.Serializer):
     call = FundingCallBriefSerializer()
     eligible = serializers.BooleanField(source="report.eligible")
     results = RuleResultSerializer(source="report.results", many=True)
     counted = serializers.ListField(source="report.counted", child=serializers.CharField())
     not_counted = serializers.ListField(source="report.not_counted", child=serializers.CharField())
+    suggestions = RuleSuggestionsSerializer(
+        many=True,
+        help_text="With `suggest`: for each failed rule that an organisation can fix, a page of "
+        "the directory's organisations that would make it pass; empty otherwise.",
+    )
 
 
 class AllianceReportSerializer(serializers.Serializer):
@@ -251,6 +293,7 @@ class ConsortiumMemberSerializer(StrictWrites, serializers.Serializer):
                 "type": organisation.type,
                 "eche": organisation.eche_holder,
                 "role": attrs["role"],
+                "slug": organisation.slug,
             }
         missing = [name for name in ("name", "country", "type") if name not in attrs]
         if missing:
@@ -274,6 +317,83 @@ class ConsortiumMemberSchema(WholeRecordSchema):
 class EligibilityCheckSerializer(StrictWrites, serializers.Serializer):
     call = LookupField(slug_field="slug", queryset=FundingCall.objects.all())
     members = ConsortiumMemberSerializer(many=True, allow_empty=False, max_length=MAX_MEMBERS)
+    suggest = serializers.BooleanField(
+        default=False,
+        help_text="Also list, for each failed rule, the directory's organisations that would "
+        "make it pass.",
+    )
+    ecosystem = LookupField(
+        slug_field="slug",
+        queryset=Ecosystem.objects.all(),
+        required=False,
+        help_text="The alliance's ecosystem: suggestions already active in it come first.",
+    )
+    page = serializers.IntegerField(
+        default=1,
+        min_value=1,
+        max_value=1000,
+        help_text="The page of every failed rule's suggestions.",
+    )
+    page_size = serializers.IntegerField(default=PAGE_SIZE, min_value=1, max_value=MAX_PAGE_SIZE)
+
+    def validate_call(self, call):
+        if not call.has_rules:
+            raise serializers.ValidationError(
+                "The composition rules of this call are not on record: it cannot be checked."
+            )
+        return call
 
     def consortium(self) -> list[Member]:
-        return [Member(**member) for member in self.validated_data["members"]]
+        return [
+            Member(**{key: value for key, value in member.items() if key != "slug"})
+            for member in self.validated_data["members"]
+        ]
+
+    def directory_members(self) -> set[str]:
+        """The slugs of the members named from the directory."""
+        return {member["slug"] for member in self.validated_data["members"] if "slug" in member}
+
+
+class FitSerializer(serializers.Serializer):
+    """A partnership or alliance that fits, with the reason."""
+
+    kind = serializers.ChoiceField(choices=FitKind.choices)
+    slug = serializers.CharField(source="record.slug")
+    name = serializers.CharField(source="record.name")
+    acronym = serializers.CharField(source="record.acronym")
+    url = serializers.SerializerMethodField(help_text="The record in the API.")
+    page = serializers.SerializerMethodField(help_text="The record's page on the portal.")
+    reason = serializers.CharField()
+
+    def get_url(self, fit) -> str:
+        view = "api:alliance-detail" if fit.kind == FitKind.ALLIANCE else "api:partnership-detail"
+        return self.context["request"].build_absolute_uri(reverse(view, args=[fit.record.slug]))
+
+    def get_page(self, fit) -> str:
+        return self.context["request"].build_absolute_uri(fit.record.get_absolute_url())
+
+
+class MatchSerializer(serializers.Serializer):
+    organisation = OrganisationBriefSerializer(
+        allow_null=True, help_text="The organisation found by its PIC; null without one."
+    )
+    country = CountryField(allow_null=True)
+    region = serializers.CharField(
+        source="region.code", allow_null=True, help_text="NUTS level-2 code."
+    )
+    type = serializers.CharField(help_text="Organisation type; empty when not given.")
+    ecosystems = EcosystemBriefSerializer(many=True)
+    member_of = FitSerializer(
+        many=True, help_text="The published partnerships and alliances that name it as member."
+    )
+    could_join = FitSerializer(
+        many=True,
+        help_text="At most 20 of each kind; the partnership and alliance lists, filtered by "
+        "region, country or ecosystem, give the rest.",
+    )
+    truncated = serializers.SerializerMethodField(
+        help_text="Whether a kind had more than 20 to list."
+    )
+
+    def get_truncated(self, matches) -> bool:
+        return bool(matches.more)

@@ -1,22 +1,30 @@
 from dataclasses import dataclass
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, viewsets
+from django.http import QueryDict
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from core.api import STATUS_PARAMETER, ApiResponsesMixin, PublishedViewSet
+from partnerships.models import PIC_PATTERN, OrganisationType
 
 from ..eligibility import Report, check_consortium
 from ..filters import AllianceFilter
+from ..forms import MatchForm
+from ..matching import match
 from ..models import Alliance, FundingCall, ProgrammeCountry
+from ..suggestions import RuleSuggestions, suggest
 from .serializers import (
     AllianceDetailSerializer,
     AllianceReportSerializer,
     AllianceSerializer,
     EligibilityCheckSerializer,
     FundingCallSerializer,
+    MatchSerializer,
     ReportSerializer,
 )
 
@@ -27,6 +35,7 @@ class CallReport:
 
     call: FundingCall
     report: Report
+    suggestions: list[RuleSuggestions]
 
 
 class FundingCallViewSet(
@@ -94,10 +103,90 @@ class EligibilityCheckViewSet(ApiResponsesMixin, viewsets.GenericViewSet):
     def create(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        call = serializer.validated_data["call"]
-        report = check_consortium(
-            call.call_rules, serializer.consortium(), ProgrammeCountry.codes()
-        )
+        values = serializer.validated_data
+        call, members, programme = values["call"], serializer.consortium(), ProgrammeCountry.codes()
+        report = check_consortium(call.call_rules, members, programme)
+        suggestions = []
+        if values["suggest"]:
+            suggestions = suggest(
+                report=report,
+                rules=call.call_rules,
+                members=members,
+                programme=programme,
+                directory_members=serializer.directory_members(),
+                ecosystem=values.get("ecosystem"),
+                pages={result.rule: values["page"] for result in report.failures},
+                page_size=values["page_size"],
+            )
         return Response(
-            ReportSerializer(CallReport(call, report), context={"request": request}).data
+            ReportSerializer(
+                CallReport(call, report, suggestions), context={"request": request}
+            ).data
         )
+
+
+MATCH_PARAMETERS = [
+    OpenApiParameter(
+        "pic", OpenApiTypes.STR, pattern=PIC_PATTERN, description="A PIC of the directory."
+    ),
+    OpenApiParameter(
+        "country",
+        OpenApiTypes.STR,
+        pattern="^[A-Za-z]{2}$",
+        description="ISO 3166-1 code, any case; read where no region is given.",
+    ),
+    OpenApiParameter(
+        "region",
+        OpenApiTypes.STR,
+        pattern="^[A-Za-z]{2}[0-9A-Za-z]{2}$",
+        description="NUTS level-2 code, any case, such as DE71.",
+    ),
+    OpenApiParameter("type", OpenApiTypes.STR, enum=OrganisationType.values),
+    OpenApiParameter(
+        "ecosystem", OpenApiTypes.STR, many=True, explode=True, description="Ecosystem slug."
+    ),
+]
+
+
+class MatchView(ApiResponsesMixin, generics.GenericAPIView):
+    """Which partnerships fit an organisation: from its PIC (a PIC the directory does not
+    hold is a 404), or from its country, NUTS region, type and ecosystems.
+
+    The published partnerships and alliances it is in (by PIC), and those it could join, each
+    with the reason: the regional partnerships covering its region (without one, those
+    working in its country), the large-scale partnership of each of its ecosystems and their
+    alliances. By PIC without ecosystems, those of what it is in. Without any parameter, an
+    empty answer. Nothing is stored."""
+
+    permission_classes = [permissions.AllowAny]
+    renderer_classes = [JSONRenderer]
+    filter_backends = []
+    pagination_class = None
+    serializer_class = MatchSerializer
+    query_parameters = tuple(MatchForm.base_fields)
+
+    @extend_schema(parameters=MATCH_PARAMETERS, responses={200: MatchSerializer})
+    def get(self, request):
+        # An empty parameter is the same as none, as everywhere in the API.
+        given = QueryDict(mutable=True)
+        for name, values in request.query_params.lists():
+            given.setlist(name, [value for value in values if value != ""])
+        form = MatchForm(given, require_one=False)
+        if form.has_error("pic", code="unknown"):
+            raise NotFound(form.errors["pic"][0])
+        if not form.is_valid():
+            raise serializers.ValidationError(
+                {
+                    "non_field_errors" if name == "__all__" else name: list(errors)
+                    for name, errors in form.errors.items()
+                }
+            )
+        data = form.cleaned_data
+        found = match(
+            organisation=data["pic"],
+            country=data["country"],
+            region=data["region"],
+            type=data["type"],
+            ecosystems=data["ecosystem"],
+        )
+        return Response(MatchSerializer(found, context={"request": request}).data)

@@ -1,6 +1,8 @@
 """Alliances and consortia for the tests, built the way curators and visitors build them."""
 
-from alliances.models import Alliance
+from urllib.parse import urlencode
+
+from alliances.models import Alliance, FundingCall
 from core.models import PublicationStatus
 from ecosystems.models import Ecosystem
 from tests.factories import ecosystem
@@ -73,3 +75,11 @@ def twelve(**change):
     for index, values in change.items():
         members[int(index.removeprefix("m"))].update(values)
     return members
+
+
+def checker_query() -> str:
+    """The checker's query for a check by address: six of the twelve partners, without VET
+    providers, so that several rules fail and each gets its suggestions."""
+    call = FundingCall.objects.with_rules().first()
+    members = twelve(m7={"type": "vet_network"}, m9={"type": "vet_network"})[:6]
+    return urlencode(formset_data(call, members, check="1", ecosystem="digital"))

@@ -194,8 +194,11 @@ def test_the_checker_shows_each_call_with_its_dates_and_state(client, pact_data)
     assert "Deadline 6 March 2025, 17:00 Brussels time." in html
     assert "This call is not open" in html
     form_call = client.get(reverse("alliances:check")).context["form"].fields["call"]
-    assert next(str(label) for _value, label in form_call.choices).endswith("Closed")
-    assert list(form_call.queryset) == list(FundingCall.objects.with_rules())
+    assert next(str(label) for _value, label in form_call.choices).endswith(
+        "Closed — deadline 6 March 2025"
+    )
+    # Every call on record is offered; choosing one without rules says it cannot be checked.
+    assert list(form_call.queryset) == list(FundingCall.objects.all())
 
 
 @pytest.mark.parametrize(

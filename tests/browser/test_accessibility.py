@@ -9,6 +9,7 @@ from alliances.models import Alliance
 from ecosystems.models import Ecosystem
 from pactportal.models import InformationPage
 from partnerships.models import Organisation, Partnership
+from tests.alliances.builders import checker_query
 from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE, pytestmark  # noqa: F401
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -36,6 +37,9 @@ def public_pages(portal) -> dict[str, str]:
         "alliances": reverse("alliances:list"),
         "alliance": Alliance.objects.published().first().get_absolute_url(),
         "consortium-checker": reverse("alliances:check"),
+        # A check by address, one VET provider and more short: the report and its suggestions.
+        "consortium-suggestions": reverse("alliances:check") + "?" + checker_query(),
+        "match": reverse("match:page") + "?region=DE71&type=hei&ecosystem=digital",
         "figures": reverse("figures:index"),
         "commitments": reverse("partnerships:commitments") + "?ordering=status",
         "regions": reverse("regions:map"),

@@ -16,6 +16,7 @@ from ecosystems.models import Ecosystem
 from pactportal.models import InformationPage
 from partnerships.models import Document, DocumentFile, Organisation, Partnership
 from partnerships.services import document_text_refresh
+from tests.alliances.builders import checker_query
 from tests.factories import DocumentFactory, MembershipFactory, make_text_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +52,9 @@ def public_pages() -> dict[str, str]:
         "alliances": reverse("alliances:list"),
         "alliance": Alliance.objects.published().first().get_absolute_url(),
         "consortium-checker": reverse("alliances:check"),
+        # A check by address, one VET provider and more short: the report and its suggestions.
+        "consortium-suggestions": reverse("alliances:check") + "?" + checker_query(),
+        "match": reverse("match:page") + "?region=DE71&type=hei&ecosystem=digital",
         "figures": reverse("figures:index"),
         "regions": reverse("regions:map") + "?country=ZZ",
         "white-spots": reverse("regions:gaps") + "?ecosystem=digital",

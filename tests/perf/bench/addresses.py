@@ -180,6 +180,24 @@ def miss_addresses(urls: dict[str, str], limit: int) -> dict[str, list[str]]:
     regions = [code for code, _country in region_codes if code not in urls["region-detail"]]
     rng.shuffle(countries)
     rng.shuffle(regions)
+    # Consortia nobody checked before: another ecosystem, other countries; the matcher for the
+    # other regions, with a type and an ecosystem.
+    checker = urlsplit_path(urls["checker-suggest"])
+    programme = sorted({country for _code, country in region_codes if country})
+    checks = [
+        f"{checker}?{checker_query(ecosystem, rng.sample(programme, 6))}"
+        for ecosystem in ecosystems
+        for _turn in range(max(1, limit // len(ecosystems) + 1))
+    ][:limit]
+    match = urlsplit_path(urls["match"])
+    types = ["hei", "vet_provider", "sme", "chamber", "ngo"]
+    matches = [
+        f"{match}?"
+        + urllib.parse.urlencode(
+            {"region": code, "type": rng.choice(types), "ecosystem": rng.choice(ecosystems)}
+        )
+        for code in regions[:limit]
+    ]
 
     words = [word for word in words_of_the_data() if word != "skills"]
     rng.shuffle(words)
@@ -211,6 +229,8 @@ def miss_addresses(urls: dict[str, str], limit: int) -> dict[str, list[str]]:
         # Each country's map, and the other regions' pages.
         "region-map": [f"{region_map}?country={code}" for code in countries[:limit]],
         "region-detail": [reverse("regions:detail", args=[code]) for code in regions[:limit]],
+        "checker-suggest": checks,
+        "match": matches,
     }
 
 
@@ -312,6 +332,33 @@ def soak_addresses(fixed: list[str], limit: int) -> list[str]:
     ]
     assert len(mixed) == len(set(mixed)), "an address twice"
     return mixed
+
+
+def checker_query(ecosystem: str, countries=("DE", "FR", "IT", "ES", "PL", "NL")) -> str:
+    """The consortium checker's query (a check by address) for six partners, none a VET
+    provider, in ``countries``: several rules fail, each with its suggestions, the partners
+    active in ``ecosystem`` first."""
+    from alliances.models import FundingCall
+
+    call = FundingCall.objects.with_rules().first()
+    types = ("sme", "large_enterprise", "chamber", "hei", "vet_network", "sme")
+    query = {
+        "call": call.pk,
+        "ecosystem": ecosystem,
+        "members-TOTAL_FORMS": len(types),
+        "members-INITIAL_FORMS": 0,
+        "check": "1",
+    }
+    for index, (kind, country) in enumerate(zip(types, itertools.cycle(countries))):
+        query |= {
+            f"members-{index}-name": f"Partner {index}",
+            f"members-{index}-country": country,
+            f"members-{index}-type": kind,
+            f"members-{index}-role": "coordinator" if index == 0 else "full_partner",
+        }
+        if kind == "hei":
+            query[f"members-{index}-eche"] = "on"
+    return urllib.parse.urlencode(query)
 
 
 def urlsplit_path(url: str) -> str:

@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from .addresses import miss_addresses, text_terms
+from .addresses import checker_query, miss_addresses, text_terms
 from .targets import URL_NAMES
 
 # Queries are counted on this many true misses of each URL, as well as on its cold request.
@@ -63,6 +63,9 @@ def probe(static_dir: Path, misses: int) -> dict:
         "api-organisation-list": reverse("api:organisation-list") + "?country=DE&type=sme",
         "region-map": reverse("regions:map"),
         "region-detail": reverse("regions:detail", args=["ITC4"]),
+        # A check by address of a consortium that fails several rules, with its suggestions.
+        "checker-suggest": reverse("alliances:check") + "?" + checker_query("digital"),
+        "match": reverse("match:page") + "?region=DE71&type=hei&ecosystem=digital",
     }
     assert tuple(urls) == URL_NAMES
 

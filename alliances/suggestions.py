@@ -1,0 +1,258 @@
+"""Who could fill a consortium's gaps: for each rule a checked consortium fails, published
+organisations of the directory that would make it pass.
+
+Pure query logic, shared by the checker page and the API. Every rule's page of suggestions
+comes from one query at any size of the directory (a ``UNION ALL`` of one ranked, sliced
+part per failed rule), their totals from another (one filtered count per rule), and a third
+loads the organisations shown. Candidates are from programme countries only (only those count toward
+the country rule, and the call's other rules are read for them), never already in the
+consortium, and never an institution that would break the charter rule by joining. Those
+already active in the alliance's ecosystem come first (members of its published large-scale
+partnerships or of its published alliances), then those established in a region where a
+member of the consortium is, then by name.
+"""
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
+from django.utils.translation import gettext as _
+
+from core.models import PublicationStatus
+from partnerships.models import (
+    Membership,
+    Organisation,
+    OrganisationCategory,
+    OrganisationType,
+    Partnership,
+    category_of,
+)
+
+from .eligibility import CallRules, Member, Report, Role
+from .models import AllianceMember
+
+PAGE_SIZE = 10
+MAX_PAGE_SIZE = 50
+# Suggestions of one rule are ranked up to here; pages past it are empty.
+MAX_RANK = 500
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    organisation: Organisation
+    reason: str
+    in_ecosystem: bool
+    in_region: bool
+
+
+@dataclass(frozen=True)
+class RuleSuggestions:
+    """One failed rule's page of suggestions, and the next page's number if there is one."""
+
+    rule: str
+    title: str
+    reason: str
+    suggestions: tuple[Suggestion, ...]
+    page: int
+    next_page: int | None
+
+
+def wanted(
+    rule: str, rules: CallRules, members: Sequence[Member], programme: frozenset[str]
+) -> tuple[Q, str] | None:
+    """Which organisations would make ``rule`` pass, and why, or None where adding one
+    cannot (a consortium with two coordinators needs one fewer)."""
+    counted = [m for m in members if m.role in Role.COUNTED]
+    if rule == "min_programme_countries":
+        missing = programme - {m.country for m in counted}
+        return Q(country__in=sorted(missing)), _(
+            "Established in a programme country the consortium does not have yet"
+        )
+    if rule == "min_full_partners":
+        return Q(), _("One more full partner from a programme country")
+    if rule == "min_labour_market_actors":
+        return of_category(OrganisationCategory.LABOUR_MARKET), _("A labour-market actor")
+    if rule == "min_education_training_providers":
+        return of_category(OrganisationCategory.EDUCATION_TRAINING), _(
+            "An education and training provider"
+        )
+    if rule == "require_hei":
+        if rules.eche_required_in_programme_countries:
+            return Q(type=OrganisationType.HEI, eche_holder=True), _(
+                "A higher education institution holding an ECHE"
+            )
+        return Q(type=OrganisationType.HEI), _("A higher education institution")
+    if rule == "require_vet_provider":
+        return Q(type=OrganisationType.VET_PROVIDER), _("A VET provider")
+    if rule == "eche_required_in_programme_countries":
+        # The rule passes once each institution without a charter gives its place to one with
+        # it: from the same countries, so the country rule is not broken by the exchange.
+        countries = sorted(
+            {m.country for m in members if m.type == OrganisationType.HEI and not m.eche}
+        )
+        return Q(type=OrganisationType.HEI, eche_holder=True, country__in=countries), _(
+            "A higher education institution holding an ECHE, to take the place of one without"
+        )
+    return None
+
+
+def of_category(category: str) -> Q:
+    return Q(type__in=[t for t in OrganisationType.values if category_of(t) == category])
+
+
+def active_in(ecosystem) -> Q:
+    """Organisations already active in ``ecosystem``: members of its published large-scale
+    partnerships or of its published alliances.
+
+    An ``EXISTS`` for each organisation: PostgreSQL answers it through the members'
+    organisation indexes or from the set of members hashed once, whichever costs less for
+    the rows a group reads (at factor 100 it hashes the about 15,000 members, in a few ms).
+    """
+    partnership_members = Membership.objects.filter(
+        organisation=OuterRef("pk"),
+        partnership__status=PublicationStatus.PUBLISHED,
+        partnership__kind=Partnership.Kind.LARGE_SCALE,
+        partnership__ecosystem=ecosystem,
+    )
+    alliance_members = AllianceMember.objects.filter(
+        organisation=OuterRef("pk"),
+        alliance__status=PublicationStatus.PUBLISHED,
+        alliance__ecosystem=ecosystem,
+    )
+    return Q(Exists(partnership_members)) | Q(Exists(alliance_members))
+
+
+def flag(condition: Q | None):
+    if condition is None:
+        return Value(False)
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
+def suggest(
+    *,
+    report: Report,
+    rules: CallRules,
+    members: Sequence[Member],
+    programme: Collection[str],
+    directory_members: Collection[str] = (),
+    ecosystem=None,
+    pages: dict[str, int] | None = None,
+    page_size: int = PAGE_SIZE,
+) -> list[RuleSuggestions]:
+    """A page of suggestions for each failed rule that an organisation can fix.
+
+    ``directory_members`` are the slugs of the members taken from the directory: they are
+    not suggested again, and their regions rank candidates. ``pages`` gives a rule's page
+    number (1 when not given). Two queries whatever the number of rules and organisations
+    (the ranked rows, the organisations shown); none when every rule passes.
+    """
+    programme = frozenset(programme)
+    pages = pages or {}
+    names = {m.name for m in members}
+    base = (
+        Organisation.objects.published()
+        .filter(country__in=sorted(programme))
+        .exclude(slug__in=sorted(directory_members))
+        .exclude(name__in=sorted(names))
+    )
+    if rules.eche_required_in_programme_countries:
+        # Joining without a charter would break that rule while fixing another.
+        base = base.exclude(type=OrganisationType.HEI, eche_holder=False)
+    regions = (
+        Organisation.objects.published()
+        .filter(slug__in=sorted(directory_members), region__isnull=False)
+        .values("region")
+    )
+    near = Q(region__in=regions) if directory_members else None
+    active = active_in(ecosystem) if ecosystem is not None else None
+
+    wanted_rules, parts = [], []
+    for index, result in enumerate(report.failures):
+        found = wanted(result.rule, rules, members, programme)
+        if found is None:
+            continue
+        condition, reason = found
+        page = max(pages.get(result.rule, 1), 1)
+        offset = min((page - 1) * page_size, MAX_RANK)
+        # One row past the page says whether there is a next one.
+        need = min(offset + page_size, MAX_RANK) + 1
+        wanted_rules.append((index, result, reason, page, offset))
+        candidates = base.filter(condition).annotate(part=Value(index))
+        parts += ranked_groups(candidates, active, near, need)
+    if not parts:
+        return []
+    # Each part's order is its own: the union is ordered again (a few hundred rows at most).
+    rows = (
+        parts[0].union(*parts[1:], all=True).order_by("part", "group", "-in_region", "name", "pk")
+    )
+    by_part: dict[int, dict[int, list]] = {}
+    for row in rows:
+        by_part.setdefault(row[1], {}).setdefault(row[2], []).append(row)
+    shown = {}
+    for index, _result, _reason, _page, offset in wanted_rules:
+        ranked = merged(by_part.get(index, {}), offset + page_size + 1)
+        shown[index] = (ranked[offset : offset + page_size], len(ranked) > offset + page_size)
+    organisations = Organisation.objects.select_related("country", "region").in_bulk(
+        [row[0] for found, _more in shown.values() for row in found]
+    )
+    answer = []
+    for index, result, reason, page, offset in wanted_rules:
+        found, more = shown[index]
+        answer.append(
+            RuleSuggestions(
+                rule=result.rule,
+                title=result.title,
+                reason=reason,
+                suggestions=tuple(
+                    Suggestion(organisations[row[0]], reason, row[3], row[4]) for row in found
+                ),
+                page=page,
+                next_page=page + 1 if more and offset + page_size < MAX_RANK else None,
+            )
+        )
+    return answer
+
+
+def ranked_groups(candidates, active: Q | None, near: Q | None, need: int) -> list:
+    """The ranking's groups of ``candidates``, each ordered and sliced alone: those active in
+    the ecosystem (those in a member's region first), then those in a member's region, then
+    all in the directory's order.
+
+    No group excludes the ones before it: an exclusion would be asked of every candidate.
+    The later groups take enough rows instead for ``merged()`` to drop those already ranked
+    and still fill ``need`` rows: the directory's order is read from its index and stops
+    there, so no group sorts every candidate.
+    """
+    columns = ("pk", "part", "group", "in_ecosystem", "in_region", "name")
+    groups = []
+    if active is not None:
+        groups.append((active, Value(True), flag(near), need))
+    if near is not None:
+        groups.append((near, Value(False), Value(True), 2 * need))
+    groups.append((Q(), Value(False), Value(False), 3 * need))
+    return [
+        candidates.filter(where)
+        .annotate(group=Value(number), in_ecosystem=in_ecosystem, in_region=in_region)
+        .order_by("-in_region", "name", "pk")
+        .values_list(*columns)[:limit]
+        for number, (where, in_ecosystem, in_region, limit) in enumerate(groups)
+    ]
+
+
+def merged(groups: dict[int, list], need: int) -> list:
+    """The groups' rows in the ranking's order, each organisation once, up to ``need``.
+
+    A group is read on only while those before it were taken whole (fewer rows than asked
+    for); then every row of theirs is known, and the later group's duplicates are dropped.
+    """
+    ranked, seen = [], set()
+    for number in sorted(groups):
+        for row in groups[number]:
+            if row[0] not in seen:
+                seen.add(row[0])
+                ranked.append(row)
+        if len(ranked) >= need:
+            break
+    return ranked[:need]
