@@ -23,7 +23,7 @@ from import_export.forms import ImportForm
 from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import PublicationStatus
+from .models import PublicationStatus, Publishable
 from .services import publication_set_status
 
 
@@ -162,6 +162,10 @@ class RowLimitedImportForm(ImportForm):
         return cleaned
 
 
+# When a draft is published and a published record archived, by the schedule's job.
+SCHEDULE_FIELDS = ("publish_at", "unpublish_at")
+
+
 class ContentAdmin(ImportExportModelAdmin, HistoryAdmin):
     """Curated content: history, CSV/XLSX import and export, and bulk publishing.
 
@@ -178,6 +182,25 @@ class ContentAdmin(ImportExportModelAdmin, HistoryAdmin):
 
     def has_publish_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)
+
+    def get_list_display(self, request):
+        # The schedule beside the status, on every publishable model's list.
+        shown = list(super().get_list_display(request))
+        if not issubclass(self.model, Publishable):
+            return shown
+        at = shown.index("status") + 1 if "status" in shown else len(shown)
+        return [*shown[:at], *(f for f in SCHEDULE_FIELDS if f not in shown), *shown[at:]]
+
+    def get_fieldsets(self, request, obj=None):
+        # The schedule in a section of its own, last, whether or not the admin lists fields.
+        if not issubclass(self.model, Publishable):
+            return super().get_fieldsets(request, obj)
+        fieldsets = [
+            (title, {**options, "fields": [f for f in fields if f not in SCHEDULE_FIELDS]})
+            for title, options in super().get_fieldsets(request, obj)
+            for fields in [options["fields"]]
+        ]
+        return [*fieldsets, (_("Schedule"), {"fields": list(SCHEDULE_FIELDS)})]
 
     def has_import_permission(self, request):
         return (
