@@ -39,6 +39,7 @@ from tests.factories import (
     OfficialFigureFactory,
     OrganisationFactory,
     PartnershipFactory,
+    RegionFactory,
     make_pdf,
 )
 from tests.security.curators import assert_no_error_logged, curator_token
@@ -62,6 +63,7 @@ RECORDS = {
     "calls": "blueprint-2025",
     "alliances": "test",
     "official-figures": "members-2025",
+    "areas": "area",
 }
 REFERENCES = {
     "ecosystem": ["digital", "tourism"],
@@ -157,6 +159,7 @@ def api(db, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
     partnership = PartnershipFactory(slug="open")
     MembershipFactory(partnership=partnership, organisation=OrganisationFactory(slug="org"))
+    partnership.regions.add(RegionFactory(slug="area", nuts_code="ITC4"))
     DocumentFactory(slug="doc", partnership=partnership)
     # Versions on another document: "doc" takes a version in any language without finding
     # the language taken (a 400 no schema can foresee).
