@@ -1,4 +1,5 @@
-"""Abstract building blocks shared by the portal's content models (no tables of their own)."""
+"""Abstract building blocks shared by the portal's content models, and the one table of core:
+what the nightly check of source links found (``LinkCheck``)."""
 
 import re
 from difflib import SequenceMatcher
@@ -499,3 +500,33 @@ class Attested(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confidence == Confidence.CONFIRMED
+
+
+class LinkCheck(models.Model):
+    """What the last check of a source link found (``core.linkcheck``, a daily job): its
+    status code, or why it could not be read. Pages never fetch a link; the data quality
+    dashboard lists the broken ones."""
+
+    url = models.URLField(_("address"), max_length=500, unique=True)
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    checked_at = models.DateTimeField(_("checked at"))
+
+    class Meta:
+        ordering = ["url"]
+        verbose_name = _("link check")
+        verbose_name_plural = _("link checks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status_code__isnull=False) | ~Q(error=""),
+                name="%(app_label)s_%(class)s_status_or_error",
+                violation_error_message=_("A check has a status code or an error."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.url} ({self.status_code or self.error})"
+
+    @property
+    def is_broken(self) -> bool:
+        return self.status_code is None or self.status_code >= 400
