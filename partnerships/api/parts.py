@@ -9,14 +9,24 @@ for, the part's own permission for the method and the right to change the record
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django_countries.data import COUNTRIES
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import NotFound
 
 from core.api import ApiResponsesMixin, Conflict, CuratorPermissions, LookupField
+from core.api_writes import WholeRecordSchema
 from core.models import PublicationStatus, sees_drafts
 
-from ..models import DocumentFile, Membership, Organisation, Partnership, Region
+from ..models import (
+    NUTS_PREFIX_BY_COUNTRY,
+    DocumentFile,
+    Membership,
+    Organisation,
+    Partnership,
+    Region,
+)
 from .fields import CountryField, PartialDateField
+from .schemas import DocumentLinkSchema
 from .serializers import (
     DocumentFileUploadSerializer,
     DocumentLinkSerializer,
@@ -83,6 +93,29 @@ class AreaSerializer(ModelValidatingSerializer):
         fields = ["slug", "url", "name", "country", "nuts_code"]
 
 
+class AreaSchema(WholeRecordSchema):
+    """A NUTS code starts with its country's prefix (``Region.clean()``): no code, no country,
+    or, for each country, its prefix."""
+
+    target_class = AreaSerializer
+    combine = "anyOf"
+    rules = [
+        {"properties": {"nuts_code": {"maxLength": 0}}},
+        {"properties": {"country": {"not": {"type": "string"}}}},
+        *(
+            {
+                "properties": {
+                    "country": {
+                        "pattern": f"^[{code[0]}{code[0].lower()}][{code[1]}{code[1].lower()}]$"
+                    },
+                    "nuts_code": {"pattern": f"^{NUTS_PREFIX_BY_COUNTRY.get(code, code)}"},
+                }
+            }
+            for code in sorted(COUNTRIES)
+        ),
+    ]
+
+
 class AreaViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
     """The regions, cities and areas regional partnerships cover (with their NUTS code where
     they have one). The public reads those a published partnership covers. ``/regions/`` are
@@ -113,6 +146,9 @@ class WholeReplacement:
 class VersionUploadReplacement(WholeReplacement, DocumentFileUploadSerializer):
     """A language version's file replaced by an uploaded PDF (its link, if any, goes)."""
 
+    class Meta(DocumentFileUploadSerializer.Meta):
+        fields = ["file"]
+
     def validate(self, attrs):
         return self.validate_whole({**attrs, "external_url": ""})
 
@@ -120,8 +156,17 @@ class VersionUploadReplacement(WholeReplacement, DocumentFileUploadSerializer):
 class VersionLinkReplacement(WholeReplacement, DocumentLinkSerializer):
     """A language version replaced by a link (its uploaded file, if any, goes)."""
 
+    class Meta(DocumentLinkSerializer.Meta):
+        fields = ["external_url", "file_format", "size_bytes", "page_count"]
+
     def validate(self, attrs):
         return self.validate_whole({"size_bytes": None, "page_count": None, **attrs, "file": ""})
+
+
+class VersionLinkSchema(DocumentLinkSchema):
+    """A web page has no size of its own, whether added or replacing a version."""
+
+    target_class = VersionLinkReplacement
 
 
 def version_of(document, language: str) -> DocumentFile:
@@ -137,10 +182,7 @@ def replace_version(version: DocumentFile, request, context) -> DocumentFile:
     if not uploads and not isinstance(request.data, dict):
         raise serializers.ValidationError({"non_field_errors": [_("Send a JSON object.")]})
     # The language is the address's: a version is replaced, never moved to another language.
-    data = {
-        **({"file": request.data.get("file")} if uploads else request.data),
-        "language": version.language,
-    }
+    data = {"file": request.data.get("file")} if uploads else request.data
     serializer = (VersionUploadReplacement if uploads else VersionLinkReplacement)(
         version, data=data, context=context
     )
