@@ -280,10 +280,12 @@ class StrictBooleanWidget(widgets.BooleanWidget):
     def clean(self, value, row=None, **kwargs):
         if value in self.NULL_VALUES:
             return None
+        if isinstance(value, bool | int | float) and value in (0, 1):  # a spreadsheet's cell
+            return bool(value)
         known = str(value).strip().lower()
-        if value is True or known in ("1", "true"):
+        if known in ("1", "true"):
             return True
-        if value is False or known in ("0", "false"):
+        if known in ("0", "false"):
             return False
         raise ValueError(
             _("“%(value)s” is not yes or no: write 1 or 0 (or TRUE or FALSE).") % {"value": value}
