@@ -85,6 +85,7 @@ def admin_pages() -> dict[str, str]:
         ("alliances", "fundingcall"),
     ]:
         pages[f"admin-{model}-add"] = reverse(f"admin:{app}_{model}_add")
+    pages["admin-data-quality"] = reverse("data_quality")
     return pages
 
 
