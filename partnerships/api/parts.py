@@ -9,7 +9,6 @@ for, the part's own permission for the method and the right to change the record
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from django_countries.data import COUNTRIES
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import NotFound
 
@@ -19,6 +18,7 @@ from core.models import PublicationStatus, sees_drafts
 
 from ..models import (
     NUTS_PREFIX_BY_COUNTRY,
+    Country,
     DocumentFile,
     Membership,
     Organisation,
@@ -32,6 +32,8 @@ from .serializers import (
     DocumentLinkSerializer,
     ModelValidatingSerializer,
 )
+
+COUNTRY_BY_NUTS_PREFIX = {prefix: code for code, prefix in NUTS_PREFIX_BY_COUNTRY.items()}
 
 
 class PartPermissions(CuratorPermissions):
@@ -83,36 +85,41 @@ class MembershipViewSet(ApiResponsesMixin, viewsets.ModelViewSet):
 
 
 class AreaSerializer(ModelValidatingSerializer):
+    """An area is written with its NUTS code, its country following from the code's prefix
+    (``EL`` is Greece), or with its country alone: never both, so the two cannot disagree."""
+
     url = serializers.HyperlinkedIdentityField(view_name="api:area-detail", lookup_field="slug")
     country = CountryField(
-        required=False, allow_null=True, help_text="Null for an area spanning countries."
+        required=False,
+        allow_null=True,
+        help_text="Without a NUTS code; null for an area spanning countries.",
     )
 
     class Meta:
         model = Region
         fields = ["slug", "url", "name", "country", "nuts_code"]
+        extra_kwargs = {"nuts_code": {"help_text": "The country follows from its prefix."}}
+
+    def validate(self, attrs):
+        if attrs.get("nuts_code"):
+            if attrs.get("country") is not None:
+                raise serializers.ValidationError(
+                    {"country": [_("Give a NUTS code or a country, not both.")]}
+                )
+            prefix = attrs["nuts_code"][:2]
+            code = COUNTRY_BY_NUTS_PREFIX.get(prefix, prefix)
+            attrs = {**attrs, "country": Country.objects.filter(code=code).first()}
+        return super().validate(attrs)
 
 
 class AreaSchema(WholeRecordSchema):
-    """A NUTS code starts with its country's prefix (``Region.clean()``): no code, no country,
-    or, for each country, its prefix."""
+    """A NUTS code or a country, not both (``AreaSerializer``)."""
 
     target_class = AreaSerializer
     combine = "anyOf"
     rules = [
         {"properties": {"nuts_code": {"maxLength": 0}}},
         {"properties": {"country": {"not": {"type": "string"}}}},
-        *(
-            {
-                "properties": {
-                    "country": {
-                        "pattern": f"^[{code[0]}{code[0].lower()}][{code[1]}{code[1].lower()}]$"
-                    },
-                    "nuts_code": {"pattern": f"^{NUTS_PREFIX_BY_COUNTRY.get(code, code)}"},
-                }
-            }
-            for code in sorted(COUNTRIES)
-        ),
     ]
 
 

@@ -75,17 +75,21 @@ def test_a_curator_writes_areas_and_replaces_a_language_version():
     client = curator_client()
     area = client.post(
         f"{API}/areas/",
-        {"slug": "lombardy", "name": "Lombardy", "country": "IT", "nuts_code": "ITC4"},
+        {"slug": "thessaly", "name": "Thessaly", "nuts_code": "EL61"},
         format="json",
     )
-    wrong = client.post(
+    both = client.post(
         f"{API}/areas/",
         {"slug": "bavaria", "name": "Bavaria", "country": "IT", "nuts_code": "DE2"},
         format="json",
     )
     assert area.status_code == 201, area.json()
-    assert wrong.status_code == 400 and "nuts_code" in wrong.json()["errors"]
-    assert client.delete(f"{API}/areas/lombardy/").status_code == 204
+    assert area.json()["country"]["code"] == "GR"  # from the code's prefix
+    assert both.status_code == 400 and "country" in both.json()["errors"]
+    # A change the record's rules refuse with what it holds: a country its code is not in.
+    clash = client.patch(f"{API}/areas/thessaly/", {"country": "IT"}, format="json")
+    assert clash.status_code == 409 and "nuts_code" in clash.json()["errors"]
+    assert client.delete(f"{API}/areas/thessaly/").status_code == 204
 
     DocumentFileFactory(document=DocumentFactory(slug="agreement"), language="fr")
     url = f"{API}/documents/agreement/versions/fr/"

@@ -159,7 +159,7 @@ def api(db, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
     partnership = PartnershipFactory(slug="open")
     MembershipFactory(partnership=partnership, organisation=OrganisationFactory(slug="org"))
-    partnership.regions.add(RegionFactory(slug="area", nuts_code="ITC4"))
+    partnership.regions.add(RegionFactory(slug="area"))
     DocumentFactory(slug="doc", partnership=partnership)
     # Versions on another document: "doc" takes a version in any language without finding
     # the language taken (a 400 no schema can foresee).
