@@ -103,9 +103,11 @@ class AreaSerializer(ModelValidatingSerializer):
     def validate(self, attrs):
         if attrs.get("nuts_code"):
             if attrs.get("country") is not None:
-                raise serializers.ValidationError(
-                    {"country": [_("Give a NUTS code or a country, not both.")]}
-                )
+                errors = {"country": [_("Give a NUTS code or a country, not both.")]}
+                # As for every update the record's rules refuse: a clash with the record.
+                if self.instance is not None:
+                    raise Conflict(errors=errors)
+                raise serializers.ValidationError(errors)
             prefix = attrs["nuts_code"][:2]
             code = COUNTRY_BY_NUTS_PREFIX.get(prefix, prefix)
             attrs = {**attrs, "country": Country.objects.filter(code=code).first()}

@@ -158,7 +158,9 @@ def api(db, settings):
     # of its own.
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
     partnership = PartnershipFactory(slug="open")
-    MembershipFactory(partnership=partnership, organisation=OrganisationFactory(slug="org"))
+    # "org" is no member yet: a new membership names "open" and "org" (``REFERENCES``).
+    OrganisationFactory(slug="org")
+    MembershipFactory(partnership=partnership)
     partnership.regions.add(RegionFactory(slug="area"))
     DocumentFactory(slug="doc", partnership=partnership)
     # Versions on another document: "doc" takes a version in any language without finding
