@@ -199,7 +199,7 @@ SCHEDULE_FIELDS = ("publish_at", "unpublish_at")
 
 
 class ContentAdmin(ImportExportModelAdmin, HistoryAdmin):
-    """Curated content: history, CSV/XLSX import and export, and bulk publishing.
+    """Curated content: history, CSV, XLSX or JSON import and export, bulk publishing, a schedule.
 
     Staff status only opens the admin. Publishing takes the right to change the model;
     importing, which creates records and can publish them, takes the rights to add, change and
