@@ -18,7 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import CSV, JSON, XLSX
 from import_export.forms import ImportForm
 from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
@@ -26,7 +26,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import review_admin  # noqa: F401 (registers the review requests' admin)
 from .admin_curation import CurationAdmin
 from .curation import must_be_reviewed
-from .models import PublicationStatus
+from .models import PublicationStatus, Publishable
 from .services import publication_set_status
 
 
@@ -135,12 +135,34 @@ class RowLimitedImportForm(ImportForm):
         self.fields["import_file"].help_text = _(
             "At most %(limit)s rows in one file; split a larger one."
         ) % {"limit": number_format(settings.IMPORT_MAX_ROWS, force_grouping=True)}
+        # The file's content says what it is (``detect_format()``), whatever is chosen here.
+        self.fields["format"].required = False
+        self.fields["format"].help_text = _("Found from the file itself if not chosen.")
+
+    def detect_format(self, upload) -> str | None:
+        """The index of the offered format the file's content is, whatever was chosen; None
+        (and a form error) for a file of a format not offered."""
+        found = format_of(upload.read(64))
+        upload.seek(0)
+        offered = [fmt().get_title() for fmt in self.import_formats]
+        if found in offered:
+            return str(offered.index(found))
+        self.add_error(
+            "import_file",
+            _("This file is %(found)s; the import takes %(offered)s.")
+            % {"found": found.upper(), "offered": ", ".join(t.upper() for t in offered)},
+        )
+        return None
 
     def clean(self):
         cleaned = super().clean()
-        upload, chosen = cleaned.get("import_file"), cleaned.get("format")
-        if upload is None or chosen in (None, ""):
+        upload = cleaned.get("import_file")
+        if upload is None:
             return cleaned
+        chosen = self.detect_format(upload)
+        if chosen is None:
+            return cleaned
+        cleaned["format"] = chosen
         input_format = self.import_formats[int(chosen)]()
         content = upload.read()
         upload.seek(0)
@@ -165,15 +187,30 @@ class RowLimitedImportForm(ImportForm):
         return cleaned
 
 
+def format_of(head: bytes) -> str:
+    """What a file is, from its first bytes: an XLSX workbook is a ZIP archive, a JSON file an
+    array or object (after any byte order mark and white space), anything else CSV."""
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] in (b"[", b"{"):
+        return "json"
+    return "csv"
+
+
+# When a draft is published and a published record archived, by the schedule's job.
+SCHEDULE_FIELDS = ("publish_at", "unpublish_at")
+
+
 class ImportExportAdmin(ImportExportModelAdmin, HistoryAdmin):
-    """Curated records with history and CSV/XLSX import and export.
+    """Curated records with history and CSV, XLSX or JSON import and export.
 
     Importing creates and changes records, so it takes the rights to add and change;
     exporting the right to view. An import is all or nothing.
     """
 
-    # What curators work with: spreadsheets, as CSV or Excel files.
-    formats = [CSV, XLSX]
+    # What curators work with: spreadsheets, as CSV or Excel files, and JSON, as the API and
+    # the open data give it.
+    formats = [CSV, XLSX, JSON]
     import_form_class = RowLimitedImportForm
 
     def has_import_permission(self, request):
@@ -208,7 +245,7 @@ class ImportExportAdmin(ImportExportModelAdmin, HistoryAdmin):
 
 
 class ContentAdmin(CurationAdmin, ImportExportAdmin):
-    """Curated content: history, CSV/XLSX import and export, and bulk publishing.
+    """Curated content: history, import and export, bulk publishing and a schedule.
 
     Staff status only opens the admin. Publishing takes the right to change the model;
     importing, which creates records and can publish them, takes the rights to add, change and
@@ -218,6 +255,25 @@ class ContentAdmin(CurationAdmin, ImportExportAdmin):
 
     actions = ["publish", "archive", "unpublish", "submit_for_review"]
     readonly_fields = ["published_at", "created_at", "updated_at"]
+
+    def get_list_display(self, request):
+        # The schedule beside the status, on every publishable model's list.
+        shown = list(super().get_list_display(request))
+        if not issubclass(self.model, Publishable):
+            return shown
+        at = shown.index("status") + 1 if "status" in shown else len(shown)
+        return [*shown[:at], *(f for f in SCHEDULE_FIELDS if f not in shown), *shown[at:]]
+
+    def get_fieldsets(self, request, obj=None):
+        # The schedule in a section of its own, last, whether or not the admin lists fields.
+        if not issubclass(self.model, Publishable):
+            return super().get_fieldsets(request, obj)
+        fieldsets = [
+            (title, {**options, "fields": [f for f in fields if f not in SCHEDULE_FIELDS]})
+            for title, options in super().get_fieldsets(request, obj)
+            for fields in [options["fields"]]
+        ]
+        return [*fieldsets, (_("Schedule"), {"fields": list(SCHEDULE_FIELDS)})]
 
     def has_publish_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)

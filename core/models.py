@@ -1,4 +1,5 @@
-"""Abstract building blocks shared by the portal's content models (no tables of their own)."""
+"""Abstract building blocks shared by the portal's content models, and the one table of core:
+what the nightly check of source links found (``LinkCheck``)."""
 
 import re
 from difflib import SequenceMatcher
@@ -365,6 +366,25 @@ class Publishable(models.Model):
         editable=False,
         help_text=_("Set when the record is first published; feeds order by it."),
     )
+    # A schedule acts once (``core.services.publication_run_schedule()``, every minute): a
+    # draft is published at ``publish_at``, a published record archived at ``unpublish_at``.
+    # Each is cleared once its change is made, by the schedule or by hand, so a record put
+    # back to draft later is not published again by a time already past.
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        help_text=_("A draft is published at this time (within a minute)."),
+    )
+    unpublish_at = models.DateTimeField(
+        _("archive at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A published record is archived at this time (within a minute): it leaves lists, "
+            "search, feeds and the API; its page stays, marked archived."
+        ),
+    )
 
     class Meta:
         abstract = True
@@ -379,11 +399,25 @@ class Publishable(models.Model):
                 name="%(app_label)s_%(class)s_published_has_date",
                 violation_error_message=_("A published record must have a publication time."),
             ),
+            models.CheckConstraint(
+                condition=Q(publish_at__isnull=True)
+                | Q(unpublish_at__isnull=True)
+                | Q(unpublish_at__gt=F("publish_at")),
+                name="%(app_label)s_%(class)s_unpublish_after_publish",
+                violation_error_message=_(
+                    "The archiving time must come after the publishing time."
+                ),
+            ),
         ]
 
     def save(self, *args, **kwargs):
         if self.stamp_publication() and kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "published_at",
+                "publish_at",
+                "unpublish_at",
+            }
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -399,15 +433,23 @@ class Publishable(models.Model):
         return self.status == PublicationStatus.ARCHIVED
 
     def stamp_publication(self) -> bool:
-        """Record the first publication time; say whether it was set just now.
+        """Record the first publication time and end the schedule the status has reached; say
+        whether anything was set just now.
 
         The time is part of the record's state, like an auto_now field: setting it here rather
         than in each caller means no write path can publish without it.
         """
+        stamped = False
         if self.status == PublicationStatus.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-            return True
-        return False
+            stamped = True
+        if self.status != PublicationStatus.DRAFT and self.publish_at is not None:
+            self.publish_at = None
+            stamped = True
+        if self.status == PublicationStatus.ARCHIVED and self.unpublish_at is not None:
+            self.unpublish_at = None
+            stamped = True
+        return stamped
 
 
 class Confidence(models.TextChoices):
@@ -458,6 +500,36 @@ class Attested(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confidence == Confidence.CONFIRMED
+
+
+class LinkCheck(models.Model):
+    """What the last check of a source link found (``core.linkcheck``, a daily job): its
+    status code, or why it could not be read. Pages never fetch a link; the data quality
+    dashboard lists the broken ones."""
+
+    url = models.URLField(_("address"), max_length=500, unique=True)
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    checked_at = models.DateTimeField(_("checked at"))
+
+    class Meta:
+        ordering = ["url"]
+        verbose_name = _("link check")
+        verbose_name_plural = _("link checks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status_code__isnull=False) | ~Q(error=""),
+                name="%(app_label)s_%(class)s_status_or_error",
+                violation_error_message=_("A check has a status code or an error."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.url} ({self.status_code or self.error})"
+
+    @property
+    def is_broken(self) -> bool:
+        return self.status_code is None or self.status_code >= 400
 
 
 # Review requests and preview links: in a module of their own, registered with this app's

@@ -14,6 +14,7 @@ from figures.api.regions import RegionViewSet
 from figures.api.views import OfficialFigureViewSet
 from opendata.api.views import ChangeFeedView
 from partnerships.api.commitments import CommitmentViewSet
+from partnerships.api.parts import AreaViewSet, MembershipViewSet
 from partnerships.api.views import DocumentViewSet, OrganisationViewSet, PartnershipViewSet
 
 router = DefaultRouter()
@@ -27,6 +28,8 @@ router.register("alliances", AllianceViewSet, basename="alliance")
 router.register("eligibility-check", EligibilityCheckViewSet, basename="eligibility-check")
 router.register("official-figures", OfficialFigureViewSet, basename="official-figure")
 router.register("regions", RegionViewSet, basename="region")
+router.register("memberships", MembershipViewSet, basename="membership")
+router.register("areas", AreaViewSet, basename="area")
 
 app_name = "api"
 urlpatterns = [

@@ -314,6 +314,8 @@ OPEN_DATA_FOLDER = "open-data"
 OPEN_DATA_KEEP_ARCHIVES = env.int("OPEN_DATA_KEEP_ARCHIVES", default=3)
 # The hour (UTC: procrastinate reads cron in UTC) at which the worker writes the day's bulk ZIP.
 OPEN_DATA_HOUR = env.int("OPEN_DATA_HOUR", default=3)
+# How long the nightly check of source links waits for each site (core.linkcheck).
+LINK_CHECK_TIMEOUT_SECONDS = env.int("LINK_CHECK_TIMEOUT_SECONDS", default=10)
 # The licence and publisher the catalogue (DCAT-AP) and the data dictionary state: EU
 # authority table URIs (publications.europa.eu/resource/authority/...).
 OPEN_DATA_LICENCE = "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"

@@ -18,6 +18,7 @@ from drf_spectacular.views import (
 from core import views as core_views
 
 from . import i18n, views
+from .admin import data_quality
 from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("Pact for Skills portal: curation")
@@ -29,6 +30,7 @@ handler404 = "pactportal.views.page_not_found"
 handler500 = "pactportal.views.server_error"
 
 urlpatterns = [
+    path("admin/quality/", admin.site.admin_view(data_quality), name="data_quality"),
     path("admin/", admin.site.urls),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),

@@ -273,6 +273,25 @@ class RowDiff(Diff):
         return values
 
 
+class StrictBooleanWidget(widgets.BooleanWidget):
+    """Yes or no, as the export writes it (1 or 0) or as a spreadsheet does (TRUE or FALSE);
+    a value it does not know is the row's error, never read as no."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in self.NULL_VALUES:
+            return None
+        if isinstance(value, bool | int | float) and value in (0, 1):  # a spreadsheet's cell
+            return bool(value)
+        known = str(value).strip().lower()
+        if known in ("1", "true"):
+            return True
+        if known in ("0", "false"):
+            return False
+        raise ValueError(
+            _("“%(value)s” is not yes or no: write 1 or 0 (or TRUE or FALSE).") % {"value": value}
+        )
+
+
 class FileResource(resources.ModelResource):
     """A resource whose files are checked whole, in a number of queries that does not grow with
     their rows, so that a large file previews and imports well within a worker's time.
@@ -292,6 +311,12 @@ class FileResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
+
+    WIDGETS_MAP = {
+        **resources.ModelResource.WIDGETS_MAP,
+        "BooleanField": StrictBooleanWidget,
+        "NullBooleanField": StrictBooleanWidget,
+    }
 
     def get_diff_class(self):
         return RowDiff

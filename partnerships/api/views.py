@@ -10,10 +10,25 @@ from core.api_parsers import StrictJSONParser
 from core.models import PublicationStatus
 
 from ..filters import DocumentFilter, OrganisationFilter, PartnershipFilter
-from ..models import Commitment, Document, MatchesOf, Membership, Organisation, Partnership
+from ..models import (
+    Commitment,
+    Document,
+    DocumentFile,
+    MatchesOf,
+    Membership,
+    Organisation,
+    Partnership,
+)
 from ..services import document_text_refresh
 from . import schemas  # noqa: F401  (defines the documents' schema rules for drf-spectacular)
 from .commitments import TrackedCommitmentSerializer
+from .parts import (
+    PartPermissions,
+    VersionLinkReplacement,
+    VersionUploadReplacement,
+    replace_version,
+    version_of,
+)
 from .serializers import (
     DocumentFileSerializer,
     DocumentFileUploadSerializer,
@@ -92,6 +107,14 @@ class DocumentViewSet(PublishedViewSet):
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilter
 
+    def get_permissions(self):
+        if self.action == "version":
+            return [PartPermissions()]
+        return super().get_permissions()
+
+    # What PartPermissions checks for a language version.
+    part_model, whole_model = DocumentFile, Document
+
     def beside(self, ids, representations):
         """Each document with where its text has the words of ``q`` (the filter has refused any
         ``q`` it cannot take), or null."""
@@ -139,3 +162,34 @@ class DocumentViewSet(PublishedViewSet):
             DocumentFileSerializer(version, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
+
+    @extend_schema(methods=["GET"], request=None, responses=DocumentFileSerializer, filters=False)
+    @extend_schema(
+        methods=["PUT"],
+        request={
+            "multipart/form-data": VersionUploadReplacement,
+            "application/json": VersionLinkReplacement,
+        },
+        responses=DocumentFileSerializer,
+        filters=False,
+    )
+    @extend_schema(methods=["DELETE"], request=None, responses={204: None}, filters=False)
+    @action(
+        detail=True,
+        methods=["get", "put", "delete"],
+        url_path=r"versions/(?P<language>[a-z]{2})",
+        filter_backends=[],
+        parser_classes=[MultiPartParser, StrictJSONParser],
+    )
+    def version(self, request, slug=None, language=None):
+        """One language version: read it, replace it whole (a PDF uploaded as multipart, or a
+        link as JSON; the language stays the address's), or delete it."""
+        version = version_of(self.get_object(), language)
+        context = self.get_serializer_context()
+        if request.method == "DELETE":
+            self.perform_destroy(version)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        if request.method == "PUT":
+            version = replace_version(version, request, context)
+            document_text_refresh(version=version)
+        return Response(DocumentFileSerializer(version, context=context).data)

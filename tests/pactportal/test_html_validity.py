@@ -103,6 +103,7 @@ def admin_pages() -> dict[str, str]:
         )
     pages["admin-review"] = reverse("admin:core_reviewrequest_change", args=[review.pk])
     pages["draft-preview"] = draft.get_absolute_url()
+    pages["admin-data-quality"] = reverse("data_quality")
     return pages
 
 

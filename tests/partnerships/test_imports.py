@@ -3,6 +3,7 @@ file; limited in size, with the limit stated before upload; all or nothing."""
 
 import io
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -259,3 +260,42 @@ def test_a_nul_character_is_a_field_error_not_a_failure(curator_client):
     assert list(invalid[1]) == ["slug"]  # not a slug, which is checked first
     assert invalid[2] == {"name": ["Null characters are not allowed."]}
     assert not Organisation.objects.exists()
+
+
+def test_values_an_import_does_not_understand_are_row_errors(curator_client):
+    content = csv(
+        "slug,name,country,type,eche_holder,status",
+        [
+            "yes,Yes University,IT,hei,TRUE,draft",
+            "maybe,Maybe University,IT,hei,maybe,draft",
+            "kind,Unknown Kind,IT,castle,0,draft",
+            "state,Unknown Status,IT,hei,0,pending",
+        ],
+    )
+    result = preview(curator_client, "organisation", content).context["result"]
+    invalid = {row.number: row.error_dict for row in result.invalid_rows}
+    assert sorted(invalid) == [2, 3, 4]
+    assert "“maybe” is not yes or no" in str(invalid[2]["eche_holder"])
+    assert "type" in invalid[3] and "status" in invalid[4]
+
+
+def test_an_import_reads_the_format_from_the_file_not_the_choice(curator_client):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["slug", "name", "country", "type", "eche_holder", "status"])
+    workbook.active.append(["from-xlsx", "From XLSX", "IT", "hei", True, "draft"])
+    xlsx = io.BytesIO()
+    workbook.save(xlsx)
+    as_json = b'\xef\xbb\xbf [{"slug": "from-json", "name": "From JSON", "country": "IT", ' + (
+        b'"type": "sme", "eche_holder": false, "status": "draft"}]'
+    )
+    for name, content, chosen in (("a.csv", xlsx.getvalue(), CSV_FORMAT), ("b.txt", as_json, "")):
+        previewed = curator_client.post(
+            reverse("admin:partnerships_organisation_import"),
+            {"import_file": SimpleUploadedFile(name, content), "format": chosen, "resource": "0"},
+        )
+        assert previewed.context["result"].totals["new"] == 1, previewed.context.get("form")
+        confirm(curator_client, "organisation", previewed)
+    assert set(Organisation.objects.values_list("slug", "eche_holder")) == {
+        ("from-xlsx", True),
+        ("from-json", False),
+    }

@@ -34,6 +34,7 @@ from tests.factories import (
     DocumentFileFactory,
     MembershipFactory,
     OfficialFigureFactory,
+    RegionFactory,
 )
 from tests.security.curators import assert_no_error_logged, curator_token
 
@@ -55,6 +56,7 @@ SLUGS = {
     "calls": "blueprint-2025",
     "alliances": "test",
     "official-figures": "members-2025",
+    "areas": "area",
 }
 
 # Values for path and query parameters, as they travel: percent-encoded, some of them bytes
@@ -149,6 +151,7 @@ def records(db):
     membership = MembershipFactory(partnership__slug="open", organisation__slug="org")
     document = DocumentFactory(slug="doc", partnership=membership.partnership)
     DocumentFileFactory(document=document)
+    membership.partnership.regions.add(RegionFactory(slug="area"))
     make_alliance(FundingCall.objects.get(slug="blueprint-2025"))
     OfficialFigureFactory(slug="members-2025")
 

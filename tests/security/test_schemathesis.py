@@ -39,6 +39,7 @@ from tests.factories import (
     OfficialFigureFactory,
     OrganisationFactory,
     PartnershipFactory,
+    RegionFactory,
     make_pdf,
 )
 from tests.security.curators import assert_no_error_logged, curator_token
@@ -62,6 +63,7 @@ RECORDS = {
     "calls": "blueprint-2025",
     "alliances": "test",
     "official-figures": "members-2025",
+    "areas": "area",
 }
 REFERENCES = {
     "ecosystem": ["digital", "tourism"],
@@ -156,7 +158,10 @@ def api(db, settings):
     # of its own.
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
     partnership = PartnershipFactory(slug="open")
-    MembershipFactory(partnership=partnership, organisation=OrganisationFactory(slug="org"))
+    # "org" is no member yet: a new membership names "open" and "org" (``REFERENCES``).
+    OrganisationFactory(slug="org")
+    MembershipFactory(partnership=partnership)
+    partnership.regions.add(RegionFactory(slug="area"))
     DocumentFactory(slug="doc", partnership=partnership)
     # Versions on another document: "doc" takes a version in any language without finding
     # the language taken (a 400 no schema can foresee).
