@@ -44,6 +44,8 @@ class CurationAdmin:
         fields = list(super().get_readonly_fields(request, obj))
         if must_be_reviewed(request.user):
             fields.append("status")  # a reviewer sets it, by approving
+            if issubclass(self.model, Publishable):
+                fields += ["publish_at", "unpublish_at"]  # a schedule would publish unreviewed
         return fields
 
     def get_urls(self):

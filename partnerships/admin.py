@@ -189,8 +189,12 @@ class ProgressReportAdmin(ImportExportAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(TranslationAdmin, ContentAdmin):
-    """Summary and description show their English, French and German columns side by side."""
+class PartnershipAdmin(ContentAdmin, TranslationAdmin):
+    """Summary and description show their English, French and German columns side by side.
+
+    ``ContentAdmin`` comes first: modeltranslation's ``get_readonly_fields()`` and
+    ``get_fieldsets()`` call no other class's, so placed first they would skip the schedule's
+    section and the fields a review keeps read-only."""
 
     form = PartnershipForm
     resource_classes = [PartnershipResource]
@@ -345,8 +349,9 @@ class DocumentFileInline(admin.StackedInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(TranslationAdmin, ContentAdmin):
-    """Title and description show their English, French and German columns side by side."""
+class DocumentAdmin(ContentAdmin, TranslationAdmin):
+    """Title and description show their English, French and German columns side by side
+    (``ContentAdmin`` first, as for partnerships)."""
 
     list_display = [
         "title",

@@ -129,6 +129,9 @@ def test_a_reviewer_returns_then_approves_a_change_read_from_its_diff(
     detail = reverse("api:partnership-detail", args=[partnership.slug])
     assert api.patch(detail, {"status": "published"}, format="json").status_code == 403
     assert Partnership.objects.get().status == DRAFT
+    # Nor a schedule, which would publish it unreviewed a minute later.
+    form = curator_client.get(admin_url(partnership, "change")).content.decode()
+    assert 'name="publish_at_0"' not in form and 'name="status"' not in form
     curator_client.post(admin_url(partnership, "submit_for_review"))
     review = ReviewRequest.objects.get()
     assert (review.state, review.author) == ("pending", curator)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.models import PublicationStatus
 from core.services import publication_run_schedule
 from partnerships.models import Partnership
-from tests.factories import PartnershipFactory
+from tests.factories import DocumentFactory, OrganisationFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +75,14 @@ def test_archiving_must_come_after_publishing():
     with pytest.raises(ValidationError) as refused:
         partnership.full_clean()
     assert "The archiving time must come after the publishing time." in refused.value.messages
+
+
+@pytest.mark.parametrize("factory", [PartnershipFactory, DocumentFactory, OrganisationFactory])
+def test_a_curator_finds_the_schedule_on_every_publishable_records_form(admin_client, factory):
+    record = factory(status=PublicationStatus.DRAFT)
+    opts = record._meta
+    form = admin_client.get(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+    ).content.decode()
+    assert ">Schedule</h2>" in form
+    assert 'name="publish_at_0"' in form and 'name="unpublish_at_0"' in form
