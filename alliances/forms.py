@@ -23,6 +23,7 @@ from partnerships.models import (
 from partnerships.models.nuts import NUTS2_PATTERN
 
 from .eligibility import Member, Role
+from .matching import Matches, match
 from .models import FundingCall
 
 MAX_MEMBERS = 200
@@ -261,6 +262,17 @@ class MatchForm(forms.Form):
             # The region says the country: a country given too is read only without one.
             data["country"] = data["region"].country
         return data
+
+    def matches(self) -> Matches:
+        """What fits the valid question (the page and the API ask the same)."""
+        data = self.cleaned_data
+        return match(
+            organisation=data["pic"],
+            country=data["country"],
+            region=data["region"],
+            type=data["type"],
+            ecosystems=data["ecosystem"],
+        )
 
 
 def members_from_csv(upload, countries: set[str]) -> tuple[list[dict], list[str]]:

@@ -19,7 +19,7 @@ from .forms import (
     country_choices,
     members_from_csv,
 )
-from .matching import SHOWN, match
+from .matching import SHOWN
 from .models import Alliance, FundingCall, ProgrammeCountry
 from .suggestions import suggest
 
@@ -236,14 +236,7 @@ def matcher(request):
     form = MatchForm(request.GET or None)
     matches = None
     if form.is_valid():
-        data = form.cleaned_data
-        matches = match(
-            organisation=data["pic"],
-            country=data["country"],
-            region=data["region"],
-            type=data["type"],
-            ecosystems=data["ecosystem"],
-        )
+        matches = form.matches()
     return render(
         request,
         "alliances/match.html",

@@ -15,7 +15,6 @@ from partnerships.models import PIC_PATTERN, OrganisationType
 from ..eligibility import Report, check_consortium
 from ..filters import AllianceFilter
 from ..forms import MatchForm
-from ..matching import match
 from ..models import Alliance, FundingCall, ProgrammeCountry
 from ..suggestions import RuleSuggestions, suggest
 from .serializers import (
@@ -181,12 +180,4 @@ class MatchView(ApiResponsesMixin, generics.GenericAPIView):
                     for name, errors in form.errors.items()
                 }
             )
-        data = form.cleaned_data
-        found = match(
-            organisation=data["pic"],
-            country=data["country"],
-            region=data["region"],
-            type=data["type"],
-            ecosystems=data["ecosystem"],
-        )
-        return Response(MatchSerializer(found, context={"request": request}).data)
+        return Response(MatchSerializer(form.matches(), context={"request": request}).data)
