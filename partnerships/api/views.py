@@ -178,6 +178,8 @@ class DocumentViewSet(PublishedViewSet):
         detail=True,
         methods=["get", "put", "delete"],
         url_path=r"versions/(?P<language>[a-z]{2})",
+        # What the browsable API draws its form from, for a version rather than a document.
+        serializer_class=DocumentFileSerializer,
         filter_backends=[],
         parser_classes=[MultiPartParser, StrictJSONParser],
     )

@@ -207,7 +207,7 @@ def test_pages_with_maps_run_a_constant_number_of_queries(
     for url, ceiling in [
         (reverse("ecosystems:home"), 8),
         (reverse("ecosystems:detail", args=["digital"]), 20),  # its alliances: one query
-        (partnership.get_absolute_url(), 8),  # with its member counts and alliances
+        (partnership.get_absolute_url(), 9),  # with its member counts, alliances, commitments
         (Alliance.objects.get(slug="alliance-0").get_absolute_url(), 10),
     ]:
         with django_assert_max_num_queries(ceiling):

@@ -27,6 +27,7 @@ from alliances.models import FundingCall
 from alliances.services import alliance_data_load
 from core.api_parsers import MAX_DEPTH
 from pactportal.management.commands.load_pact_data import DEFAULT_DATA_FILE
+from partnerships.models import Membership
 from partnerships.services import LoadReport
 from tests.alliances.builders import make_alliance
 from tests.factories import (
@@ -194,7 +195,13 @@ def send(client, method: str, url: str, what: str, **kwargs):
 
 
 def address(path: str, slug: str | None = None) -> str:
-    """The operation's path with a real record's slug, or ``slug`` as it travels."""
+    """The operation's path with a real record's slug, or ``slug`` as it travels; a language
+    version's address names the version ``records`` gives "doc" (English), a membership's the
+    one it gives "open"."""
+    path = path.replace("{language}", "en")
+    if "{id}" in path:
+        membership = Membership.objects.get(partnership__slug="open", organisation__slug="org")
+        path = path.replace("{id}", str(membership.pk))
     if "{slug}" not in path:
         return path
     if slug is None:
