@@ -24,7 +24,7 @@ from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import review_admin  # noqa: F401 (registers the review requests' admin)
-from .admin_curation import CurationAdmin
+from .admin_curation import CurationAdmin, nothing_changed
 from .curation import must_be_reviewed
 from .models import PublicationStatus, Publishable
 from .services import publication_set_status
@@ -329,11 +329,7 @@ class ContentAdmin(CurationAdmin, ImportExportAdmin):
                 status=status,
             )
         except ValidationError as exc:
-            self.message_user(
-                request,
-                _("Nothing was changed: %(error)s") % {"error": " ".join(exc.messages)},
-                messages.ERROR,
-            )
+            self.message_user(request, nothing_changed(exc), messages.ERROR)
             return None
         self.message_user(
             request,

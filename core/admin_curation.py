@@ -3,7 +3,7 @@ drafts its page shows, submitting it for review, and links that show a draft to 
 without an account."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -15,6 +15,12 @@ from django.utils.translation import gettext_lazy
 
 from .curation import PreviewLink, ReviewRequest, must_be_reviewed
 from .models import PublicationStatus, Publishable
+
+
+def nothing_changed(exc: ValidationError) -> str:
+    """The message for a change refused as a whole: what was wrong, and that nothing was
+    written."""
+    return _("Nothing was changed: %(error)s") % {"error": " ".join(exc.messages)}
 
 
 def record_key(record) -> str:

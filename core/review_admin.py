@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_curation import nothing_changed
 from .curation import ReviewRequest, changes_to_review
 from .models import PublicationStatus
 from .services import publication_set_status
@@ -103,11 +104,7 @@ class ReviewRequestAdmin(SimpleHistoryAdmin):
                 review.full_clean()
                 review.save()
         except ValidationError as exc:
-            self.message_user(
-                request,
-                _("Nothing was changed: %(error)s") % {"error": " ".join(exc.messages)},
-                messages.ERROR,
-            )
+            self.message_user(request, nothing_changed(exc), messages.ERROR)
             return None
         self.message_user(
             request,
