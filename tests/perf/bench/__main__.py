@@ -70,15 +70,16 @@ def main() -> int:
     big_url = prepare_database(server, args.factor, env, args.database_prefix)
     small_url = None if args.no_small else prepare_database(server, 1, env, args.database_prefix)
 
+    # The short run at factor 1 first: what fails there fails before the long one.
+    small = None
+    if small_url:
+        print("==> factor 1", flush=True)
+        small = measure(env, small_url, args, full=False)
     print(f"==> factor {args.factor}", flush=True)
     big = measure(env, big_url, args, full=True)
     if not args.no_nginx:
         print(f"==> factor {args.factor} through nginx", flush=True)
         big["nginx"] = through_nginx(env, big_url, big["probe"], args)
-    small = None
-    if small_url:
-        print("==> factor 1", flush=True)
-        small = measure(env, small_url, args, full=False)
 
     section = report(args, big, small, started)
     print(section)

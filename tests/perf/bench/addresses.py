@@ -108,7 +108,8 @@ def words_of_the_data() -> list[str]:
 
 def text_terms() -> list[str]:
     """The made-up terms of the generated documents' text that published pages hold, sorted:
-    each in a few dozen pages at factor 100 (``pactportal.scale_data.RARE_WORDS``)."""
+    each in a few dozen pages at factor 100 (``pactportal.scale_data.RARE_WORDS``). The real
+    data alone (factor 1) has no generated text: its documents' text is searched for "skills"."""
     from pactportal.scale_data import rare_words
     from partnerships.models import DocumentPage
 
@@ -117,7 +118,7 @@ def text_terms() -> list[str]:
     pages = DocumentPage.objects.filter(version__document__status="published")
     for text in pages.order_by("pk").values_list("text", flat=True)[:3000]:
         found.update(word for word in re.findall(r"[a-z]+", text.lower()) if word in rare)
-    return sorted(found)
+    return sorted(found) or ["skills"]
 
 
 def miss_addresses(urls: dict[str, str], limit: int) -> dict[str, list[str]]:
