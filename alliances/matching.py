@@ -63,11 +63,9 @@ class Matches:
 
 
 def kind_of(partnership: Partnership) -> str:
-    return (
-        FitKind.LARGE_SCALE
-        if partnership.kind == Partnership.Kind.LARGE_SCALE
-        else (FitKind.REGIONAL)
-    )
+    if partnership.kind == Partnership.Kind.LARGE_SCALE:
+        return FitKind.LARGE_SCALE
+    return FitKind.REGIONAL
 
 
 def match(

@@ -3,7 +3,8 @@ country, chart rows, the latest documents."""
 
 from django.db.models import Count
 
-from core.cache import RecordIds, remembered
+from core.cache import RecordIds, first_records, remembered
+from core.queries import counts
 from ecosystems.models import Ecosystem
 from partnerships.models import Country, Document, NutsRegion, Organisation, Partnership
 
@@ -12,18 +13,27 @@ from .models import OfficialFigure
 LATEST_DOCUMENTS = 6
 
 
-def figures_of(name: str, partnerships) -> dict[str, int]:
-    """What this portal lists of a set of published partnerships, in three queries: those not
-    confirmed counted apart, and countries as the partnerships name them covered."""
+def figures_of(name: str, partnerships, documents=None) -> dict[str, int]:
+    """What this portal lists of a set of published partnerships, in one query: those not
+    confirmed counted apart, countries as the partnerships name them covered, and the
+    published ``documents`` where given."""
 
     def count():
-        return {
-            **partnerships.figures(),
-            "organisations": Organisation.objects.published().members_of(partnerships).count(),
-            "countries": Country.objects.covered_by(partnerships.counted()).count(),
-        }
+        return counts(
+            **partnerships.figure_sets(),
+            organisations=Organisation.objects.published().members_of(partnerships),
+            countries=Country.objects.covered_by(partnerships.counted()),
+            **({} if documents is None else {"documents": documents}),
+        )
 
     return remembered(f"figures.{name}", count, translated=False)
+
+
+def first_of_each(**lists) -> dict[str, RecordIds]:
+    """The first records of each list a page shows, given as ``(queryset, limit)``: their ids
+    in one query, and the records of one model loaded together where a drawing is missing
+    (an ecosystem's large-scale and regional partnerships and its documents)."""
+    return first_records(**lists)
 
 
 def official_headline() -> list[OfficialFigure]:

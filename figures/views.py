@@ -89,20 +89,21 @@ def ecosystem_detail(request, slug: str):
     ecosystem = get_object_or_404(Ecosystem.objects.all(), slug=slug)
     partnerships = Partnership.objects.published().in_ecosystem(ecosystem)
     documents = Document.objects.published().in_ecosystem(ecosystem)
-    figures = selectors.figures_of(ecosystem.slug, partnerships)
+    figures = selectors.figures_of(ecosystem.slug, partnerships, documents)
     return render(
         request,
         "ecosystems/ecosystem_detail.html",
         {
             "ecosystem": ecosystem,
             "figures": figures,
-            "large_scale": partnerships.large_scale().for_list()[:ECOSYSTEM_PARTNERSHIPS],
-            "regional": partnerships.regional().for_list()[:ECOSYSTEM_PARTNERSHIPS],
+            **selectors.first_of_each(
+                large_scale=(partnerships.large_scale(), ECOSYSTEM_PARTNERSHIPS),
+                regional=(partnerships.regional(), ECOSYSTEM_PARTNERSHIPS),
+                documents=(documents, ECOSYSTEM_DOCUMENTS),
+            ),
             "alliances": Alliance.objects.published()
             .filter(ecosystem=ecosystem)
             .for_list()[:ECOSYSTEM_PARTNERSHIPS],
-            "documents": documents.for_list()[:ECOSYSTEM_DOCUMENTS],
-            "document_count": documents.count(),
             "country_map": partnership_map(
                 ecosystem.slug,
                 partnerships,

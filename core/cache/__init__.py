@@ -16,7 +16,7 @@ from .generations import (
 )
 from .local import local, local_pages
 from .pages import AnonymousPageCacheMiddleware
-from .records import RecordIds, drawn, rendered_beside, rendered_records
+from .records import RecordIds, drawn, first_records, rendered_beside, rendered_records
 from .remembered import computed_once, digest, remembered
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "content_changed",
     "digest",
     "drawn",
+    "first_records",
     "generation",
     "local",
     "local_pages",

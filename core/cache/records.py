@@ -14,6 +14,7 @@ from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from ..queries import first_pks
 from .generations import cache_seconds, generation
 from .local import local
 from .remembered import digest
@@ -28,6 +29,39 @@ class RecordIds(list):
         super().__init__(ids)
         self.model = model
         self.load = load or (lambda missing: model.objects.for_list().in_bulk(missing))
+
+
+def first_records(**lists) -> dict[str, RecordIds]:
+    """The first records of each list to draw, given as ``(queryset, limit)``, their ids read
+    in one query (``core.queries.first_pks()``).
+
+    Records of one model are loaded together for all its lists: the first list with a
+    drawing missing loads every list's records of that model, a few rows more in the same
+    queries rather than the same queries again for the next list.
+    """
+    pks = first_pks(**lists)
+    models = {name: queryset.model for name, (queryset, _limit) in lists.items()}
+    loads = {
+        model: loaded_together(
+            model, [pk for name, of in models.items() if of is model for pk in pks[name]]
+        )
+        for model in set(models.values())
+    }
+    return {name: RecordIds(model, pks[name], loads[model]) for name, model in models.items()}
+
+
+def loaded_together(model, ids: list):
+    """A ``RecordIds`` loader that loads all of ``ids`` (through ``for_list()``) the first
+    time any is missing, and answers from those records after."""
+    loaded = None
+
+    def load(missing):
+        nonlocal loaded
+        if loaded is None:
+            loaded = model.objects.for_list().in_bulk(ids)
+        return {pk: loaded[pk] for pk in missing if pk in loaded}
+
+    return load
 
 
 def drawn(name: str, records: RecordIds, draw) -> list:

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -105,25 +105,24 @@ class PartnershipQuerySet(PublishableQuerySet):
         covered = Partnership.regions.through.objects.filter(region__in=areas)
         return self.filter(pk__in=covered.values("partnership"))
 
-    def figures(self) -> dict[str, int]:
-        """Totals in one query: partnerships of each kind, those not confirmed counted apart.
+    def figure_sets(self) -> dict[str, models.QuerySet]:
+        """What the totals count (``core.queries.counts()`` asks them in one query):
+        partnerships of each kind, those not confirmed counted apart.
 
         Pledges are not summed: each states its own number on its own basis and period (a
         year, by a target year, over some years), and a sum of them would mean nothing.
         """
-        counted = ~Q(confidence=Confidence.UNCONFIRMED)
-        doubtful = Q(confidence=Confidence.UNCONFIRMED)
-        large_scale = Q(kind=Partnership.Kind.LARGE_SCALE)
-        regional = Q(kind=Partnership.Kind.REGIONAL)
-        return self.aggregate(
-            partnerships=Count("pk", filter=counted),
-            large_scale=Count("pk", filter=counted & large_scale),
-            regional=Count("pk", filter=counted & regional),
-            eu_wide=Count("pk", filter=counted & Q(coverage=Partnership.Coverage.EU_WIDE)),
-            unconfirmed=Count("pk", filter=doubtful),
-            unconfirmed_large_scale=Count("pk", filter=doubtful & large_scale),
-            unconfirmed_regional=Count("pk", filter=doubtful & regional),
-        )
+        counted = self.counted()
+        doubtful = self.filter(confidence=Confidence.UNCONFIRMED)
+        return {
+            "partnerships": counted,
+            "large_scale": counted.large_scale(),
+            "regional": counted.regional(),
+            "eu_wide": counted.eu_wide(),
+            "unconfirmed": doubtful,
+            "unconfirmed_large_scale": doubtful.large_scale(),
+            "unconfirmed_regional": doubtful.regional(),
+        }
 
     def counted(self):
         """Confirmed and reported partnerships: those counted and mapped as the Pact's."""

@@ -1,0 +1,71 @@
+"""Several questions asked of the database in one round trip.
+
+A page that shows many small things (an ecosystem's figures, its lists of partnerships and
+documents) pays a round trip for each however small it is, and its first view after a change
+asks every one of them: these helpers ask them together.
+"""
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Value, Window
+from django.db.models.functions import RowNumber
+
+
+def counts(**querysets) -> dict[str, int]:
+    """How many rows each of ``querysets`` has, in one query: a scalar subquery each, on the
+    first queryset's database."""
+    if not querysets:
+        return {}
+    using = next(iter(querysets.values())).db
+    selects, params = [], []
+    for queryset in querysets.values():
+        try:
+            sql, own_params = (
+                queryset.order_by().values("pk").query.get_compiler(using=using).as_sql()
+            )
+        except EmptyResultSet:  # a condition nothing meets, such as ``pk__in=[]``
+            selects.append("0")
+            continue
+        selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")
+        params.extend(own_params)
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects), params)
+        row = cursor.fetchone()
+    return dict(zip(querysets, row, strict=True))
+
+
+def first_pks(**lists) -> dict[str, list]:
+    """The primary keys of the first rows of each list, given as ``(queryset, limit)``: the
+    ``limit`` first of ``queryset`` in its own order (``order_by()`` or its model's), all in
+    one query.
+
+    The querysets may be of different models. Each part numbers its rows in its own order and
+    the union is ordered by part and number, since a ``UNION ALL`` promises no order of its
+    own.
+    """
+    parts = [
+        queryset.annotate(
+            part=Value(index),
+            position=Window(
+                RowNumber(), order_by=list(queryset.query.order_by or queryset.model._meta.ordering)
+            ),
+        )
+        .order_by("position")
+        .values_list("part", "position", "pk")[:limit]
+        for index, (queryset, limit) in enumerate(lists.values())
+    ]
+    if not parts:
+        return {}
+    names = list(lists)
+    first = {name: [] for name in names}
+    if (
+        len(parts) == 1
+        or not connections[parts[0].db].features.supports_slicing_ordering_in_compound
+    ):
+        # SQLite (the quick start) slices no part of a union: a query each.
+        rows = [row for part in parts for row in part]
+    else:
+        rows = parts[0].union(*parts[1:], all=True).order_by("part", "position")
+    for part, _position, pk in rows:
+        first[names[part]].append(pk)
+    return first
