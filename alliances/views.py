@@ -17,6 +17,7 @@ from .forms import (
     MatchForm,
     MemberFormSet,
     country_choices,
+    member_choices,
     members_from_csv,
 )
 from .matching import SHOWN
@@ -98,6 +99,7 @@ def consortium_check(request):
     a submission.
     """
     countries = country_choices()
+    choices = member_choices(countries)
     if request.method == "POST":
         data = request.POST
     else:
@@ -105,7 +107,7 @@ def consortium_check(request):
     form = CheckerForm(
         data, request.FILES or None, initial={"call": FundingCall.objects.with_rules().first()}
     )
-    formset = MemberFormSet(data, prefix="members", form_kwargs={"countries": countries})
+    formset = MemberFormSet(data, prefix="members", form_kwargs={"choices": choices})
     rows, messages, results = [], [], None
 
     if data is not None:
@@ -160,7 +162,7 @@ def consortium_check(request):
         # A refused formset built no rows: the page starts again from what was added.
         if formset.is_valid() or formset.refused:
             formset = MemberFormSet(
-                initial=rows, prefix="members", form_kwargs={"countries": countries}
+                initial=rows, prefix="members", form_kwargs={"choices": choices}
             )
 
     # The call shown (and checked against): the one chosen, else the latest.

@@ -206,6 +206,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer with select boxes written in Python (core/forms.py): the same HTML.
+FORM_RENDERER = "core.forms.PortalFormRenderer"
 
 # Database: one URL. SQLite is the zero-setup default for the quick start only; tests and
 # production run on PostgreSQL (postgres://user:password@host:port/name).

@@ -23,7 +23,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from alliances.filters import AllianceFilter
-from alliances.forms import MemberFormSet, country_choices
+from alliances.forms import MemberFormSet, country_choices, member_choices
 from alliances.models import FundingCall
 from alliances.services import alliance_data_load
 from pactportal.management.commands.load_pact_data import DEFAULT_DATA_FILE
@@ -184,7 +184,9 @@ def test_the_checkers_own_largest_form_is_still_accepted(call):
             f"members-{index}-type": "sme",
             f"members-{index}-role": "full_partner",
         }
-    formset = MemberFormSet(data, prefix="members", form_kwargs={"countries": country_choices()})
+    formset = MemberFormSet(
+        data, prefix="members", form_kwargs={"choices": member_choices(country_choices())}
+    )
     assert formset.is_valid(), formset.non_form_errors()
     assert len([form for form in formset.forms if form.cleaned_data]) == 200
 

@@ -1,0 +1,84 @@
+"""The portal's form renderer writes select boxes in Python (``core.forms``): every select
+a reader or curator meets must be the very HTML Django's own templates draw."""
+
+import pytest
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.models import User
+from django.forms.renderers import DjangoTemplates, get_default_renderer
+from django.test import RequestFactory
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+
+from alliances.forms import CheckerForm, MatchForm, MemberFormSet, country_choices, member_choices
+from core.forms import PortalFormRenderer
+from figures.regions import GapForm
+from partnerships.filters import DocumentFilter, OrganisationFilter, PartnershipFilter
+from partnerships.models import Document, Organisation, Partnership
+
+pytestmark = pytest.mark.django_db
+
+CHOICES = [
+    ("", "—"),
+    ("a", "A & b"),
+    ("Group <1>", [("x", "X"), ("y", mark_safe("<b>Y</b>"))]),
+    (3, 'Th"ree'),
+    ("lazy", gettext_lazy("Country")),
+]
+ATTRIBUTES = {"class": "c", "required": True, "disabled": False, "data-x": '"q"', "id": "id_n"}
+
+
+def both(widget, name, value) -> tuple[str, str]:
+    return (
+        widget.render(name, value, attrs=ATTRIBUTES, renderer=DjangoTemplates()),
+        widget.render(name, value, attrs=ATTRIBUTES),
+    )
+
+
+@pytest.mark.parametrize("value", ["a", "x", 3, None, "", "unknown"])
+@pytest.mark.parametrize(
+    "widget",
+    [
+        forms.Select(choices=CHOICES),
+        forms.NullBooleanSelect(),
+        forms.SelectMultiple(choices=CHOICES),
+        forms.Select(choices=CHOICES, attrs={"aria-describedby": "hint"}),
+    ],
+    ids=["select", "null-boolean", "multiple", "own-attributes"],
+)
+def test_each_select_is_djangos_own_html(widget, value):
+    assert isinstance(get_default_renderer(), PortalFormRenderer)
+    with translation.override("de"):
+        django, portal = both(widget, "n<1>", [value] if widget.allow_multiple_selected else value)
+    assert portal == django
+    assert "Land" in portal or widget.__class__ is forms.NullBooleanSelect
+
+
+def fields_drawn(form) -> dict[str, str]:
+    return {name: str(form[name]) for name in form.fields}
+
+
+def test_the_portals_own_forms_draw_the_same_selects(pact_data):
+    request = RequestFactory().get("/")
+    request.user = User(is_staff=True, is_superuser=True)
+    forms_shown = [
+        CheckerForm(),
+        MatchForm({"country": "DE", "type": "hei", "ecosystem": ["digital"]}),
+        GapForm({"ecosystem": "digital"}),
+        PartnershipFilter({"country": "IT"}, queryset=Partnership.objects.all()).form,
+        OrganisationFilter({}, queryset=Organisation.objects.all()).form,
+        DocumentFilter({}, queryset=Document.objects.all(), request=request).form,
+        *MemberFormSet(
+            prefix="members", form_kwargs={"choices": member_choices(country_choices())}
+        ),
+        admin.site._registry[Partnership].get_form(request)(),
+    ]
+    compared = 0
+    for form in forms_shown:
+        portal = fields_drawn(form)
+        form.renderer = DjangoTemplates()
+        django = fields_drawn(form)
+        assert portal == django, type(form).__name__
+        compared += sum("<select" in html for html in portal.values())
+    assert compared >= 15
