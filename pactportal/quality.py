@@ -150,17 +150,24 @@ class Section:
 
 def section(kind: Kind, threshold: int) -> Section:
     opts = kind.model._meta
-    scored = []
+    below = []
     for row in kind.records():
         passed = [row[f"check_{n}"] for n in range(len(kind.checks))]
         score = round(100 * sum(passed) / len(passed))
-        if score >= threshold:
-            continue
-        change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row["pk"]])
-        missing = [str(c.missing) for c, ok in zip(kind.checks, passed, strict=True) if not ok]
-        scored.append(Scored(row[kind.name_field], score, missing, change))
-    scored.sort(key=lambda record: record.score)
-    return Section(kind, scored[:LISTED], len(scored))
+        if score < threshold:
+            below.append((score, row, passed))
+    below.sort(key=lambda found: found[0])
+    # Only the listed records get a link: the directory may hold tens of thousands below.
+    listed = [
+        Scored(
+            row[kind.name_field],
+            score,
+            [str(c.missing) for c, ok in zip(kind.checks, passed, strict=True) if not ok],
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row["pk"]]),
+        )
+        for score, row, passed in below[:LISTED]
+    ]
+    return Section(kind, listed, len(below))
 
 
 def sections(user, threshold: int) -> list[Section]:
