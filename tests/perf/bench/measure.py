@@ -11,7 +11,7 @@ from tests.topology import LocalTopology
 
 from .load import READER_HEADERS, WARM_UP_SECONDS, cold, first_views, in_turns, warm_up, wrk
 from .servers import ContentWriter, Gunicorn, collect_and_probe, empty_cache
-from .targets import PAGINATED
+from .targets import NEVER_CACHED, PAGINATED
 
 
 def measure(server_env: dict, database_url: str, args, *, full: bool) -> dict:
@@ -38,7 +38,7 @@ def measure(server_env: dict, database_url: str, args, *, full: bool) -> dict:
                 warming = min(args.concurrency, len(misses) // 5)
                 first_views(server.port, misses[:warming], args.concurrency)
                 row["misses"] = first_views(server.port, misses[warming:], args.concurrency)
-            if full:
+            if full and name not in NEVER_CACHED:
                 print(f"    {name}: identical, returning, static ceiling, in turns", flush=True)
                 static = f"{server.base}/static/{found['statics'][name]}"
                 row.update(
@@ -51,6 +51,7 @@ def measure(server_env: dict, database_url: str, args, *, full: bool) -> dict:
                         args,
                     )
                 )
+            if full:
                 print(f"    {name}: cold, {args.cold} times", flush=True)
                 row["cold"] = cold(server.port, path, writer, args.cold)
             results["urls"][name] = row
@@ -82,7 +83,7 @@ def through_nginx(env: dict, database_url: str, found: dict, args) -> dict:
         statics = topology.state / "static" / "bench"
         statics.mkdir(mode=0o755)
         for name, path in found["urls"].items():
-            if args.only and name not in args.only:
+            if (args.only and name not in args.only) or name in NEVER_CACHED:
                 continue
             url = topology.url + path
             request = urllib.request.Request(url, headers=READER_HEADERS)

@@ -11,6 +11,7 @@ from .probe import QUERY_MISSES
 from .servers import BASE_DIR
 from .targets import (
     MAX_QUERIES,
+    NEVER_CACHED,
     PAGINATED,
     checks,
     over_query_limit,
@@ -63,6 +64,8 @@ def report(args, big: dict, small: dict | None, started: datetime.datetime) -> s
         "| ---: | ---: |",
     ]
     for name, row in big["urls"].items():
+        if name in NEVER_CACHED:
+            continue
         i, r, s = row["identical"], row["returning"], row["static"]
         lines.append(
             f"| `{urls[name]}` | {row['bytes']:,} "
