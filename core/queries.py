@@ -7,8 +7,8 @@ asks every one of them: these helpers ask them together.
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Value, Window
-from django.db.models.functions import RowNumber
+from django.db.models import F, TextField, Value, Window
+from django.db.models.functions import Cast, Concat, RowNumber
 
 
 def counts(**querysets) -> dict[str, int]:
@@ -69,3 +69,51 @@ def first_pks(**lists) -> dict[str, list]:
     for part, _position, pk in rows:
         first[names[part]].append(pk)
     return first
+
+
+def value_counts(**facets) -> dict[str, dict[str, int]]:
+    """For each facet, how many rows have each value, all facets in one query.
+
+    A facet is a list of ``(queryset, field)`` whose rows are counted together (the
+    partnerships of an ecosystem and those linked to it). Each row of a queryset is counted
+    once: through its primary key, so search ranks and other annotations never enter the
+    grouping. Values are compared and returned as text; a row without one is left out.
+    """
+    parts = [
+        queryset.model.objects.filter(pk__in=queryset.order_by().values("pk"))
+        .exclude(**{f"{field}__isnull": True})
+        # One column, the facet's number before the value: the parts of a union match by
+        # position, and a model's manager may order a values_list's columns its own way.
+        .annotate(
+            counted=Concat(
+                Value(f"{index}:"), Cast(F(field), TextField()), output_field=TextField()
+            )
+        )
+        .order_by()
+        .values_list("counted")
+        for index, pairs in enumerate(facets.values())
+        for queryset, field in pairs
+    ]
+    counted = {name: {} for name in facets}
+    selects, params = [], []
+    for part in parts:
+        try:
+            sql, own_params = part.query.get_compiler(using=part.db).as_sql()
+        except EmptyResultSet:  # a condition nothing meets: no rows to count
+            continue
+        selects.append(sql)
+        params.extend(own_params)
+    if not selects:
+        return counted
+    names = list(facets)
+    with connections[parts[0].db].cursor() as cursor:
+        cursor.execute(
+            "SELECT counted, COUNT(*) FROM ("
+            + " UNION ALL ".join(selects)
+            + ") AS counted_rows GROUP BY counted",
+            params,
+        )
+        for found, n in cursor.fetchall():
+            index, value = found.split(":", 1)
+            counted[names[int(index)]][value] = n
+    return counted

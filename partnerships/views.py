@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.maps import country_map, members_label
 from core.models import PublicationStatus
+from core.queries import value_counts
 from core.views import FilteredListView, PublicDetailView, csv_url
 
 from . import commitments, selectors
@@ -43,14 +44,6 @@ SEARCH_EXPORTS = {
 PARTNERSHIP_CHOICES = 50
 
 
-def _counts(queryset, field: str) -> dict:
-    """How many rows of ``queryset`` have each value of ``field``: one grouped query."""
-    # Through a subquery, so search ranks and other annotations never enter the GROUP BY; each
-    # row is counted once, as ``field`` is on the row itself or behind a foreign key.
-    rows = queryset.model.objects.filter(pk__in=queryset.order_by().values("pk"))
-    return dict(rows.order_by().values_list(field).annotate(n=Count("pk")))
-
-
 def without_counts(options) -> list[tuple[str, str, None]]:
     """Choices for a select that shows no counts (the facet template takes triples)."""
     return [(value, label, None) for value, label in options]
@@ -78,19 +71,20 @@ class PartnershipListView(FilteredListView):
         return Partnership.objects.published()
 
     def count_facets(self):
-        ecosystems = _counts(self.others_filtered("ecosystem"), "ecosystem__slug")
+        in_ecosystems = self.others_filtered("ecosystem")
         linked = Partnership.linked_ecosystems.through.objects.filter(
-            partnership__in=self.others_filtered("ecosystem").order_by().values("pk")
+            partnership__in=in_ecosystems.order_by().values("pk")
         )
-        for slug, n in _counts(linked, "ecosystem__slug").items():
-            ecosystems[slug] = ecosystems.get(slug, 0) + n
         covering = NutsRegion.objects.covered_by(
             self.others_filtered("region"), known=[code for code, _ in selectors.region_options()]
         )
         return {
-            "kind": _counts(self.others_filtered("kind"), "kind"),
-            "scope": _counts(self.others_filtered("scope"), "scope"),
-            "ecosystem": ecosystems,
+            **value_counts(
+                kind=[(self.others_filtered("kind"), "kind")],
+                scope=[(self.others_filtered("scope"), "scope")],
+                # A partnership counts for its own ecosystem and each one linked to it.
+                ecosystem=[(in_ecosystems, "ecosystem__slug"), (linked, "ecosystem__slug")],
+            ),
             "region": {code: len(ids) for code, ids in covering.items()},
         }
 
@@ -258,10 +252,10 @@ class OrganisationListView(FilteredListView):
         return Organisation.objects.published()
 
     def count_facets(self):
-        return {
-            "type": _counts(self.others_filtered("type"), "type"),
-            "region": _counts(self.others_filtered("region").exclude(region=None), "region"),
-        }
+        return value_counts(
+            type=[(self.others_filtered("type"), "type")],
+            region=[(self.others_filtered("region"), "region")],
+        )
 
     def filtered_choices(self):
         counts = self.facet_counts()
@@ -300,8 +294,9 @@ class DocumentListView(FilteredListView):
             document__in=self.others_filtered("language").order_by().values("pk")
         )
         return {
-            "kind": _counts(self.others_filtered("kind"), "kind"),
-            "language": _counts(languages, "language"),
+            **value_counts(
+                kind=[(self.others_filtered("kind"), "kind")], language=[(languages, "language")]
+            ),
             "partnership": self.partnership_choices(),
         }
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.models import PublicationStatus
-from core.queries import counts, first_pks
+from core.queries import counts, first_pks, value_counts
 from partnerships.models import Document, Organisation, Partnership
 from tests.factories import DocumentFactory, PartnershipFactory, ecosystem
 
@@ -66,3 +66,31 @@ def test_counts_asked_together_are_each_querysets_count(records):
     assert len(queries) == 1
     assert together == {name: queryset.count() for name, queryset in querysets.items()}
     assert together["published"] == 8 and together["regional"] == 4 and together["none"] == 0
+
+
+def test_facets_counted_together_are_each_facets_own_counts(records):
+    published = Partnership.objects.published()
+    linked = Partnership.linked_ecosystems.through.objects.filter(
+        partnership__in=published.values("pk")
+    )
+    with CaptureQueriesContext(connection) as queries:
+        counted = value_counts(
+            kind=[
+                (
+                    published.search("region") if connection.vendor == "postgresql" else published,
+                    "kind",
+                )
+            ],
+            ecosystem=[(published, "ecosystem__slug"), (linked, "ecosystem__slug")],
+            # A searched queryset of a translated model beside other models' parts.
+            documents=[(Document.objects.published().search("agreement"), "issued_on_precision")],
+            nothing=[(published.filter(pk__in=[]), "kind")],
+        )
+
+    assert len(queries) == 1
+    # Four large-scale partnerships of tourism, and four regional ones with no ecosystem of
+    # their own: counted for their kind, left out of the ecosystems.
+    assert counted["kind"] == {"regional": 4}
+    assert counted["ecosystem"] == {"tourism": 4}
+    assert counted["documents"] == {"day": 3, "": 1}  # "Agreement 2" has no date
+    assert counted["nothing"] == {}

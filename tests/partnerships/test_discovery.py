@@ -247,16 +247,17 @@ def build_world(scale: int):
 
 # Ceilings per page, whatever the number of rows: the same for both scales below.
 CEILINGS = {
-    ("ecosystems:home", ""): 9,
+    ("ecosystems:home", ""): 7,
     ("ecosystems:list", ""): 1,
-    ("ecosystems:detail", "digital"): 20,
-    # Each facet one grouped query; the regions' also reads their names (remembered after).
-    ("partnerships:list", ""): 13,
-    ("partnerships:list", "?kind=regional&country=IT&ecosystem=digital&q=skills"): 13,
-    ("partnerships:organisation_list", ""): 5,
-    ("partnerships:organisation_list", "?type=vet_provider&country=IT"): 7,
-    ("partnerships:document_list", ""): 10,
-    ("partnerships:document_list", "?language=en&ecosystem=digital"): 13,
+    ("ecosystems:detail", "digital"): 12,
+    # The facets counted in one query (``core.queries.value_counts()``) but the regions',
+    # which also reads their names (remembered after).
+    ("partnerships:list", ""): 10,
+    ("partnerships:list", "?kind=regional&country=IT&ecosystem=digital&q=skills"): 10,
+    ("partnerships:organisation_list", ""): 4,
+    ("partnerships:organisation_list", "?type=vet_provider&country=IT"): 6,
+    ("partnerships:document_list", ""): 9,
+    ("partnerships:document_list", "?language=en&ecosystem=digital"): 12,
     ("partnerships:search", "?q=skills"): 10,
     # Nothing found: one more query, for the closest name ("Did you mean …?").
     ("partnerships:search", "?q=Tesaly"): 10,
