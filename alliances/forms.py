@@ -140,7 +140,7 @@ class MemberForm(forms.Form):
     # ranks the suggestions.
     organisation = forms.SlugField(required=False, max_length=160, widget=forms.HiddenInput)
 
-    def __init__(self, *args, choices: dict[str, "SharedChoices"], **kwargs):
+    def __init__(self, *args, choices: dict[str, SharedChoices], **kwargs):
         super().__init__(*args, **kwargs)
         for name, shared in choices.items():
             self.fields[name].choices = shared

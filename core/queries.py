@@ -11,6 +11,15 @@ from django.db.models import F, TextField, Value, Window
 from django.db.models.functions import Cast, Concat, RowNumber
 
 
+def sql_of(queryset, using: str) -> tuple[str, tuple] | None:
+    """The SQL and parameters of ``queryset`` on ``using``, or None for a condition nothing
+    meets (such as ``pk__in=[]``), which Django refuses to write as SQL."""
+    try:
+        return queryset.query.get_compiler(using=using).as_sql()
+    except EmptyResultSet:
+        return None
+
+
 def counts(**querysets) -> dict[str, int]:
     """How many rows each of ``querysets`` has, in one query: a scalar subquery each, on the
     first queryset's database."""
@@ -19,15 +28,12 @@ def counts(**querysets) -> dict[str, int]:
     using = next(iter(querysets.values())).db
     selects, params = [], []
     for queryset in querysets.values():
-        try:
-            sql, own_params = (
-                queryset.order_by().values("pk").query.get_compiler(using=using).as_sql()
-            )
-        except EmptyResultSet:  # a condition nothing meets, such as ``pk__in=[]``
+        compiled = sql_of(queryset.order_by().values("pk"), using)
+        if compiled is None:
             selects.append("0")
             continue
-        selects.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")
-        params.extend(own_params)
+        selects.append(f"(SELECT COUNT(*) FROM ({compiled[0]}) AS counted)")
+        params.extend(compiled[1])
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(selects), params)
         row = cursor.fetchone()
@@ -62,7 +68,7 @@ def first_pks(**lists) -> dict[str, list]:
         len(parts) == 1
         or not connections[parts[0].db].features.supports_slicing_ordering_in_compound
     ):
-        # SQLite (the quick start) slices no part of a union: a query each.
+        # One list needs no union; SQLite (the quick start) slices no part of one: a query each.
         rows = [row for part in parts for row in part]
     else:
         rows = parts[0].union(*parts[1:], all=True).order_by("part", "position")
@@ -96,13 +102,9 @@ def value_counts(**facets) -> dict[str, dict[str, int]]:
     ]
     counted = {name: {} for name in facets}
     selects, params = [], []
-    for part in parts:
-        try:
-            sql, own_params = part.query.get_compiler(using=part.db).as_sql()
-        except EmptyResultSet:  # a condition nothing meets: no rows to count
-            continue
-        selects.append(sql)
-        params.extend(own_params)
+    for compiled in filter(None, (sql_of(part, part.db) for part in parts)):
+        selects.append(compiled[0])
+        params.extend(compiled[1])
     if not selects:
         return counted
     names = list(facets)
