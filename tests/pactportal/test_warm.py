@@ -1,0 +1,26 @@
+"""The server process loads what every worker needs before it forks them (pactportal.warm)."""
+
+import pytest
+from django.template import TemplateSyntaxError, engines
+
+from pactportal.warm import load_before_fork, template_names
+
+
+def compiled() -> set[str]:
+    loader = engines["django"].engine.template_loaders[0]
+    return {template.origin.template_name for template in loader.get_template_cache.values()}
+
+
+def test_every_portal_template_is_compiled_before_the_workers_start():
+    engines["django"].engine.template_loaders[0].reset()
+    load_before_fork()
+    names = template_names()
+    assert {"base.html", "partnerships/partnership_list.html", "404.html"} <= set(names)
+    assert set(names) <= compiled()
+
+
+def test_a_template_that_does_not_compile_stops_the_server_from_starting(settings, tmp_path):
+    (tmp_path / "broken.html").write_text("{% if %}")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    with pytest.raises(TemplateSyntaxError):
+        load_before_fork()
