@@ -14,17 +14,25 @@ the database's number, so nothing cached before it is served, and puts it back i
 lost write to Redis therefore makes pages stale for at most that long, never for the cache's
 whole lifetime: the cache fails closed.
 
+Reading Redis for every request cost more than serving the cached page itself. So with Redis,
+each process subscribes to a channel on which every change announces its number, and keeps the
+newest it heard (``Watch``): a page this process holds is then served with no round trip at
+all. While the subscription is down, each request asks Redis as before; and a message that
+never arrives is caught by the same comparison with the database, within the same few seconds.
+
 Without PostgreSQL (the SQLite quick start, one process) Redis or local memory alone holds it.
 """
 
 import contextvars
 import logging
+import os
 import threading
 import time
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import DatabaseError, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from redis.exceptions import RedisError
@@ -36,14 +44,17 @@ SEQUENCE = "core_content_generation"
 CONTENT_APPS = {"pactportal", "ecosystems", "partnerships", "alliances", "figures"}
 # Sets the stored generation only forwards: two changes finishing out of order must not leave
 # the older number in place. An empty key is set whatever the number, 0 included (else the
-# script would answer nil).
+# script would answer nil). A raise is announced on the channel the processes listen to.
 RAISE_TO = """
 local current = redis.call('GET', KEYS[1])
 if not current or tonumber(current) < tonumber(ARGV[1]) then
   redis.call('SET', KEYS[1], ARGV[1])
+  redis.call('PUBLISH', ARGV[2], ARGV[1])
 end
 return redis.call('GET', KEYS[1])
 """
+# How long the watch waits before subscribing again after losing Redis.
+RESUBSCRIBE_SECONDS = 1.0
 
 # The generation read for the request being served, so that everything it draws is keyed
 # alike without asking again.
@@ -101,12 +112,113 @@ class DatabaseGeneration:
 database = DatabaseGeneration()
 
 
+def redis_client():
+    """The cache's Redis client, or None when the cache is not Redis."""
+    client = getattr(cache, "client", None)
+    if client is not None and hasattr(client, "get_client"):
+        return client.get_client(write=True)
+    return None
+
+
+def channel(client) -> str:
+    # Channels are shared by every database of a Redis server: the database is named too.
+    database_index = client.connection_pool.connection_kwargs.get("db", 0)
+    return f"{database_index}:{cache.make_and_validate_key(GENERATION_KEY)}"
+
+
+class Watch:
+    """The stored generation as this process last heard it, kept current by a thread that
+    listens to the channel every raise is announced on. ``None`` while not subscribed: then
+    each request asks Redis."""
+
+    def __init__(self):
+        self.value, self.pid, self.session = None, None, None
+        self.lock = threading.Lock()
+
+    def known(self) -> int | None:
+        if self.pid != os.getpid():
+            self.start()
+        return self.value
+
+    def start(self) -> None:
+        with self.lock:
+            if self.pid == os.getpid():
+                return
+            # After a fork (a new worker) or a change of cache: a thread of its own.
+            self.pid, self.value, self.session = os.getpid(), None, object()
+            # Only where every change goes through the database's counter and so is announced.
+            client = redis_client()
+            if client is not None and connections["default"].vendor == "postgresql":
+                threading.Thread(
+                    target=self.listen,
+                    args=(client, cache.make_and_validate_key(GENERATION_KEY), self.session),
+                    name="content-generation",
+                    daemon=True,
+                ).start()
+
+    def stop(self) -> None:
+        with self.lock:
+            self.pid, self.value, self.session = None, None, None
+
+    def heard(self, value: int, session) -> None:
+        """A raise announced, or made by this process: kept if subscribed."""
+        with self.lock:
+            if session is self.session and self.value is not None:
+                self.value = max(value, self.value)
+
+    def subscribed(self, value: int | None, session) -> None:
+        """What Redis holds once subscribed (0 for nothing yet), or None once unsubscribed.
+        Lower than before too (a restart from a snapshot): the comparison with the database
+        puts it right."""
+        with self.lock:
+            if session is self.session:
+                self.value = value
+
+    def listen(self, client, key: str, session) -> None:
+        name, failures = channel(client), 0
+        while session is self.session:
+            try:
+                with client.pubsub() as pubsub:
+                    pubsub.subscribe(name)
+                    while session is self.session:
+                        message = pubsub.get_message(timeout=RESUBSCRIBE_SECONDS)
+                        if message is None:
+                            continue
+                        if message["type"] == "subscribe":
+                            # Read once subscribed, so that no raise falls between the two.
+                            self.subscribed(int(client.get(key) or 0), session)
+                            failures = 0
+                        elif message["type"] == "message":
+                            self.heard(int(message["data"]), session)
+            except (RedisError, OSError, ValueError):
+                # Once a spell: the cache logs each request's own failures meanwhile.
+                if not failures:
+                    logger.warning("Lost the content generation's channel", exc_info=True)
+                failures += 1
+            self.subscribed(None, session)
+            time.sleep(RESUBSCRIBE_SECONDS)
+
+
+watch = Watch()
+
+
+def _cache_changed(setting, **kwargs):
+    # Tests point the cache at another Redis: listen there instead.
+    if setting == "CACHES":
+        watch.stop()
+
+
+setting_changed.connect(_cache_changed)
+
+
 def generation(stored: int | None = None) -> int:
     """The current generation: the request's own if it has read one, else the newer of the
     cache's copy (``stored``, if the caller fetched it already) and the database's."""
     if (current := _request_generation.get()) is not None:
         return current
     _moved.since_read = False
+    if stored is None:
+        stored = watch.known()
     if stored is None:
         stored = cache.get(GENERATION_KEY)
     truth = database.get()
@@ -127,12 +239,12 @@ def generation(stored: int | None = None) -> int:
 
 def raise_stored(value: int) -> int:
     """Store ``value`` as the generation unless a higher one is there; the one in force."""
-    client = getattr(cache, "client", None)
     try:
-        if client is not None and hasattr(client, "get_client"):  # Redis
+        if (client := redis_client()) is not None:
             key = cache.make_and_validate_key(GENERATION_KEY)
-            stored = client.get_client(write=True).eval(RAISE_TO, 1, key, value)
-            return max(int(stored), value)
+            stored = max(int(client.eval(RAISE_TO, 1, key, value, channel(client))), value)
+            watch.heard(stored, watch.session)
+            return stored
         cache.set(GENERATION_KEY, max(value, cache.get(GENERATION_KEY) or 0), timeout=None)
     except (RedisError, ValueError):
         logger.warning("Could not store the content generation", exc_info=True)

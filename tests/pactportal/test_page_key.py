@@ -2,17 +2,20 @@
 find the cached page, and a change that could not reach Redis never leaves a stale one."""
 
 import socket
+import time
 import uuid
 
 import pytest
 import redis
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from core.cache import GENERATION_KEY, local, local_pages
+from core.cache import GENERATION_KEY, generations, local, local_pages
 from core.models import PublicationStatus
 from core.services import publication_set_status
+from partnerships.models import Partnership
 from tests.factories import PartnershipFactory, ecosystem
 
 pytestmark = pytest.mark.django_db
@@ -168,9 +171,69 @@ def test_a_redis_restored_from_an_old_snapshot_serves_no_page_older_than_the_dat
     partnership, page = cached_partnership()
     before = cache.get(GENERATION_KEY)
     publication_set_status(objects=[partnership], status=PublicationStatus.DRAFT)
-    # The snapshot held the generation as it was before the change, and the page beside it.
+    # The snapshot held the generation as it was before the change, and the page beside it;
+    # the restart that loaded it closed every connection.
     cache.set(GENERATION_KEY, before, timeout=None)
+    redis.Redis(host="127.0.0.1", port=6379, db=9).client_kill_filter(_type="pubsub")
     for memory in (local, local_pages):
         memory.entries.clear()
+    # Each request meanwhile, before and after this process listens again.
+    served = until(lambda: cache.get(GENERATION_KEY) > before, lambda: Client().get(page))
+    assert {response.status_code for response in served} == {404}
+
+
+def until(done, step, seconds: float = 5.0) -> list:
+    """``step()`` again and again until ``done()``, at most ``seconds``: what each answered."""
+    answers, deadline = [step()], time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, "not done in time"
+        time.sleep(0.02)
+        answers.append(step())
+    return answers
+
+
+def another_process_changes(partnership) -> None:
+    """What a change made by another worker or app server leaves here: the row changed and the
+    generation raised in Redis, announced on its channel, and no signal in this process."""
+    Partnership.objects.filter(pk=partnership.pk).update(status=PublicationStatus.DRAFT)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(%s)", [generations.SEQUENCE])
+        (value,) = cursor.fetchone()
+    server = redis.Redis(host="127.0.0.1", port=6379, db=9)
+    key = cache.make_and_validate_key(GENERATION_KEY)
+    server.eval(generations.RAISE_TO, 1, key, value, f"9:{key}")
+
+
+@pytest.fixture
+def between_database_checks(settings):
+    """Long after this process last compared the generation with the database's."""
+    settings.CONTENT_GENERATION_CHECK_SECONDS = 3600
+    generations.database.seen(0)
+
+
+def test_a_change_by_another_process_retires_the_pages_this_process_holds(
+    redis_pages, between_database_checks
+):
+    partnership, page = cached_partnership()
+    # This process listens to the generation's channel by now and holds the page itself.
+    until(lambda: generations.watch.value is not None, lambda: None)
+    assert Client().get(page)["X-Cache"] == "hit"
+    another_process_changes(partnership)
+    # The announcement reaches this process's listening thread within milliseconds.
+    answers = until(lambda: Client().get(page).status_code == 404, lambda: None, seconds=1)
+    assert len(answers) < 10
+
+
+def test_a_process_that_lost_the_channel_still_serves_no_stale_page(
+    redis_pages, between_database_checks
+):
+    partnership, page = cached_partnership()
+    until(lambda: generations.watch.value is not None, lambda: None)
+    redis.Redis(host="127.0.0.1", port=6379, db=9).client_kill_filter(_type="pubsub")
+    # Changed while this process is not listening: it asks Redis until it listens again.
+    another_process_changes(partnership)
+    answers = until(lambda: Client().get(page).status_code == 404, lambda: None, seconds=1)
+    assert len(answers) < 10
+    time.sleep(generations.RESUBSCRIBE_SECONDS + 0.5)
+    assert generations.watch.value is not None
     assert Client().get(page).status_code == 404
-    assert cache.get(GENERATION_KEY) > before
