@@ -4,7 +4,8 @@ gunicorn recycles each worker after a few thousand requests (``max_requests``, a
 slow leaks). Django loads most of what a request needs on first use: the URL modules and the
 resolver's tables, each language's translations, every template compiled. A worker forked
 from a process that loaded none of it spent about half a second of its first requests doing
-so, which readers met as the slowest one in a hundred responses of a busy portal. Loaded once
+so, which readers met as the slowest one in a hundred responses of a busy portal. The map
+files are read once a process too. Loaded once
 in the server process instead, every worker starts with it, shared with the others until
 written to.
 
@@ -20,6 +21,8 @@ from django.conf import settings
 from django.template.loader import get_template
 from django.urls import get_resolver, reverse
 from django.utils import translation
+
+from core import maps, region_maps
 
 
 def template_names() -> list[str]:
@@ -50,3 +53,6 @@ def load_before_fork() -> None:
             resolver.resolve(f"/{code}/")
     for name in template_names():
         get_template(name)
+    # The committed map files, a few megabytes of JSON.
+    maps.geometry()
+    region_maps.geometry()
