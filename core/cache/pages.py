@@ -14,7 +14,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost, MiddlewareNotUsed
-from django.http import HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import cc_delim_re, patch_cache_control, set_response_etag
@@ -92,22 +92,57 @@ def served_language(request) -> str:
     return translation.get_language_from_request(request)
 
 
-def page_key(request, query: str) -> str:
+def page_key(request, query: str, scheme: str, host: str) -> str:
     parts = [
         request.method,
-        request.scheme,
-        request.get_host(),
+        scheme,
+        host,
         request.path,
         query,
         served_language(request),
         # The API answers JSON, CSV or its browsable HTML by Accept: the header as sent, since
         # only the renderers can tell which it picks.
-        request.headers.get("Accept", "").replace(" ", "").lower()
+        request.META["HTTP_ACCEPT"].replace(" ", "").lower()
         if request.path_info.startswith(API_PREFIX)
         else "",
     ]
     digest = hashlib.sha256("\n".join(parts).encode(errors="replace")).hexdigest()
     return f"page.{digest}"
+
+
+def request_key(request) -> tuple[str, str]:
+    """The canonical query and the page key of ``request``."""
+    return canonical_key(
+        request.method,
+        request.scheme,
+        request.get_host(),  # first: an unknown host raises DisallowedHost
+        request.path,
+        request.path_info,
+        request.META.get("QUERY_STRING", ""),
+        request.META.get("HTTP_ACCEPT", ""),
+        request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
+        request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
+    )
+
+
+# What the key is made of, as sent: the same request parts always give the same key, and a
+# busy page is asked for with few variants of them. Remembered, a hit costs a lookup here
+# instead of parsing, sorting and hashing its parameters again.
+@functools.lru_cache(maxsize=4096)
+def canonical_key(
+    method, scheme, host, path, path_info, query_string, accept, accept_language, language_cookie
+) -> tuple[str, str]:
+    request = HttpRequest()
+    request.method, request.path, request.path_info = method, path, path_info
+    request.META = {
+        "QUERY_STRING": query_string,
+        "HTTP_ACCEPT": accept,
+        "HTTP_ACCEPT_LANGUAGE": accept_language,
+    }
+    request.COOKIES = {settings.LANGUAGE_COOKIE_NAME: language_cookie}
+    request.GET = QueryDict(query_string)
+    query = canonical_query(request)
+    return query, page_key(request, query, scheme, host)
 
 
 class AnonymousPageCacheMiddleware:
@@ -133,8 +168,7 @@ class AnonymousPageCacheMiddleware:
         if not self.cacheable_request(request):
             return self.get_response(request)
         try:
-            query = canonical_query(request)
-            key = page_key(request, query)
+            query, key = request_key(request)
         except DisallowedHost:
             return self.get_response(request)  # Django answers it with a 400
         # The view sees only what the key holds.
