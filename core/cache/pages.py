@@ -140,7 +140,8 @@ def canonical_key(
         "HTTP_ACCEPT_LANGUAGE": accept_language,
     }
     request.COOKIES = {settings.LANGUAGE_COOKIE_NAME: language_cookie}
-    request.GET = QueryDict(query_string)
+    # As Django reads it: the WSGI string holds the bytes sent, one character each.
+    request.GET = QueryDict(query_string.encode("iso-8859-1"))
     query = canonical_query(request)
     return query, page_key(request, query, scheme, host)
 

@@ -67,6 +67,16 @@ def test_repeated_values_keep_their_order_in_the_key():
     assert visitor(1).get(f"{LIST}?ordering=-launched&ordering=name")["X-Cache"] == "miss"
 
 
+def test_words_beyond_ascii_find_the_same_page_as_typed_or_percent_encoded():
+    PartnershipFactory(name="Métiers d'art en réseau")
+    # As a browser's address bar sends it (the bytes as they are), then as a link has it.
+    typed = Client().get(f"{LIST}?q=métiers")
+    encoded = Client().get(f"{LIST}?q=m%C3%A9tiers")
+    assert "Métiers d&#x27;art en réseau" in typed.content.decode()
+    assert typed["X-Cache"] == "miss" and encoded["X-Cache"] == "hit"
+    assert encoded.content == typed.content
+
+
 def test_parameters_the_page_does_not_read_reach_none_of_its_links():
     for _ in range(25):  # two pages, so the list has pagination links
         PartnershipFactory(regional=True)
