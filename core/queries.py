@@ -9,6 +9,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, TextField, Value, Window
 from django.db.models.functions import Cast, Concat, RowNumber
+from django.db.models.sql.datastructures import Join
 
 
 def sql_of(queryset, using: str) -> tuple[str, tuple] | None:
@@ -77,16 +78,37 @@ def first_pks(**lists) -> dict[str, list]:
     return first
 
 
+def rows_once(queryset):
+    """``queryset``'s rows, each once and with nothing but its own columns.
+
+    A query of one table without annotations, grouping or DISTINCT is that already, and is
+    counted as it is; any other (a join that repeats rows, search ranks) is read through its
+    primary keys, at the cost of reading the table a second time.
+    """
+    query = queryset.query
+    # Joins a filter set up and then found it could do without stay in the map, unreferenced.
+    joined = [alias for alias, table in query.alias_map.items() if isinstance(table, Join)]
+    if (
+        not any(query.alias_refcount[alias] for alias in joined)
+        and not query.annotations
+        and not query.distinct
+        and not query.group_by
+        and not query.combinator
+    ):
+        return queryset.order_by()
+    return queryset.model.objects.filter(pk__in=queryset.order_by().values("pk"))
+
+
 def value_counts(**facets) -> dict[str, dict[str, int]]:
     """For each facet, how many rows have each value, all facets in one query.
 
     A facet is a list of ``(queryset, field)`` whose rows are counted together (the
     partnerships of an ecosystem and those linked to it). Each row of a queryset is counted
-    once: through its primary key, so search ranks and other annotations never enter the
-    grouping. Values are compared and returned as text; a row without one is left out.
+    once (``rows_once()``). Values are compared and returned as text; a row without one is
+    left out.
     """
     parts = [
-        queryset.model.objects.filter(pk__in=queryset.order_by().values("pk"))
+        rows_once(queryset)
         .exclude(**{f"{field}__isnull": True})
         # One column, the facet's number before the value: the parts of a union match by
         # position, and a model's manager may order a values_list's columns its own way.

@@ -94,3 +94,18 @@ def test_facets_counted_together_are_each_facets_own_counts(records):
     assert counted["ecosystem"] == {"tourism": 4}
     assert counted["documents"] == {"day": 3, "": 1}  # "Agreement 2" has no date
     assert counted["nothing"] == {}
+
+
+def test_a_row_that_a_join_repeats_is_counted_once(records):
+    for partnership in Partnership.objects.published().regional():
+        partnership.countries.add("IT", "FR")
+    # A filter across the partnerships' countries finds each of them twice: once a country.
+    across = Partnership.objects.published().filter(countries__code__in=["IT", "FR"])
+    assert across.count() == 8
+    # One table, filtered through a subquery: counted as it is.
+    documents = Document.objects.filter(pk__in=Document.objects.published().values("pk"))
+
+    counted = value_counts(kind=[(across, "kind")], documents=[(documents, "issued_on_precision")])
+
+    assert counted["kind"] == {"regional": 4}
+    assert counted["documents"] == {"day": 7, "": 1}
