@@ -16,13 +16,14 @@ whole lifetime: the cache fails closed.
 
 Reading Redis for every request cost more than serving the cached page itself. So with Redis,
 each process subscribes to a channel on which every change announces its number, and keeps the
-newest it heard (``Watch``): a page this process holds is then served with no round trip at
-all. While the subscription is down, each request asks Redis as before; and a message that
+newest it read there (``Watch``): a page this process holds is then served with no round trip
+at all. While the subscription is down, each request asks Redis as before; and a message that
 never arrives is caught by the same comparison with the database, within the same few seconds.
 
 Without PostgreSQL (the SQLite quick start, one process) Redis or local memory alone holds it.
 """
 
+import contextlib
 import contextvars
 import logging
 import os
@@ -53,8 +54,9 @@ if not current or tonumber(current) < tonumber(ARGV[1]) then
 end
 return redis.call('GET', KEYS[1])
 """
-# How long the watch waits before subscribing again after losing Redis.
-RESUBSCRIBE_SECONDS = 1.0
+# How long the watch waits before subscribing again after losing Redis, and for Redis to
+# confirm a subscription.
+RESUBSCRIBE_SECONDS, SUBSCRIBE_SECONDS = 1.0, 0.5
 
 # The generation read for the request being served, so that everything it draws is keyed
 # alike without asking again.
@@ -127,76 +129,78 @@ def channel(client) -> str:
 
 
 class Watch:
-    """The stored generation as this process last heard it, kept current by a thread that
-    listens to the channel every raise is announced on. ``None`` while not subscribed: then
-    each request asks Redis."""
+    """The stored generation as this process last heard it on the channel every raise is
+    announced on.
+
+    Read by the request itself, not by a thread of its own: a raise is in this process's
+    socket before the writer has its answer, so a request that reads the socket first can
+    never take the number from before it, which a listening thread that has not yet run
+    could. Reading what arrived costs a look at the socket, without a round trip.
+    """
 
     def __init__(self):
-        self.value, self.pid, self.session = None, None, None
+        self.value, self.pubsub, self.pid = None, None, None
+        self.retry_at = 0.0
+        # Requests of one process may run in threads (runserver, a threaded worker).
         self.lock = threading.Lock()
 
     def known(self) -> int | None:
-        if self.pid != os.getpid():
-            self.start()
-        return self.value
-
-    def start(self) -> None:
+        """The newest generation announced, or None while not listening: then ask Redis."""
         with self.lock:
-            if self.pid == os.getpid():
-                return
-            # After a fork (a new worker) or a change of cache: a thread of its own.
-            self.pid, self.value, self.session = os.getpid(), None, object()
-            # Only where every change goes through the database's counter and so is announced.
-            client = redis_client()
-            if client is not None and connections["default"].vendor == "postgresql":
-                threading.Thread(
-                    target=self.listen,
-                    args=(client, cache.make_and_validate_key(GENERATION_KEY), self.session),
-                    name="content-generation",
-                    daemon=True,
-                ).start()
+            if self.pid != os.getpid():
+                # A new worker: the socket it inherited, if any, is its parent's.
+                self.pid, self.value, self.pubsub = os.getpid(), None, None
+            try:
+                if self.pubsub is None and not self.subscribe():
+                    return None
+                while (message := self.pubsub.get_message(timeout=0)) is not None:
+                    if message["type"] == "message":
+                        self.value = max(self.value, int(message["data"]))
+            except (RedisError, OSError, ValueError):
+                logger.warning("Lost the content generation's channel", exc_info=True)
+                self.close()
+            return self.value
+
+    def subscribe(self) -> bool:
+        """Listen, then read what Redis holds (0 for nothing yet), in that order so that no
+        raise falls between the two. Lower than before too (a restart from a snapshot): the
+        comparison with the database puts it right."""
+        client = redis_client()
+        # Only where every change goes through the database's counter and so is announced.
+        if client is None or connections["default"].vendor != "postgresql":
+            return False
+        if time.monotonic() < self.retry_at:
+            return False
+        pubsub = client.pubsub()
+        try:
+            pubsub.subscribe(channel(client))
+            if (pubsub.get_message(timeout=SUBSCRIBE_SECONDS) or {}).get("type") != "subscribe":
+                raise RedisError("no answer to the subscription")
+            self.value = int(client.get(cache.make_and_validate_key(GENERATION_KEY)) or 0)
+        except BaseException:
+            pubsub.close()
+            raise
+        self.pubsub = pubsub
+        return True
+
+    def heard(self, value: int) -> None:
+        """A raise this process made: kept if listening."""
+        with self.lock:
+            if self.pubsub is not None and self.pid == os.getpid():
+                self.value = max(value, self.value)
+
+    def close(self) -> None:
+        """Stop listening; requests ask Redis, and the next after a pause listens again."""
+        if self.pubsub is not None:
+            with contextlib.suppress(RedisError, OSError):
+                self.pubsub.close()
+        self.pubsub, self.value = None, None
+        self.retry_at = time.monotonic() + RESUBSCRIBE_SECONDS
 
     def stop(self) -> None:
         with self.lock:
-            self.pid, self.value, self.session = None, None, None
-
-    def heard(self, value: int, session) -> None:
-        """A raise announced, or made by this process: kept if subscribed."""
-        with self.lock:
-            if session is self.session and self.value is not None:
-                self.value = max(value, self.value)
-
-    def subscribed(self, value: int | None, session) -> None:
-        """What Redis holds once subscribed (0 for nothing yet), or None once unsubscribed.
-        Lower than before too (a restart from a snapshot): the comparison with the database
-        puts it right."""
-        with self.lock:
-            if session is self.session:
-                self.value = value
-
-    def listen(self, client, key: str, session) -> None:
-        name, failures = channel(client), 0
-        while session is self.session:
-            try:
-                with client.pubsub() as pubsub:
-                    pubsub.subscribe(name)
-                    while session is self.session:
-                        message = pubsub.get_message(timeout=RESUBSCRIBE_SECONDS)
-                        if message is None:
-                            continue
-                        if message["type"] == "subscribe":
-                            # Read once subscribed, so that no raise falls between the two.
-                            self.subscribed(int(client.get(key) or 0), session)
-                            failures = 0
-                        elif message["type"] == "message":
-                            self.heard(int(message["data"]), session)
-            except (RedisError, OSError, ValueError):
-                # Once a spell: the cache logs each request's own failures meanwhile.
-                if not failures:
-                    logger.warning("Lost the content generation's channel", exc_info=True)
-                failures += 1
-            self.subscribed(None, session)
-            time.sleep(RESUBSCRIBE_SECONDS)
+            self.close()
+            self.retry_at = 0.0
 
 
 watch = Watch()
@@ -243,7 +247,7 @@ def raise_stored(value: int) -> int:
         if (client := redis_client()) is not None:
             key = cache.make_and_validate_key(GENERATION_KEY)
             stored = max(int(client.eval(RAISE_TO, 1, key, value, channel(client))), value)
-            watch.heard(stored, watch.session)
+            watch.heard(stored)
             return stored
         cache.set(GENERATION_KEY, max(value, cache.get(GENERATION_KEY) or 0), timeout=None)
     except (RedisError, ValueError):

@@ -110,6 +110,10 @@ def latencies(answers: list[tuple[int, str | None, float]], seconds: float) -> d
         "p99": percentile(times, 0.99),
         "max": max(times),
         "errors": sum(1 for status, cache, _ in answers if status != 200 or cache == "hit"),
+        # Which they were: a status (0 for no answer), or a page the cache had.
+        "error_answers": sorted(
+            f"{status} {cache}" for status, cache, _ in answers if status != 200 or cache == "hit"
+        ),
         "requests": len(answers),
         "seconds": seconds,
     }
