@@ -30,6 +30,8 @@ class AllianceQuerySet(PublishableQuerySet):
         ("description", "B"),
     )
     translated_search_fields = frozenset({"ecosystem__name"})
+    # Kept by triggers, with the ecosystem's names (migration alliances/0006).
+    stored_vector = True
 
     def for_list(self):
         return self.select_related("ecosystem", "call")

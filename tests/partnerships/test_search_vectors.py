@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from alliances.models import Alliance
 from core.models import StoredVector
 from ecosystems.models import Ecosystem
 from partnerships.models import Document, Organisation, Partnership
@@ -11,7 +12,7 @@ from tests.factories import PartnershipFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("model", [Ecosystem, Organisation, Partnership, Document])
+@pytest.mark.parametrize("model", [Ecosystem, Organisation, Partnership, Document, Alliance])
 def test_the_stored_vector_is_the_one_the_queryset_builds(pact_data, model):
     computed = type(model.objects.all()).vector()
     rows = model.objects.annotate(computed=computed, stored=StoredVector())
@@ -32,6 +33,18 @@ def test_an_edit_is_searchable_at_once():
 
     assert list(Partnership.objects.published().search("shipyard")) == []
     assert list(Partnership.objects.published().search("pastry")) == [partnership]
+
+
+def test_an_alliance_is_found_by_its_ecosystems_new_name_at_once(pact_data):
+    alliance = Alliance.objects.published().select_related("ecosystem").first()
+    ecosystem = alliance.ecosystem
+    assert alliance not in Alliance.objects.published().search("Zeppelinwerft")
+
+    ecosystem.name_de = "Zeppelinwerft und Luftfahrt"
+    ecosystem.save()
+
+    found = Alliance.objects.published().search("Zeppelinwerft")
+    assert alliance in found and set(found) == set(ecosystem.alliances.published())
 
 
 def test_the_facets_of_a_search_count_only_what_it_found(client):
