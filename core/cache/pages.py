@@ -39,6 +39,8 @@ API_PREFIX = "/api/"
 # What every API operation reads besides its filters: the page, the page size, the language,
 # the format and, for curators, the status.
 API_PARAMETERS = frozenset({"page", "page_size", "lang", "format", "status"})
+# Query strings longer than this are keyed afresh each time (``request_key()``).
+REMEMBERED_QUERY_LENGTH = 512
 # A response may vary on these; the key already holds what each of them decides.
 KEYED_VARY = {"accept", "accept-language", "cookie", "authorization"}
 
@@ -112,7 +114,7 @@ def page_key(request, query: str, scheme: str, host: str) -> str:
 
 def request_key(request) -> tuple[str, str]:
     """The canonical query and the page key of ``request``."""
-    return canonical_key(
+    parts = (
         request.method,
         request.scheme,
         request.get_host(),  # first: an unknown host raises DisallowedHost
@@ -123,6 +125,11 @@ def request_key(request) -> tuple[str, str]:
         request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
         request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
     )
+    # A long query string (a whole consortium sent to the checker) seldom comes twice, and
+    # would crowd the short ones out of the memo below.
+    if len(parts[5]) > REMEMBERED_QUERY_LENGTH:
+        return canonical_key.__wrapped__(*parts)
+    return canonical_key(*parts)
 
 
 # What the key is made of, as sent: the same request parts always give the same key, and a

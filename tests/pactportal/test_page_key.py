@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.cache import GENERATION_KEY, generations, local, local_pages
+from core.cache.pages import REMEMBERED_QUERY_LENGTH
 from core.models import PublicationStatus
 from core.services import publication_set_status
 from partnerships.models import Partnership
@@ -75,6 +76,15 @@ def test_words_beyond_ascii_find_the_same_page_as_typed_or_percent_encoded():
     assert "Métiers d&#x27;art en réseau" in typed.content.decode()
     assert typed["X-Cache"] == "miss" and encoded["X-Cache"] == "hit"
     assert encoded.content == typed.content
+
+
+def test_a_long_address_is_keyed_as_a_short_one_is():
+    PartnershipFactory(regional=True)
+    # Longer than the page key's memo takes: keyed afresh each time, the same way.
+    tracking = "x" * REMEMBERED_QUERY_LENGTH
+    assert visitor(0).get(f"{LIST}?kind=regional&utm_content={tracking}")["X-Cache"] == "miss"
+    assert visitor(1).get(f"{LIST}?utm_content={tracking}&kind=regional")["X-Cache"] == "hit"
+    assert visitor(2).get(f"{LIST}?kind=regional")["X-Cache"] == "hit"
 
 
 def test_parameters_the_page_does_not_read_reach_none_of_its_links():
