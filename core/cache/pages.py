@@ -14,6 +14,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost, MiddlewareNotUsed
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -114,13 +115,16 @@ def page_key(request, query: str, scheme: str, host: str) -> str:
 
 def request_key(request) -> tuple[str, str]:
     """The canonical query and the page key of ``request``."""
+    query_string = request.META.get("QUERY_STRING", "")
     parts = (
         request.method,
         request.scheme,
         request.get_host(),  # first: an unknown host raises DisallowedHost
         request.path,
         request.path_info,
-        request.META.get("QUERY_STRING", ""),
+        # The bytes sent, as Django reads them: WSGI hands them over one character each,
+        # ASGI decoded as UTF-8.
+        query_string.encode("iso-8859-1" if isinstance(request, WSGIRequest) else "utf-8"),
         request.META.get("HTTP_ACCEPT", ""),
         request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
         request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
@@ -137,18 +141,13 @@ def request_key(request) -> tuple[str, str]:
 # instead of parsing, sorting and hashing its parameters again.
 @functools.lru_cache(maxsize=4096)
 def canonical_key(
-    method, scheme, host, path, path_info, query_string, accept, accept_language, language_cookie
+    method, scheme, host, path, path_info, query_bytes, accept, accept_language, language_cookie
 ) -> tuple[str, str]:
     request = HttpRequest()
     request.method, request.path, request.path_info = method, path, path_info
-    request.META = {
-        "QUERY_STRING": query_string,
-        "HTTP_ACCEPT": accept,
-        "HTTP_ACCEPT_LANGUAGE": accept_language,
-    }
+    request.META = {"HTTP_ACCEPT": accept, "HTTP_ACCEPT_LANGUAGE": accept_language}
     request.COOKIES = {settings.LANGUAGE_COOKIE_NAME: language_cookie}
-    # As Django reads it: the WSGI string holds the bytes sent, one character each.
-    request.GET = QueryDict(query_string.encode("iso-8859-1"))
+    request.GET = QueryDict(query_bytes)
     query = canonical_query(request)
     return query, page_key(request, query, scheme, host)
 

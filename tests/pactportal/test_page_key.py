@@ -1,6 +1,7 @@
 """The page cache as real visitors meet it: their own cookies, languages and parameter orders
 find the cached page, and a change that could not reach Redis never leaves a stale one."""
 
+import io
 import socket
 import time
 import uuid
@@ -8,12 +9,14 @@ import uuid
 import pytest
 import redis
 from django.core.cache import cache
+from django.core.handlers.asgi import ASGIRequest
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from core.cache import GENERATION_KEY, generations, local, local_pages
-from core.cache.pages import REMEMBERED_QUERY_LENGTH
+from core.cache.pages import REMEMBERED_QUERY_LENGTH, request_key
 from core.models import PublicationStatus
 from core.services import publication_set_status
 from partnerships.models import Partnership
@@ -85,6 +88,20 @@ def test_a_long_address_is_keyed_as_a_short_one_is():
     assert visitor(0).get(f"{LIST}?kind=regional&utm_content={tracking}")["X-Cache"] == "miss"
     assert visitor(1).get(f"{LIST}?utm_content={tracking}&kind=regional")["X-Cache"] == "hit"
     assert visitor(2).get(f"{LIST}?kind=regional")["X-Cache"] == "hit"
+
+
+def test_either_server_interface_keys_a_word_beyond_ascii_as_its_bytes_sent():
+    sent = "q=Łódź".encode()
+    # WSGI hands the bytes over one character each; ASGI as they come, decoded as UTF-8.
+    wsgi = WSGIRequest(
+        {**RequestFactory()._base_environ(PATH_INFO=LIST), "QUERY_STRING": sent.decode("latin-1")}
+    )
+    asgi = ASGIRequest(
+        {"type": "http", "method": "GET", "path": LIST, "query_string": sent, "headers": []},
+        io.BytesIO(),
+    )
+    asgi.META["HTTP_HOST"] = "testserver"
+    assert request_key(wsgi)[0] == request_key(asgi)[0] == "q=%C5%81%C3%B3d%C5%BA"
 
 
 def test_parameters_the_page_does_not_read_reach_none_of_its_links():
