@@ -217,7 +217,8 @@ setting_changed.connect(_cache_changed)
 
 def generation(stored: int | None = None) -> int:
     """The current generation: the request's own if it has read one, else the newer of the
-    cache's copy (``stored``, if the caller fetched it already) and the database's."""
+    cache's copy (``stored``, if the caller fetched it already; else as the channel announced
+    it, or asked of Redis while not listening) and the database's."""
     if (current := _request_generation.get()) is not None:
         return current
     _moved.since_read = False

@@ -115,23 +115,25 @@ def page_key(request, query: str, scheme: str, host: str) -> str:
 
 def request_key(request) -> tuple[str, str]:
     """The canonical query and the page key of ``request``."""
-    query_string = request.META.get("QUERY_STRING", "")
+    # The bytes sent, as Django reads them: WSGI hands them over one character each, ASGI
+    # decoded as UTF-8.
+    query_bytes = request.META.get("QUERY_STRING", "").encode(
+        "iso-8859-1" if isinstance(request, WSGIRequest) else "utf-8"
+    )
     parts = (
         request.method,
         request.scheme,
-        request.get_host(),  # first: an unknown host raises DisallowedHost
+        request.get_host(),  # an unknown host raises DisallowedHost before anything is kept
         request.path,
         request.path_info,
-        # The bytes sent, as Django reads them: WSGI hands them over one character each,
-        # ASGI decoded as UTF-8.
-        query_string.encode("iso-8859-1" if isinstance(request, WSGIRequest) else "utf-8"),
+        query_bytes,
         request.META.get("HTTP_ACCEPT", ""),
         request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
         request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
     )
     # A long query string (a whole consortium sent to the checker) seldom comes twice, and
     # would crowd the short ones out of the memo below.
-    if len(parts[5]) > REMEMBERED_QUERY_LENGTH:
+    if len(query_bytes) > REMEMBERED_QUERY_LENGTH:
         return canonical_key.__wrapped__(*parts)
     return canonical_key(*parts)
 
