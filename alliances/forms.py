@@ -7,12 +7,12 @@ import re
 
 from django import forms
 from django.forms.formsets import TOTAL_FORM_COUNT
-from django.utils.choices import BaseChoiceIterator
 from django.utils.formats import date_format, number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.forms import SharedChoices, SharedSelect
 from ecosystems.models import Ecosystem
 from partnerships.models import (
     PIC_PATTERN,
@@ -106,21 +106,6 @@ class CheckerForm(forms.Form):
 BLANK = [("", "—")]
 
 
-class SharedChoices(BaseChoiceIterator):
-    """A select's choices read once for every member row of a request, labels translated.
-
-    Given as a list, a field normalises its choices again for each row, and each option's
-    lazy label is translated again each time a row is drawn: dozens of rows of up to a few
-    hundred options each, most of the checker's time.
-    """
-
-    def __init__(self, choices):
-        self.choices = [(value, str(label)) for value, label in choices]
-
-    def __iter__(self):
-        return iter(self.choices)
-
-
 def member_choices(countries) -> dict[str, SharedChoices]:
     """The member rows' select choices (``MemberForm``'s ``choices``), in the active language."""
     return {
@@ -132,10 +117,14 @@ def member_choices(countries) -> dict[str, SharedChoices]:
 
 class MemberForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=255)
-    country = forms.ChoiceField(label=gettext_lazy("Country"))
-    type = forms.ChoiceField(label=gettext_lazy("Type"), choices=BLANK + OrganisationType.choices)
+    country = forms.ChoiceField(label=gettext_lazy("Country"), widget=SharedSelect)
+    type = forms.ChoiceField(
+        label=gettext_lazy("Type"), choices=BLANK + OrganisationType.choices, widget=SharedSelect
+    )
     eche = forms.BooleanField(label=gettext_lazy("Holds an ECHE"), required=False)
-    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=BLANK + Role.CHOICES)
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"), choices=BLANK + Role.CHOICES, widget=SharedSelect
+    )
     # The directory's slug of a member added from it: not suggested again, and its region
     # ranks the suggestions.
     organisation = forms.SlugField(required=False, max_length=160, widget=forms.HiddenInput)

@@ -1,5 +1,5 @@
-"""The portal's form renderer writes select boxes in Python (``core.forms``): every select
-a reader or curator meets must be the very HTML Django's own templates draw."""
+"""The portal's form renderer writes select boxes and input fields in Python (``core.forms``):
+every one a reader or curator meets must be the very HTML Django's own templates draw."""
 
 import pytest
 from django import forms
@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from alliances.forms import CheckerForm, MatchForm, MemberFormSet, country_choices, member_choices
-from core.forms import PortalFormRenderer
+from core.forms import PortalFormRenderer, SharedChoices, SharedSelect
 from figures.regions import GapForm
 from partnerships.filters import DocumentFilter, OrganisationFilter, PartnershipFilter
 from partnerships.models import Document, Organisation, Partnership
@@ -53,6 +53,58 @@ def test_each_select_is_djangos_own_html(widget, value):
         django, portal = both(widget, "n<1>", [value] if widget.allow_multiple_selected else value)
     assert portal == django
     assert "Land" in portal or widget.__class__ is forms.NullBooleanSelect
+
+
+@pytest.mark.parametrize("value", ["a & b", mark_safe("<b>x</b>"), 3, 0, None, "", True])
+@pytest.mark.parametrize(
+    "widget",
+    [
+        forms.TextInput(),
+        forms.HiddenInput(),
+        forms.CheckboxInput(),
+        forms.NumberInput(attrs={"min": 0, "step": "any"}),
+        forms.EmailInput(),
+        forms.SearchInput(),
+        forms.DateInput(),
+        forms.URLInput(attrs={"aria-describedby": "hint"}),
+    ],
+    ids=lambda widget: type(widget).__name__,
+)
+def test_each_input_field_is_djangos_own_html(widget, value):
+    django, portal = both(widget, 'n<1>"', value)
+    assert portal == django
+    assert portal.startswith("<input ")
+
+
+@pytest.mark.parametrize("value", ["a", "3", 3, "", None, "unknown", "lazy"])
+def test_a_select_of_shared_choices_is_djangos_own_html(value):
+    flat = [choice for choice in CHOICES if not isinstance(choice[1], list)]
+    with translation.override("de"):
+        shared = SharedChoices(flat)
+        django = forms.Select(choices=flat).render(
+            "n<1>", value, attrs=ATTRIBUTES, renderer=DjangoTemplates()
+        )
+        shared_widget = SharedSelect(choices=shared)
+        drawn = [shared_widget.render("n<1>", value, attrs=ATTRIBUTES) for _row in range(2)]
+    assert drawn == [django, django]
+    assert "Land" in django
+
+
+def test_the_checkers_member_rows_draw_their_options_once(pact_data):
+    choices = member_choices(country_choices())
+    data = {"members-TOTAL_FORMS": "3", "members-INITIAL_FORMS": "0"}
+    for row, country in enumerate(["DE", "FR", "IT"]):
+        data |= {f"members-{row}-name": f"P{row}", f"members-{row}-country": country}
+    formset = MemberFormSet(data, prefix="members", form_kwargs={"choices": choices})
+    portal = [str(row["country"]) for row in formset]
+    assert len(choices["country"].drawn) == len(country_choices()) + 1
+    for row in formset:
+        row.fields["country"].widget = forms.Select(choices=row.fields["country"].choices)
+        row.renderer = DjangoTemplates()
+    assert portal == [str(row["country"]) for row in formset]
+    for html, country in zip(portal, ["DE", "FR", "IT"], strict=True):
+        assert html.count(" selected") == 1
+        assert f'value="{country}" selected' in html
 
 
 def fields_drawn(form) -> dict[str, str]:
