@@ -1,7 +1,11 @@
 """The server process loads what every worker needs before it forks them (pactportal.warm)."""
 
 import pytest
+from django.conf import settings
 from django.template import TemplateSyntaxError, engines
+from django.urls import clear_url_caches, reverse
+from django.urls.resolvers import get_ns_resolver
+from django.utils import translation
 
 from pactportal.warm import load_before_fork, template_names
 
@@ -24,3 +28,18 @@ def test_a_template_that_does_not_compile_stops_the_server_from_starting(setting
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
     with pytest.raises(TemplateSyntaxError):
         load_before_fork()
+
+
+def test_namespaced_addresses_are_reversed_from_tables_filled_before_the_workers_start():
+    """A worker reverses "partnerships:list" through a resolver Django builds for the
+    namespace and the language; left to first use, each filled its table during a reader's
+    request."""
+    clear_url_caches()
+    load_before_fork()
+    built = get_ns_resolver.cache_info().currsize
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            links = [reverse("partnerships:list"), reverse("api:partnership-list")]
+            links.append(reverse("admin:index"))
+        assert links[0].startswith(f"/{code}/")
+    assert get_ns_resolver.cache_info().currsize == built
