@@ -82,9 +82,15 @@ class PartnershipQuerySet(PublishableQuerySet):
         )
 
     def in_ecosystem(self, ecosystem):
-        """Large-scale partnerships of the ecosystem and regional ones linked to it."""
+        """Large-scale partnerships of the ecosystem and regional ones linked to it.
+
+        One set of ids, the union of both: PostgreSQL estimates a union's rows well, where
+        it took "of the ecosystem OR linked to it" for half of all partnerships and read
+        every membership to count an ecosystem's members (44 against 24 ms at factor 100).
+        """
         linked = Partnership.linked_ecosystems.through.objects.filter(ecosystem=ecosystem)
-        return self.filter(Q(ecosystem=ecosystem) | Q(pk__in=linked.values("partnership")))
+        own = Partnership.objects.filter(ecosystem=ecosystem).values("pk")
+        return self.filter(pk__in=own.union(linked.values("partnership")))
 
     def in_country(self, country):
         """Partnerships that cover the country, or work in places (not EU-wide) and have a
