@@ -13,15 +13,18 @@ from .models import OfficialFigure
 LATEST_DOCUMENTS = 6
 
 
-def figures_of(name: str, partnerships, documents=None) -> dict[str, int]:
+def figures_of(name: str, partnerships, documents=None, members=None) -> dict[str, int]:
     """What this portal lists of a set of published partnerships, in one query: those not
-    confirmed counted apart, countries as the partnerships name them covered, and the
-    published ``documents`` where given."""
+    confirmed counted apart, their published member organisations (``members`` where the
+    caller has a cheaper way to them), countries as the partnerships name them covered, and
+    the published ``documents`` where given."""
+    if members is None:
+        members = Organisation.objects.published().members_of(partnerships)
 
     def count():
         return counts(
             **partnerships.figure_sets(),
-            organisations=Organisation.objects.published().members_of(partnerships),
+            organisations=members,
             countries=Country.objects.covered_by(partnerships.counted()),
             **({} if documents is None else {"documents": documents}),
         )

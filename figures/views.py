@@ -10,7 +10,7 @@ from alliances.models import Alliance
 from core.maps import country_map
 from core.views import csv_response
 from ecosystems.models import Ecosystem
-from partnerships.models import Document, Partnership
+from partnerships.models import Document, Organisation, Partnership
 
 from . import selectors
 from .charts import CHARTS, ECOSYSTEM_CHARTS, official_series
@@ -60,7 +60,9 @@ def home(request):
     """The latest official figures, what this portal lists, the 14 ecosystems and the latest
     documents."""
     published = Partnership.objects.published()
-    figures = selectors.figures_of("all", published)
+    # Members of every published partnership: counted by the database as they change.
+    members = Organisation.objects.published().members_of_published()
+    figures = selectors.figures_of("all", published, members=members)
     return render(
         request,
         "ecosystems/home.html",

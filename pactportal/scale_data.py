@@ -26,6 +26,7 @@ from partnerships.models import (
     Document,
     DocumentFile,
     DocumentPage,
+    Engagement,
     Language,
     Membership,
     Organisation,
@@ -352,9 +353,11 @@ def scale_data_generate(*, factor: int, seed: int = 2020) -> ScaleReport:
         Alliance.supported_partnerships.through.objects.bulk_create(supported, batch_size=BATCH)
         # Bulk inserts send no signals, so the cached pages are made out of date here.
         content_changed()
-    # Presence too: the triggers wrote it row by row, a dead row for each count they raised.
-    _vacuum_analyze([Organisation, Partnership, Membership, Presence, Document, DocumentFile,
-                     DocumentPage, Alliance, AllianceMember, Partnership.countries.through,
+    # Presence and Engagement too: the triggers wrote them row by row, a dead row for each
+    # count they raised.
+    _vacuum_analyze([Organisation, Partnership, Membership, Presence, Engagement, Document,
+                     DocumentFile, DocumentPage, Alliance, AllianceMember,
+                     Partnership.countries.through,
                      Partnership.linked_ecosystems.through])  # fmt: skip
 
     return ScaleReport(

@@ -33,7 +33,7 @@ from .places import (
     country_options,
     not_empty,
 )
-from .presence import Presence
+from .presence import Engagement, Presence
 from .texts import DocumentPage, MatchesOf, TextMatch, text_search_config
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "DocumentFile",
     "DocumentPage",
     "DocumentQuerySet",
+    "Engagement",
     "Language",
     "MatchesOf",
     "Membership",

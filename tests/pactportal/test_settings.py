@@ -177,6 +177,34 @@ def test_the_quick_start_migrates_loads_and_serves_on_sqlite(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "True"]
 
+    # And how many published partnerships each organisation is a member of.
+    engagements = (
+        "import django; django.setup(); from collections import Counter; "
+        "from partnerships.models import Engagement, Membership, Partnership; "
+        "truth = lambda: Counter(m.organisation_id for m in "
+        "Membership.objects.select_related('partnership') "
+        "if m.partnership.status == 'published'); "
+        "kept = lambda: Counter({e.organisation_id: e.partnerships "
+        "for e in Engagement.objects.all()}); "
+        "before = kept() == truth() and bool(truth()); "
+        "p = Membership.objects.first().partnership; "
+        "Partnership.objects.filter(pk=p.pk).update(status='archived'); "
+        "withdrawn = kept() == truth(); "
+        "Partnership.objects.filter(pk=p.pk).update(status='published'); "
+        "back = kept() == truth(); "
+        "m = Membership.objects.filter(partnership=p).first(); "
+        "Membership.objects.filter(pk=m.pk).update(partnership=Partnership.objects.exclude("
+        "pk=p.pk).exclude(memberships__organisation=m.organisation).first()); "
+        "moved = kept() == truth(); "
+        "Membership.objects.filter(partnership=p).delete(); "
+        "print(before, withdrawn, back, moved, kept() == truth())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", engagements], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True"] * 5
+
 
 @pytest.mark.parametrize(("value", "expected"), [("30/minute", "30/minute"), ("off", "None")])
 def test_the_anonymous_api_limit_comes_from_the_environment_and_can_be_lifted(value, expected):

@@ -1,5 +1,6 @@
-"""Where each partnership has published members, as the database keeps it: exact after every
-kind of write, including those that send no signal (bulk updates and deletes, raw SQL)."""
+"""Where each partnership has published members, and how many published partnerships each
+organisation is a member of, as the database keeps them: exact after every kind of write,
+including those that send no signal (bulk updates and deletes, raw SQL)."""
 
 from collections import Counter
 
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import PublicationStatus
-from partnerships.models import Membership, Organisation, Partnership, Presence
+from partnerships.models import Engagement, Membership, Organisation, Partnership, Presence
 from tests.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +93,88 @@ def test_the_country_filter_follows_a_member_moving_country(client):
     assert "Followed Across Borders" not in client.get(url, {"country": "IT"}).text
     assert "Followed Across Borders" in client.get(url, {"country": "PT"}).text
     assert list(Partnership.objects.published().in_country("PT")) == [partnership]
+
+
+def engagements_truth() -> Counter:
+    """Each organisation's memberships of published partnerships, counted from them."""
+    return Counter(
+        m.organisation_id
+        for m in Membership.objects.select_related("partnership")
+        if m.partnership.status == PublicationStatus.PUBLISHED
+    )
+
+
+def engagements_kept() -> Counter:
+    return Counter({e.organisation_id: e.partnerships for e in Engagement.objects.all()})
+
+
+def test_engagements_follow_every_write_to_memberships_and_partnerships():
+    published, other = PartnershipFactory(), PartnershipFactory()
+    draft = PartnershipFactory(status=PublicationStatus.DRAFT, published_at=None)
+    one, two, three = OrganisationFactory(), OrganisationFactory(), OrganisationFactory()
+    for partnership, organisation in [
+        (published, one),
+        (published, two),
+        (other, one),
+        (draft, two),
+        (draft, three),
+    ]:
+        MembershipFactory(partnership=partnership, organisation=organisation)
+    steps = [
+        ("created", lambda: None),
+        (
+            "draft published",
+            lambda: Partnership.objects.filter(pk=draft.pk).update(
+                status=PublicationStatus.PUBLISHED, published_at=timezone.now()
+            ),
+        ),
+        (
+            "withdrawn",
+            lambda: Partnership.objects.filter(pk=other.pk).update(
+                status=PublicationStatus.ARCHIVED
+            ),
+        ),
+        ("edited only", lambda: Partnership.objects.filter(pk=published.pk).update(name="New")),
+        (
+            "membership moved to a withdrawn partnership",
+            lambda: Membership.objects.filter(partnership=published, organisation=two).update(
+                partnership=other
+            ),
+        ),
+        ("member added", lambda: MembershipFactory(partnership=draft, organisation=one)),
+        ("bulk delete", lambda: Membership.objects.filter(organisation=three).delete()),
+        (
+            "raw SQL",
+            lambda: connection.cursor().execute(
+                "DELETE FROM partnerships_membership WHERE partnership_id = %s AND "
+                "organisation_id = %s",
+                [published.pk, one.pk],
+            ),
+        ),
+        ("partnership deleted", lambda: draft.delete()),
+        ("organisation deleted", lambda: Organisation.objects.filter(pk=three.pk).delete()),
+        ("member added again", lambda: MembershipFactory(partnership=published, organisation=one)),
+    ]
+    for name, step in steps:
+        step()
+        assert engagements_kept() == engagements_truth(), name
+    assert engagements_kept(), "nothing left to compare"
+
+
+def test_the_home_page_counts_members_of_published_partnerships_as_they_change(client):
+    partnership = PartnershipFactory(status=PublicationStatus.DRAFT, published_at=None)
+    for _member in range(3):
+        MembershipFactory(partnership=partnership, organisation=OrganisationFactory())
+    members = Organisation.objects.published().members_of_published
+
+    def shown() -> int:
+        return client.get(reverse("ecosystems:home")).context["figures"]["organisations"]
+
+    before = shown()
+    assert before == members().count()
+    partnership.status, partnership.published_at = PublicationStatus.PUBLISHED, timezone.now()
+    partnership.save()
+    assert shown() == before + 3 == members().count()
+    assert members().count() == (
+        Organisation.objects.published().members_of(Partnership.objects.published()).count()
+    )
