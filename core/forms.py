@@ -44,19 +44,30 @@ def attributes(attrs: dict) -> str:
 
 def select_html(widget: dict) -> str:
     """A select widget's HTML from its template context (``Widget.get_context()["widget"]``)."""
-    parts = [f'<select name="{conditional_escape(widget["name"])}"{attributes(widget["attrs"])}>']
+    parts = []
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
             parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-        parts.extend(
-            f'\n  <option value="{conditional_escape(option["value"])}"'
-            f"{attributes(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
-            for option in options
-        )
+        for option in options:
+            start, end = option_html(option["value"], option["label"])
+            parts += (start, attributes(option["attrs"]), end)
         if group_name:
             parts.append("\n  </optgroup>")
-    parts.append("\n</select>")
-    return "".join(parts)
+    return select_tag(widget["name"], widget["attrs"], parts)
+
+
+def select_tag(name: str, attrs: dict, options: list[str]) -> str:
+    """Django's ``select.html`` around options already drawn."""
+    opening = f'<select name="{conditional_escape(name)}"{attributes(attrs)}>'
+    return f"{opening}{''.join(options)}\n</select>"
+
+
+def option_html(value, label) -> tuple[str, str]:
+    """Django's ``select_option.html``, before and after where the option's attributes go."""
+    return (
+        f'\n  <option value="{conditional_escape(value)}"',
+        f">{conditional_escape(label)}</option>\n",
+    )
 
 
 def input_html(widget: dict) -> str:
@@ -112,19 +123,14 @@ class SharedChoices(BaseChoiceIterator):
         """Each option's value, and its HTML before and after where `` selected`` goes."""
         if not self.drawn:
             self.drawn.extend(
-                (
-                    str(value),
-                    f'\n  <option value="{conditional_escape(value)}"',
-                    f">{conditional_escape(label)}</option>\n",
-                )
-                for value, label in self.choices
+                (str(value), *option_html(value, label)) for value, label in self.choices
             )
         return self.drawn
 
 
 class SharedSelect(forms.Select):
-    """Django's select box, drawn from ``SharedChoices``' options when given them: the same
-    HTML as ``select_html()`` (``tests/pactportal/test_forms.py`` compares them)."""
+    """Django's select box, drawn from ``SharedChoices``' options when given them
+    (``tests/pactportal/test_forms.py`` compares it with Django's own)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         if not isinstance(self.choices, SharedChoices):
@@ -132,11 +138,9 @@ class SharedSelect(forms.Select):
         # Widget's context: Select's own would build every option again.
         context = forms.Widget.get_context(self, name, value, attrs)["widget"]
         chosen = context["value"] or []
-        parts = [f'<select name="{conditional_escape(name)}"{attributes(context["attrs"])}>']
-        found = False
+        parts, found = [], False
         for option_value, start, end in self.choices.options():
             selected = not found and option_value in chosen
             found |= selected
             parts += (start, " selected" if selected else "", end)
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))
+        return mark_safe(select_tag(name, context["attrs"], parts))

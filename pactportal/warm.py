@@ -53,16 +53,17 @@ def namespaces(resolver: URLResolver, within: str = ""):
 
 
 def load_before_fork() -> None:
+    resolver = get_resolver()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             # The resolver keeps its tables per language, both ways.
-            get_resolver().resolve(reverse("robots"))
-            get_resolver().resolve(f"/{code}/")
+            resolver.resolve(reverse("robots"))
+            resolver.resolve(f"/{code}/")
             # Django reverses a namespaced name ("partnerships:list") through a resolver of
             # its own for the namespace and language, which fills its table on first use:
             # about 90 ms of a worker's first page that links records. Reversing a name no
             # namespace has fills each one.
-            for namespace in namespaces(get_resolver()):
+            for namespace in namespaces(resolver):
                 with contextlib.suppress(NoReverseMatch):
                     reverse(f"{namespace}:")
     for name in template_names():

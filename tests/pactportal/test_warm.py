@@ -39,7 +39,7 @@ def test_namespaced_addresses_are_reversed_from_tables_filled_before_the_workers
     built = get_ns_resolver.cache_info().currsize
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            links = [reverse("partnerships:list"), reverse("api:partnership-list")]
-            links.append(reverse("admin:index"))
-        assert links[0].startswith(f"/{code}/")
+            reverse("api:partnership-list")
+            reverse("admin:index")
+            assert reverse("partnerships:list").startswith(f"/{code}/")
     assert get_ns_resolver.cache_info().currsize == built

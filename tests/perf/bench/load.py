@@ -103,17 +103,18 @@ def latencies(answers: list[tuple[int, str | None, float]], seconds: float) -> d
     """Figures of answers that each should have been made for its request: an answer that is
     not a 200, or that the page cache had (``X-Cache: hit``), is an error of the run."""
     times = [elapsed * 1000 for _status, _cache, elapsed in answers]
+    errors = [
+        f"{status} {cache}" for status, cache, _ in answers if status != 200 or cache == "hit"
+    ]
     return {
         "rps": len(answers) / seconds,
         "p50": percentile(times, 0.50),
         "p95": percentile(times, 0.95),
         "p99": percentile(times, 0.99),
         "max": max(times),
-        "errors": sum(1 for status, cache, _ in answers if status != 200 or cache == "hit"),
+        "errors": len(errors),
         # Which they were: a status (0 for no answer), or a page the cache had.
-        "error_answers": sorted(
-            f"{status} {cache}" for status, cache, _ in answers if status != 200 or cache == "hit"
-        ),
+        "error_answers": sorted(errors),
         "requests": len(answers),
         "seconds": seconds,
     }
