@@ -72,6 +72,22 @@ def test_each_country_links_to_the_list_it_counts(client, db):
         assert table[name] == listed
 
 
+def test_a_partnership_covering_a_country_where_its_members_are_counts_there_once(client, db):
+    covering = PartnershipFactory(regional=True)
+    covering.countries.add("IT")
+    MembershipFactory.create_batch(2, partnership=covering, organisation__country_id="IT")
+    hosted = PartnershipFactory(regional=True)
+    hosted.countries.add("FR")
+    MembershipFactory(partnership=hosted, organisation__country_id="IT")
+    html = client.get(reverse("ecosystems:home")).content.decode()
+    links = map_links(html)
+
+    assert links["IT"][1] == "Italy: 2 partnerships"
+    assert links["FR"][1] == "France: 1 partnership"
+    assert table_rows(html) == {"France": 1, "Italy": 2}
+    assert client.get(links["IT"][0]).context["paginator"].count == 2
+
+
 def test_the_countries_covered_figure_counts_what_partnerships_cover_not_where_members_are(
     client, db
 ):
