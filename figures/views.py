@@ -10,7 +10,7 @@ from alliances.models import Alliance
 from core.maps import country_map
 from core.views import csv_response
 from ecosystems.models import Ecosystem
-from partnerships.models import Document, Organisation, Partnership
+from partnerships.models import Document, Engagement, Partnership
 
 from . import selectors
 from .charts import CHARTS, ECOSYSTEM_CHARTS, official_series
@@ -60,8 +60,9 @@ def home(request):
     """The latest official figures, what this portal lists, the 14 ecosystems and the latest
     documents."""
     published = Partnership.objects.published()
-    # Members of every published partnership: counted by the database as they change.
-    members = Organisation.objects.published().members_of_published()
+    # The published members of every published partnership, one row each: kept by the
+    # database as they change.
+    members = Engagement.objects.all()
     figures = selectors.figures_of("all", published, members=members)
     return render(
         request,

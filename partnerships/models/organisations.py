@@ -118,11 +118,6 @@ class OrganisationQuerySet(PublishableQuerySet):
     def members_of(self, partnerships: models.QuerySet):
         return self.filter(pk__in=partnerships.values("memberships__organisation"))
 
-    def members_of_published(self):
-        """Members of any published partnership, as the database keeps them (``Engagement``):
-        ``members_of(Partnership.objects.published())`` without reading every membership."""
-        return self.filter(engagement__isnull=False)
-
     def of_category(self, category: str):
         return self.filter(
             type__in=[t for t in OrganisationType.values if category_of(t) == category]

@@ -181,10 +181,10 @@ def test_the_quick_start_migrates_loads_and_serves_on_sqlite(tmp_path):
     # And how many published partnerships each organisation is a member of.
     engagements = (
         "import django; django.setup(); from collections import Counter; "
-        "from partnerships.models import Engagement, Membership, Partnership; "
+        "from partnerships.models import Engagement, Membership, Organisation, Partnership; "
         "truth = lambda: Counter(m.organisation_id for m in "
-        "Membership.objects.select_related('partnership') "
-        "if m.partnership.status == 'published'); "
+        "Membership.objects.select_related('partnership', 'organisation') "
+        "if m.partnership.status == 'published' and m.organisation.status == 'published'); "
         "kept = lambda: Counter({e.organisation_id: e.partnerships "
         "for e in Engagement.objects.all()}); "
         "before = kept() == truth() and bool(truth()); "
@@ -197,10 +197,15 @@ def test_the_quick_start_migrates_loads_and_serves_on_sqlite(tmp_path):
         "Membership.objects.filter(pk=m.pk).update(partnership=Partnership.objects.exclude("
         "pk=p.pk).exclude(memberships__organisation=m.organisation).first()); "
         "moved = kept() == truth(); "
+        "o = Membership.objects.filter(partnership=p).first().organisation_id; "
+        "Organisation.objects.filter(pk=o).update(status='archived'); "
+        "hidden = kept() == truth(); "
+        "Organisation.objects.filter(pk=o).update(status='published'); "
+        "shown = kept() == truth(); "
         "Membership.objects.filter(partnership=p).delete(); "
-        "print(before, withdrawn, back, moved, kept() == truth())"
+        "print(before, withdrawn, back, moved, hidden, shown, kept() == truth())"
     )
-    assert printed(engagements) == ["True"] * 5
+    assert printed(engagements) == ["True"] * 7
 
 
 @pytest.mark.parametrize(("value", "expected"), [("30/minute", "30/minute"), ("off", "None")])

@@ -96,11 +96,13 @@ def test_the_country_filter_follows_a_member_moving_country(client):
 
 
 def engagements_truth() -> Counter:
-    """Each organisation's memberships of published partnerships, counted from them."""
+    """Each published organisation's memberships of published partnerships, counted from
+    them."""
     return Counter(
         m.organisation_id
-        for m in Membership.objects.select_related("partnership")
+        for m in Membership.objects.select_related("partnership", "organisation")
         if m.partnership.status == PublicationStatus.PUBLISHED
+        and m.organisation.status == PublicationStatus.PUBLISHED
     )
 
 
@@ -136,6 +138,26 @@ def test_engagements_follow_every_write_to_memberships_and_partnerships():
         ),
         ("edited only", lambda: Partnership.objects.filter(pk=published.pk).update(name="New")),
         (
+            "organisation withdrawn",
+            lambda: Organisation.objects.filter(pk=one.pk).update(
+                status=PublicationStatus.ARCHIVED
+            ),
+        ),
+        (
+            "member added to a withdrawn organisation",
+            lambda: MembershipFactory(partnership=PartnershipFactory(), organisation=one),
+        ),
+        (
+            "organisation published again",
+            lambda: Organisation.objects.filter(pk=one.pk).update(
+                status=PublicationStatus.PUBLISHED
+            ),
+        ),
+        (
+            "organisation edited only",
+            lambda: Organisation.objects.filter(pk=two.pk).update(name="Renamed"),
+        ),
+        (
             "membership moved to a withdrawn partnership",
             lambda: Membership.objects.filter(partnership=published, organisation=two).update(
                 partnership=other
@@ -161,20 +183,27 @@ def test_engagements_follow_every_write_to_memberships_and_partnerships():
     assert engagements_kept(), "nothing left to compare"
 
 
-def test_the_home_page_counts_members_of_published_partnerships_as_they_change(client):
+def test_the_home_page_counts_published_members_of_published_partnerships_as_they_change(
+    client,
+):
     partnership = PartnershipFactory(status=PublicationStatus.DRAFT, published_at=None)
-    for _member in range(3):
-        MembershipFactory(partnership=partnership, organisation=OrganisationFactory())
-    members = Organisation.objects.published().members_of_published
+    organisations = OrganisationFactory.create_batch(3)
+    for organisation in organisations:
+        MembershipFactory(partnership=partnership, organisation=organisation)
 
     def shown() -> int:
         return client.get(reverse("ecosystems:home")).context["figures"]["organisations"]
 
+    def counted() -> int:
+        published = Partnership.objects.published()
+        return Organisation.objects.published().members_of(published).count()
+
     before = shown()
-    assert before == members().count()
+    assert before == counted()
     partnership.status, partnership.published_at = PublicationStatus.PUBLISHED, timezone.now()
     partnership.save()
-    assert shown() == before + 3 == members().count()
-    assert members().count() == (
-        Organisation.objects.published().members_of(Partnership.objects.published()).count()
-    )
+    assert shown() == before + 3 == counted()
+    withdrawn = organisations[0]
+    withdrawn.status = PublicationStatus.ARCHIVED
+    withdrawn.save()
+    assert shown() == before + 2 == counted()
