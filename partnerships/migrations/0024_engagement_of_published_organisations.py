@@ -9,6 +9,19 @@ from django.db import migrations
 # entering "published" gets its row counted from its memberships, one leaving loses it.
 EARLIER = importlib.import_module("partnerships.migrations.0023_engagement")
 
+# An organisation whose status crosses "published": its row goes, and comes back counted
+# from its memberships of published partnerships if it is now published. The same
+# statements in both dialects.
+RECOUNTED = """
+    DELETE FROM partnerships_engagement WHERE organisation_id = NEW.id;
+    INSERT INTO partnerships_engagement (organisation_id, partnerships)
+    SELECT NEW.id, COUNT(*) FROM partnerships_membership ms
+    JOIN partnerships_partnership p ON p.id = ms.partnership_id
+    WHERE NEW.status = 'published' AND ms.organisation_id = NEW.id
+    AND p.status = 'published'
+    HAVING COUNT(*) > 0;
+"""
+
 POSTGRESQL = [
     """
     CREATE OR REPLACE FUNCTION partnerships_engagement_of_membership() RETURNS trigger
@@ -50,18 +63,11 @@ POSTGRESQL = [
         RETURN NULL;
     END $$
     """,
-    """
+    f"""
     CREATE FUNCTION partnerships_engagement_of_organisation() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
-        DELETE FROM partnerships_engagement WHERE organisation_id = NEW.id;
-        IF NEW.status = 'published' THEN
-            INSERT INTO partnerships_engagement (organisation_id, partnerships)
-            SELECT NEW.id, COUNT(*) FROM partnerships_membership ms
-            JOIN partnerships_partnership p ON p.id = ms.partnership_id
-            WHERE ms.organisation_id = NEW.id AND p.status = 'published'
-            HAVING COUNT(*) > 0;
-        END IF;
+        {RECOUNTED}
         RETURN NULL;
     END $$
     """,
@@ -125,13 +131,7 @@ SQLITE = [
     EARLIER.SQLITE[4],
     "CREATE TRIGGER partnerships_organisation_engagement "
     "AFTER UPDATE OF status ON partnerships_organisation "
-    "WHEN (OLD.status = 'published') IS NOT (NEW.status = 'published') BEGIN "
-    "DELETE FROM partnerships_engagement WHERE organisation_id = NEW.id; "
-    "INSERT INTO partnerships_engagement (organisation_id, partnerships) "
-    "SELECT NEW.id, COUNT(*) FROM partnerships_membership ms "
-    "JOIN partnerships_partnership p ON p.id = ms.partnership_id "
-    "WHERE NEW.status = 'published' AND ms.organisation_id = NEW.id "
-    "AND p.status = 'published' HAVING COUNT(*) > 0; END",
+    "WHEN (OLD.status = 'published') IS NOT (NEW.status = 'published') BEGIN " + RECOUNTED + " END",
 ]
 
 SQLITE_REVERSE = [
