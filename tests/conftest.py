@@ -39,26 +39,59 @@ def _fast_and_isolated(settings, tmp_path):
 
 # Before pytest-django points the connection at the test database.
 DEVELOPMENT_DATABASE = settings.DATABASES["default"]["NAME"]
+# The rows the migrations wrote, table by table, and the blocker that lets a hook write them.
+MIGRATED_ROWS = pytest.StashKey[tuple]()
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _migrated_rows_survive(django_db_setup, django_db_blocker):
-    """Put back the rows the data migrations wrote (ecosystems, countries, groups) at the end.
+def _migrated_rows_survive(request, django_db_setup, django_db_blocker):
+    """Put back the rows the data migrations wrote (ecosystems, countries, groups) whenever a
+    test emptied them.
 
     A transactional test (the browser tests, whose live server reads from another thread)
-    empties every table when it ends. pytest-django runs such tests after the others, so this
-    session is unharmed, but a later run reusing the test database would find them gone.
-    A run of tests that need no database sets none up: then there is nothing to protect, and
-    the connection still names the development database, which must not be touched.
+    empties every table when it ends. The suite runs in several processes, each with its own
+    database, and a process may run such a test before others (``pytest_runtest_teardown``
+    below puts the rows back after each one); a later run reusing the test database finds
+    them too. A run of tests that need no database sets none up: then there is nothing to
+    protect, and the connection still names the development database, which must not be
+    touched.
     """
     if connection.settings_dict["NAME"] == DEVELOPMENT_DATABASE:
         yield
         return
-    with django_db_blocker.unblock():
-        rows = connection.creation.serialize_db_to_string()
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        # Emptied tables get their rows back whole: the post-migrate signal may have written
+        # some of them again (content types, permissions).
+        rows = [
+            (table, True, copied_out(cursor, table))
+            for table in content_tables(cursor)
+            if has_rows(cursor, table)
+        ]
+    request.config.stash[MIGRATED_ROWS] = (django_db_blocker, rows)
     yield
+    del request.config.stash[MIGRATED_ROWS]
     with django_db_blocker.unblock():
-        connection.creation.deserialize_db_from_string(rows)
+        copy_in(rows)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    saved = item.config.stash.get(MIGRATED_ROWS, None)
+    if saved is not None and empties_tables(item):
+        blocker, rows = saved
+        with blocker.unblock():
+            copy_in(rows)
+
+
+def empties_tables(item) -> bool:
+    """Whether ``item`` ends as pytest-django ends a transactional test: by emptying every
+    table."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    flushing = {"transactional_db", "live_server", "django_db_reset_sequences"}
+    return not flushing.isdisjoint(getattr(item, "fixturenames", ()))
 
 
 def empty_caches():
@@ -95,11 +128,19 @@ def _pact_data_rows(django_db_setup, django_db_blocker) -> list[tuple[str, bool,
 @pytest.fixture
 def pact_data(db, _pact_data_rows):
     """The portal's real data, as the quick start loads it (``load_pact_data``)."""
+    copy_in(_pact_data_rows)
+
+
+def copy_in(tables) -> None:
+    """Write back ``(table, replace, rows)`` as ``copied_out()`` read them, in one transaction:
+    in place of what the table holds where ``replace`` is true, beside it otherwise.
+
+    The rows go back as they were written: their triggers and foreign keys already ran.
+    """
     with transaction.atomic(), connection.cursor() as cursor:
-        # Rows go back as they were written; the load's triggers and foreign keys already ran.
         cursor.execute("SET LOCAL session_replication_role = replica")
-        for table, had_rows, rows in _pact_data_rows:
-            if had_rows:  # rows the migrations wrote (ecosystems, countries), updated by the load
+        for table, replace, rows in tables:
+            if replace:
                 cursor.execute(f'DELETE FROM "{table}"')
             with cursor.copy(f'COPY "{table}" FROM STDIN (FORMAT binary)') as copy:
                 copy.write(rows)

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.management import call_command
 from django.db import connection
 from playwright.sync_api import sync_playwright
 
@@ -33,7 +32,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 # One browser for this package's tests, closed after the last of them: later tests (pytest-django
 # runs the tests without a database last) get a thread without Playwright's event loop.
 @pytest.fixture(scope="package")
-def browser(django_db_setup, django_db_blocker):
+def browser(django_db_setup):
     migrations_rows = connection._test_serialized_contents
     # Playwright's synchronous API runs an event loop in this thread; the tests' own database
     # calls between browser steps are still plain synchronous code.
@@ -46,20 +45,6 @@ def browser(django_db_setup, django_db_blocker):
         yield browser
         browser.close()
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    # The last live-server test emptied every table. Put the migrations' rows back, so that a
-    # later run with --reuse-db finds the database as the migrations left it.
-    with django_db_blocker.unblock():
-        # Sequences keep their values: the migrations' rows come back with their own ids
-        # (the ecosystems' first historical rows among them), which a restarted sequence would
-        # hand out again.
-        call_command(
-            "flush",
-            interactive=False,
-            inhibit_post_migrate=True,
-            reset_sequences=False,
-            verbosity=0,
-        )
-        connection.creation.deserialize_db_from_string(migrations_rows)
 
 
 @pytest.hookimpl(wrapper=True)

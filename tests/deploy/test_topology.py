@@ -24,6 +24,9 @@ import pytest
 from tests.conftest import scratch_database
 from tests.topology import LocalTopology
 
+# One process runs these (pytest-xdist): the servers share one Redis database and its channel.
+pytestmark = pytest.mark.xdist_group("redis")
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 MICROCACHE_SECONDS = 2
 PASSWORD = secrets.token_urlsafe(16)

@@ -126,6 +126,7 @@ def test_health_reports_redis_down_while_the_portal_keeps_serving(db, redis_down
     assert response.json() == {"status": "degraded", "database": "ok", "cache": "down"}
 
 
+@pytest.mark.xdist_group("redis")
 def test_health_reports_redis_up(db, settings, client):
     settings.CACHES = redis_cache("redis://127.0.0.1:6379/0")
     try:

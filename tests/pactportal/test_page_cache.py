@@ -521,6 +521,7 @@ def test_a_cached_page_keeps_every_security_header():
     assert hit["X-Request-ID"] != miss["X-Request-ID"]
 
 
+@pytest.mark.xdist_group("redis")
 def test_workers_that_miss_the_same_value_compute_it_once(settings):
     """Right after a change, every worker misses the same figures at once: one computes
     them while the others wait for its result."""

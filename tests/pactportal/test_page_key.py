@@ -188,6 +188,7 @@ def cached_partnership():
     return partnership, page
 
 
+@pytest.mark.xdist_group("redis")
 def test_a_change_made_while_redis_refuses_writes_is_never_served_stale(redis_pages):
     partnership, page = cached_partnership()
     server = redis.Redis(host="127.0.0.1", port=6379, db=9)
@@ -204,6 +205,7 @@ def test_a_change_made_while_redis_refuses_writes_is_never_served_stale(redis_pa
     assert Client().get(page).status_code == 404
 
 
+@pytest.mark.xdist_group("redis")
 def test_a_redis_restored_from_an_old_snapshot_serves_no_page_older_than_the_data(redis_pages):
     partnership, page = cached_partnership()
     before = cache.get(GENERATION_KEY)
@@ -248,6 +250,7 @@ def between_database_checks(settings):
     generations.database.seen(0)
 
 
+@pytest.mark.xdist_group("redis")
 def test_a_change_by_another_process_retires_the_pages_this_process_holds(
     redis_pages, between_database_checks
 ):
@@ -260,6 +263,7 @@ def test_a_change_by_another_process_retires_the_pages_this_process_holds(
     assert Client().get(page).status_code == 404
 
 
+@pytest.mark.xdist_group("redis")
 def test_a_process_that_lost_the_channel_still_serves_no_stale_page(
     redis_pages, between_database_checks
 ):

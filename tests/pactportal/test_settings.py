@@ -103,6 +103,7 @@ def redis_is_running() -> bool:
     return True
 
 
+@pytest.mark.xdist_group("redis")
 @pytest.mark.skipif(not redis_is_running(), reason="no Redis server on 127.0.0.1:6379")
 def test_with_redis_url_the_portal_caches_in_redis():
     key = f"settings-test-{uuid.uuid4().hex}"
