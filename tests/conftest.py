@@ -1,10 +1,15 @@
 import contextlib
 import io
 import re
+import shutil
+import socket
+import subprocess
+import time
 import uuid
 
 import psycopg
 import pytest
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
@@ -234,6 +239,46 @@ def empty_database_url():
     """A throw-away PostgreSQL database with no tables at all."""
     with scratch_database("pactportal_empty") as url:
         yield url
+
+
+def free_port() -> int:
+    """A local port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """A Redis server of this test process's own, on a free port: its address, without a
+    database number (``redis://127.0.0.1:PORT``).
+
+    The suite runs in several processes at once, and some tests pause a server's writes or
+    drop its subscribers: on a shared server that would reach the other processes' tests.
+    """
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("Redis is not installed (redis-server)")
+    port = free_port()
+    server = subprocess.Popen(
+        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis.from_url(url, socket_timeout=1).ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.05)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def loaded_assets(html: str) -> list[str]:

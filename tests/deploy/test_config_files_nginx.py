@@ -22,17 +22,12 @@ from typing import NamedTuple
 import pytest
 from django.conf import settings
 
+from tests.conftest import free_port
 from tests.deploy.test_config_files_environment import FILLED_IN, ROOT, example_values
 from tests.pactportal.test_security import run_manage
 
 NGINX_DIR = ROOT / "deploy" / "nginx"
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def listen_on_loopback(tmp_path: Path) -> Path:

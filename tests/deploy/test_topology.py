@@ -24,9 +24,6 @@ import pytest
 from tests.conftest import scratch_database
 from tests.topology import LocalTopology
 
-# One process runs these (pytest-xdist): the servers share one Redis database and its channel.
-pytestmark = pytest.mark.xdist_group("redis")
-
 BASE_DIR = Path(__file__).resolve().parents[2]
 MICROCACHE_SECONDS = 2
 PASSWORD = secrets.token_urlsafe(16)
@@ -77,11 +74,11 @@ def call(connection, method, path, body=None, headers=None):
 
 
 @pytest.fixture(scope="module")
-def topology(migrated_template):
+def topology(migrated_template, redis_server):
     with scratch_database("pactportal_topology", migrated_template) as database_url:
         topology = LocalTopology(
             database_url,
-            "redis://127.0.0.1:6379/5",
+            f"{redis_server}/5",
             # The load below comes from one address, as no real client's does.
             API_THROTTLE_ANON="off",
         )

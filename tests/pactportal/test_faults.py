@@ -3,13 +3,14 @@
 import io
 import json
 import logging
-import socket
 
 import pytest
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from pythonjsonlogger.json import JsonFormatter
+
+from tests.conftest import free_port
 
 PAGES = [
     ("ecosystems:home", {}),
@@ -26,13 +27,6 @@ PAGES = [
 ]
 
 
-def closed_port() -> int:
-    """A local port nothing listens on: connecting to it is refused at once."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def database_down(django_db_blocker):
     """Point the real connection at a port where no PostgreSQL answers, then put it back."""
@@ -40,7 +34,7 @@ def database_down(django_db_blocker):
     saved = dict(connection.settings_dict)
     with django_db_blocker.unblock():
         connection.close()
-        connection.settings_dict.update(HOST="127.0.0.1", PORT=closed_port())
+        connection.settings_dict.update(HOST="127.0.0.1", PORT=free_port())
         try:
             yield
         finally:
@@ -104,7 +98,7 @@ def redis_cache(url: str) -> dict:
 
 @pytest.fixture
 def redis_down(settings):
-    settings.CACHES = redis_cache(f"redis://127.0.0.1:{closed_port()}/0")
+    settings.CACHES = redis_cache(f"redis://127.0.0.1:{free_port()}/0")
     settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     settings.PAGE_CACHE_SECONDS = 600
 
@@ -126,13 +120,8 @@ def test_health_reports_redis_down_while_the_portal_keeps_serving(db, redis_down
     assert response.json() == {"status": "degraded", "database": "ok", "cache": "down"}
 
 
-@pytest.mark.xdist_group("redis")
-def test_health_reports_redis_up(db, settings, client):
-    settings.CACHES = redis_cache("redis://127.0.0.1:6379/0")
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        pytest.skip("no Redis server on 127.0.0.1:6379")
+def test_health_reports_redis_up(db, settings, client, redis_server):
+    settings.CACHES = redis_cache(f"{redis_server}/0")
     assert client.get(reverse("healthz")).json()["cache"] == "ok"
 
 

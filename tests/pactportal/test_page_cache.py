@@ -3,7 +3,6 @@
 import datetime
 import io
 import re
-import socket
 import threading
 import time
 import uuid
@@ -521,21 +520,16 @@ def test_a_cached_page_keeps_every_security_header():
     assert hit["X-Request-ID"] != miss["X-Request-ID"]
 
 
-@pytest.mark.xdist_group("redis")
-def test_workers_that_miss_the_same_value_compute_it_once(settings):
+def test_workers_that_miss_the_same_value_compute_it_once(settings, redis_server):
     """Right after a change, every worker misses the same figures at once: one computes
     them while the others wait for its result."""
     settings.CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/9",
+            "LOCATION": f"{redis_server}/9",
             "KEY_PREFIX": f"lock-test-{uuid.uuid4().hex}",
         }
     }
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        pytest.skip("no Redis server on 127.0.0.1:6379")
     computed, results = [], []
 
     def slow_figures():

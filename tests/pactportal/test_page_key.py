@@ -2,7 +2,6 @@
 find the cached page, and a change that could not reach Redis never leaves a stale one."""
 
 import io
-import socket
 import time
 import uuid
 
@@ -156,17 +155,14 @@ def test_the_api_is_keyed_on_the_language_it_answers_in():
 
 
 @pytest.fixture
-def redis_pages(settings):
+def redis_pages(settings, redis_server):
     """The page cache on a real Redis, as production runs it (short timeouts, failures
-    ignored and logged)."""
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        pytest.skip("no Redis server on 127.0.0.1:6379")
+    ignored and logged): the address of its database."""
+    database = f"{redis_server}/9"
     settings.CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/9",
+            "LOCATION": database,
             "KEY_PREFIX": f"generation-test-{uuid.uuid4().hex}",
             "OPTIONS": {
                 "IGNORE_EXCEPTIONS": True,
@@ -175,7 +171,7 @@ def redis_pages(settings):
             },
         }
     }
-    yield
+    yield database
     for memory in (local, local_pages):
         memory.entries.clear()
 
@@ -188,10 +184,9 @@ def cached_partnership():
     return partnership, page
 
 
-@pytest.mark.xdist_group("redis")
 def test_a_change_made_while_redis_refuses_writes_is_never_served_stale(redis_pages):
     partnership, page = cached_partnership()
-    server = redis.Redis(host="127.0.0.1", port=6379, db=9)
+    server = redis.Redis.from_url(redis_pages)
     # Writes wait for the pause to end; the portal's own wait (0.5 s) runs out first, and
     # the change's new generation never reaches Redis.
     server.execute_command("CLIENT", "PAUSE", 10_000, "WRITE")
@@ -205,7 +200,6 @@ def test_a_change_made_while_redis_refuses_writes_is_never_served_stale(redis_pa
     assert Client().get(page).status_code == 404
 
 
-@pytest.mark.xdist_group("redis")
 def test_a_redis_restored_from_an_old_snapshot_serves_no_page_older_than_the_data(redis_pages):
     partnership, page = cached_partnership()
     before = cache.get(GENERATION_KEY)
@@ -213,7 +207,7 @@ def test_a_redis_restored_from_an_old_snapshot_serves_no_page_older_than_the_dat
     # The snapshot held the generation as it was before the change, and the page beside it;
     # the restart that loaded it closed every connection.
     cache.set(GENERATION_KEY, before, timeout=None)
-    redis.Redis(host="127.0.0.1", port=6379, db=9).client_kill_filter(_type="pubsub")
+    redis.Redis.from_url(redis_pages).client_kill_filter(_type="pubsub")
     for memory in (local, local_pages):
         memory.entries.clear()
     # Each request meanwhile, before and after this process listens again.
@@ -231,14 +225,14 @@ def until(done, step, seconds: float = 5.0) -> list:
     return answers
 
 
-def another_process_changes(partnership) -> None:
+def another_process_changes(partnership, database: str) -> None:
     """What a change made by another worker or app server leaves here: the row changed and the
     generation raised in Redis, announced on its channel, and no signal in this process."""
     Partnership.objects.filter(pk=partnership.pk).update(status=PublicationStatus.DRAFT)
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(%s)", [generations.SEQUENCE])
         (value,) = cursor.fetchone()
-    server = redis.Redis(host="127.0.0.1", port=6379, db=9)
+    server = redis.Redis.from_url(database)
     key = cache.make_and_validate_key(GENERATION_KEY)
     server.eval(generations.RAISE_TO, 1, key, value, f"9:{key}")
 
@@ -250,7 +244,6 @@ def between_database_checks(settings):
     generations.database.seen(0)
 
 
-@pytest.mark.xdist_group("redis")
 def test_a_change_by_another_process_retires_the_pages_this_process_holds(
     redis_pages, between_database_checks
 ):
@@ -258,20 +251,19 @@ def test_a_change_by_another_process_retires_the_pages_this_process_holds(
     # This process listens to the generation's channel by now and holds the page itself.
     assert generations.watch.value is not None
     assert Client().get(page)["X-Cache"] == "hit"
-    another_process_changes(partnership)
+    another_process_changes(partnership, redis_pages)
     # The very next request reads the announcement, which is here before the writer is told.
     assert Client().get(page).status_code == 404
 
 
-@pytest.mark.xdist_group("redis")
 def test_a_process_that_lost_the_channel_still_serves_no_stale_page(
     redis_pages, between_database_checks
 ):
     partnership, page = cached_partnership()
     assert generations.watch.value is not None
-    redis.Redis(host="127.0.0.1", port=6379, db=9).client_kill_filter(_type="pubsub")
+    redis.Redis.from_url(redis_pages).client_kill_filter(_type="pubsub")
     # Changed while this process is not listening: it asks Redis until it listens again.
-    another_process_changes(partnership)
+    another_process_changes(partnership, redis_pages)
     assert Client().get(page).status_code == 404
     assert generations.watch.value is None
     time.sleep(generations.RESUBSCRIBE_SECONDS)

@@ -4,7 +4,6 @@ Each case starts a fresh Python process, because settings are read once at start
 """
 
 import os
-import socket
 import subprocess
 import sys
 import uuid
@@ -95,17 +94,7 @@ def test_database_redis_and_media_come_from_the_environment(tmp_path):
     assert result.stdout.strip().endswith(str(tmp_path))
 
 
-def redis_is_running() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        return False
-    return True
-
-
-@pytest.mark.xdist_group("redis")
-@pytest.mark.skipif(not redis_is_running(), reason="no Redis server on 127.0.0.1:6379")
-def test_with_redis_url_the_portal_caches_in_redis():
+def test_with_redis_url_the_portal_caches_in_redis(redis_server):
     key = f"settings-test-{uuid.uuid4().hex}"
     store = (
         "import django; django.setup(); from django.core.cache import cache; "
@@ -114,13 +103,13 @@ def test_with_redis_url_the_portal_caches_in_redis():
     result = subprocess.run(
         [sys.executable, "-c", store],
         cwd=ROOT,
-        env=clean_environment(DEBUG="true", REDIS_URL="redis://127.0.0.1:6379/0"),
+        env=clean_environment(DEBUG="true", REDIS_URL=f"{redis_server}/0"),
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    client = redis.Redis(host="127.0.0.1", port=6379, db=0)
+    client = redis.Redis.from_url(f"{redis_server}/0")
     stored_key = result.stdout.strip()
     try:
         assert stored_key.startswith("pactportal:")
