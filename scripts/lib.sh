@@ -25,6 +25,18 @@ find_python() {
 # changed since the last install; the test lock, which holds the other at the same versions,
 # also serves scripts/run.
 ensure_venv() {
+    local guard
+    # Two commands may set up the same environment at once (the tests, in two processes, may
+    # start two topologies side by side): the second waits for the first, then finds it ready.
+    # The lock's descriptor is closed before any server starts, so none of them holds it.
+    mkdir -p "$VENV"
+    exec {guard}>"$VENV/.setting-up"
+    if command -v flock >/dev/null 2>&1; then flock "$guard"; fi
+    set_up_venv "$@"
+    exec {guard}>&-
+}
+
+set_up_venv() {
     local extra=${1:-} lock=requirements.txt installed wanted
     [ -n "$extra" ] && lock=requirements-$extra.txt
     if [ ! -x "$VENV/bin/python" ]; then
