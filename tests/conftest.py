@@ -2,7 +2,6 @@ import contextlib
 import io
 import re
 import shutil
-import socket
 import subprocess
 import time
 import uuid
@@ -17,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import translation
 
 from core.cache import generations, local, local_pages
+from tests.perf.bench.servers import free_port
 
 
 @pytest.fixture(autouse=True)
@@ -239,13 +239,6 @@ def empty_database_url():
     """A throw-away PostgreSQL database with no tables at all."""
     with scratch_database("pactportal_empty") as url:
         yield url
-
-
-def free_port() -> int:
-    """A local port nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

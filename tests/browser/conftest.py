@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
 from playwright.sync_api import sync_playwright
 
 from partnerships.models import DocumentFile, Partnership
@@ -25,23 +24,20 @@ PHONE = {"width": 360, "height": 740}
 MADRID = "Madrid Oeste Tecnológico Regional Skills Partnership"
 
 # Every browser test serves pages from a live server, so each runs in a real transaction; the
-# data the migrations create (ecosystems, countries, the curators' group) is put back for each.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# data the migrations create (ecosystems, countries, the curators' group) is put back after
+# each (tests/conftest.py).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 # One browser for this package's tests, closed after the last of them: later tests (pytest-django
 # runs the tests without a database last) get a thread without Playwright's event loop.
 @pytest.fixture(scope="package")
 def browser(django_db_setup):
-    migrations_rows = connection._test_serialized_contents
     # Playwright's synchronous API runs an event loop in this thread; the tests' own database
     # calls between browser steps are still plain synchronous code.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = launch(playwright)
-        # Django keeps connections per context, and Playwright's loop gives this thread a new
-        # one: hand it the rows each live-server test restores before it starts.
-        connection._test_serialized_contents = migrations_rows
         yield browser
         browser.close()
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]

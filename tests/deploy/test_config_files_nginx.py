@@ -22,9 +22,9 @@ from typing import NamedTuple
 import pytest
 from django.conf import settings
 
-from tests.conftest import free_port
 from tests.deploy.test_config_files_environment import FILLED_IN, ROOT, example_values
 from tests.pactportal.test_security import run_manage
+from tests.perf.bench.servers import free_port
 
 NGINX_DIR = ROOT / "deploy" / "nginx"
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")

@@ -26,7 +26,7 @@ def browser(pact_site):
 
 # The live server answers from another thread, so the data is committed; the rows the
 # migrations created (ecosystems, countries) are restored afterwards for the other tests.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_keyboard_user_without_javascript_opens_a_country_from_the_map(pact_site, browser):
     page = browser.new_context(java_script_enabled=False).new_page()
     page.goto(pact_site + reverse("ecosystems:home"))

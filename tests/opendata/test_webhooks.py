@@ -103,7 +103,7 @@ def some_changes():
     publication_set_status(objects=[partnership], status=PublicationStatus.PUBLISHED)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_every_event_arrives_once_in_order_and_signed_after_an_outage(receiver):
     subscription = WebhookSubscription.objects.create(name="Mirror", url=receiver.url)
     some_changes()
@@ -173,7 +173,7 @@ def test_the_signature_is_standard_webhooks(db):
         Webhook(subscription.secret).verify(tampered, headers)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_redelivery_from_the_admin_sends_the_same_webhook_id(receiver, admin_client):
     subscription = WebhookSubscription.objects.create(name="Mirror", url=receiver.url)
     PartnershipFactory()

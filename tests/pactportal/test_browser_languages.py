@@ -18,7 +18,7 @@ PASSWORD = "a-long-curator-password-for-tests"
 
 # The live server answers from another thread, so the data is committed; the rows the
 # migrations created (ecosystems, countries) are restored afterwards for the other tests.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def address(language: str, view: str, *args) -> str:

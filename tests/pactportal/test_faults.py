@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from pythonjsonlogger.json import JsonFormatter
 
-from tests.conftest import free_port
+from tests.perf.bench.servers import free_port
 
 PAGES = [
     ("ecosystems:home", {}),

@@ -130,7 +130,7 @@ def run_worker():
         app.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_long_file_is_read_by_the_background_worker(curator, settings):
     settings.DOCUMENT_TEXT_INLINE_PAGES = 5
     DocumentFactory(slug="long-report")
