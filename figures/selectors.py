@@ -15,19 +15,25 @@ LATEST_DOCUMENTS = 6
 
 def figures_of(name: str, partnerships, documents=None, members=None) -> dict[str, int]:
     """What this portal lists of a set of published partnerships, in one query: those not
-    confirmed counted apart, their published member organisations (``members`` where the
-    caller has a cheaper way to them), countries as the partnerships name them covered, and
-    the published ``documents`` where given."""
+    confirmed counted apart, their published member organisations, countries as the
+    partnerships name them covered, and the published ``documents`` where given.
+
+    ``members`` is where the caller has a cheaper way to the member organisations: a
+    queryset of them, or their number already counted."""
     if members is None:
         members = Organisation.objects.published().members_of(partnerships)
+    counted = {} if isinstance(members, int) else {"organisations": members}
 
     def count():
-        return counts(
-            **partnerships.figure_sets(),
-            organisations=members,
-            countries=Country.objects.covered_by(partnerships.counted()),
-            **({} if documents is None else {"documents": documents}),
-        )
+        return {
+            "organisations": members,
+            **counts(
+                **partnerships.figure_sets(),
+                **counted,
+                countries=Country.objects.covered_by(partnerships.counted()),
+                **({} if documents is None else {"documents": documents}),
+            ),
+        }
 
     return remembered(f"figures.{name}", count, translated=False)
 

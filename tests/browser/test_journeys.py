@@ -137,4 +137,5 @@ def test_the_api_documentation_works_under_the_content_security_policy(page, db)
     # it blocks every outside asset, and the page is complete without it.
     page.expected_errors.append("redoc/logo-mini.svg' violates the following Content Security")
     page.goto(reverse("api-redoc"))
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Pact for Skills")
+    # ReDoc fetches the schema again, and the server builds it again: the same wait.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pact for Skills", timeout=30_000)

@@ -6,7 +6,14 @@ from django.urls import reverse
 from core.models import PublicationStatus
 from ecosystems.models import Ecosystem
 from figures.views import ECOSYSTEM_PARTNERSHIPS
-from tests.factories import DocumentFactory, PartnershipFactory, ecosystem
+from partnerships.models import OrganisationType
+from tests.factories import (
+    DocumentFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    ecosystem,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +51,29 @@ def test_drafts_stay_out_of_an_ecosystem_page(client, db):
     assert "Visible Tourism Partnership" in html
     assert "Draft Tourism" not in html and "Draft brochure" not in html
     assert "<dt>Partnerships listed on this portal</dt>\n    <dd>1\n" in html
+
+
+def test_an_ecosystem_counts_each_published_member_organisation_once(client, db):
+    tourism = ecosystem("tourism")
+    first, second = PartnershipFactory.create_batch(2, ecosystem=tourism)
+    linked = PartnershipFactory(regional=True)
+    linked.linked_ecosystems.add(tourism)
+    hidden = PartnershipFactory(ecosystem=tourism, status=PublicationStatus.DRAFT)
+    hei = OrganisationFactory(type=OrganisationType.HEI)
+    for partnership in (first, second, linked):
+        MembershipFactory(partnership=partnership, organisation=hei)
+    MembershipFactory(partnership=linked)  # a VET provider
+    MembershipFactory(partnership=hidden)  # only in a draft
+    MembershipFactory(partnership=first, organisation__status=PublicationStatus.DRAFT)
+    MembershipFactory(partnership=PartnershipFactory(ecosystem=ecosystem("digital")))
+
+    response = client.get(tourism.get_absolute_url())
+
+    html = response.content.decode()
+    assert "<dt>Member organisations listed on this portal</dt>\n    <dd>2</dd>" in html
+    # The figure and the chart of members by type agree.
+    by_type = next(c for c in response.context["charts"] if c["chart"].slug == "members-by-type")
+    assert {row.key: row.value for row in by_type["rows"]} == {"hei": 1, "vet_provider": 1}
 
 
 def test_an_unknown_ecosystem_is_not_found(client, db):
