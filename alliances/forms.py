@@ -22,6 +22,7 @@ from partnerships.models import (
     OrganisationType,
 )
 from partnerships.models.nuts import NUTS2_PATTERN
+from partnerships.selectors import country_choices
 
 from .eligibility import Member, Role
 from .matching import Matches, match
@@ -177,10 +178,6 @@ MemberFormSet = forms.formset_factory(
     absolute_max=MAX_MEMBERS + 2,
     validate_max=True,
 )
-
-
-def country_choices() -> list[tuple[str, str]]:
-    return Country.objects.options()
 
 
 class CountryCodeField(forms.ChoiceField):

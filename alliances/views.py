@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from core.maps import country_map, members_label
 from core.views import FilteredListView, PublicDetailView
 from partnerships.models import Organisation
+from partnerships.selectors import country_choices
 
 from .eligibility import Member, Role, check_consortium
 from .filters import AllianceFilter
@@ -16,7 +17,6 @@ from .forms import (
     CheckerForm,
     MatchForm,
     MemberFormSet,
-    country_choices,
     member_choices,
     members_from_csv,
 )

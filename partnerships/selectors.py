@@ -42,6 +42,12 @@ def covered_countries() -> list[tuple[str, str]]:
     )
 
 
+def country_choices() -> list[tuple[str, str]]:
+    """``(code, name)`` of every country, named and sorted in the reader's language: the
+    consortium checker's and the matcher's choices."""
+    return remembered("country-choices", lambda: Country.objects.options())
+
+
 def organisation_countries() -> list[tuple[str, str]]:
     """The countries of published organisations."""
     return remembered(

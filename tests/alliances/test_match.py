@@ -3,6 +3,7 @@ API; published records only."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from alliances.models import AllianceMember
 from core.models import PublicationStatus
@@ -134,3 +135,19 @@ def test_bad_questions_are_form_errors_and_400s(client, darmstadt, query, status
     page = client.get(PAGE, query)
     assert page.status_code == 200 and page.context["matches"] is None
     assert "There is a problem" in page.content.decode()
+
+
+def test_the_checker_and_the_matcher_name_countries_in_the_readers_language(client, call):
+    # The English names drawn first are not what the next reader in French or German gets.
+    for language, germany, in_order in [
+        ("en", "Germany", ("Austria", "Belgium")),
+        ("fr", "Allemagne", ("Autriche", "Belgique")),
+        ("de", "Deutschland", ("Belgien", "Deutschland")),
+    ]:
+        for name in ("alliances:check", "match:page"):
+            with translation.override(language):
+                html = client.get(reverse(name)).content.decode()
+            assert f'<option value="DE">{germany}</option>' in html, (language, name)
+            # Sorted by the name in that language.
+            first, second = (html.index(f">{country}</option>") for country in in_order)
+            assert first < second, (language, name)

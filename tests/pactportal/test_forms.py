@@ -11,11 +11,12 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from alliances.forms import CheckerForm, MatchForm, MemberFormSet, country_choices, member_choices
+from alliances.forms import CheckerForm, MatchForm, MemberFormSet, member_choices
 from core.forms import PortalFormRenderer, SharedChoices, SharedSelect
 from figures.regions import GapForm
 from partnerships.filters import DocumentFilter, OrganisationFilter, PartnershipFilter
 from partnerships.models import Document, Organisation, Partnership
+from partnerships.selectors import country_choices
 
 pytestmark = pytest.mark.django_db
 

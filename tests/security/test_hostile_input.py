@@ -23,13 +23,14 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from alliances.filters import AllianceFilter
-from alliances.forms import MemberFormSet, country_choices, member_choices
+from alliances.forms import MemberFormSet, member_choices
 from alliances.models import FundingCall
 from alliances.services import alliance_data_load
 from pactportal.management.commands.load_pact_data import DEFAULT_DATA_FILE
 from partnerships.admin import OrganisationAdmin
 from partnerships.filters import DocumentFilter, OrganisationFilter, PartnershipFilter
 from partnerships.models import DocumentFile, Organisation, Partnership
+from partnerships.selectors import country_choices
 from partnerships.services import LoadReport
 from tests.factories import DocumentFactory, OrganisationFactory, PartnershipFactory, make_pdf
 from tests.security.payloads import (
