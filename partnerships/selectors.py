@@ -16,7 +16,6 @@ from .models import (
     Organisation,
     Partnership,
     alphabetical,
-    country_options,
 )
 from .search_groups import ADDED
 
@@ -38,7 +37,7 @@ def covered_countries() -> list[tuple[str, str]]:
     published = Partnership.objects.published()
     return remembered(
         "covered-countries",
-        lambda: country_options(Country.objects.partnership_counts(published)),
+        lambda: Country.objects.finding(published).options(),
     )
 
 

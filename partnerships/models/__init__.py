@@ -30,7 +30,6 @@ from .places import (
     CountryQuerySet,
     Region,
     alphabetical,
-    country_options,
     not_empty,
 )
 from .presence import Engagement, Presence
@@ -68,7 +67,6 @@ __all__ = [
     "TextStatus",
     "alphabetical",
     "category_of",
-    "country_options",
     "document_upload_path",
     "hosting",
     "not_empty",

@@ -115,3 +115,27 @@ def test_a_new_member_puts_its_partnership_in_its_country_at_once(page_cache):
     MembershipFactory(partnership=partnership, organisation=OrganisationFactory(country_id="IT"))
 
     assert italian(Partnership.objects.published()) == {partnership}
+
+
+def test_the_countries_offered_are_those_the_country_filter_finds_something_in():
+    covering = PartnershipFactory(regional=True, coverage=Partnership.Coverage.COUNTRIES)
+    covering.countries.add("IT")
+    MembershipFactory(partnership=covering, organisation=OrganisationFactory(country_id="AT"))
+    # An EU-wide partnership is in no one country, wherever its members are.
+    eu_wide = PartnershipFactory(coverage=Partnership.Coverage.EU_WIDE)
+    MembershipFactory(partnership=eu_wide, organisation=OrganisationFactory(country_id="FR"))
+    MembershipFactory(
+        partnership=PartnershipFactory(regional=True, coverage=Partnership.Coverage.REGIONS),
+        organisation=OrganisationFactory(country_id="DE"),
+    )
+    MembershipFactory(
+        organisation=OrganisationFactory(country_id="ES", status=PublicationStatus.DRAFT)
+    )
+    PartnershipFactory(status=PublicationStatus.DRAFT, regional=True).countries.add("PT")
+
+    published = Partnership.objects.published()
+    offered = set(Country.objects.finding(published).values_list("code", flat=True))
+
+    assert offered == {"IT", "AT", "DE"}
+    assert offered == {c.code for c in Country.objects.all() if published.in_country(c).exists()}
+    assert offered == set(Country.objects.partnership_counts(published))
