@@ -89,8 +89,9 @@ class PartnershipQuerySet(PublishableQuerySet):
         every membership to count an ecosystem's members (44 against 24 ms at factor 100).
         """
         linked = Partnership.linked_ecosystems.through.objects.filter(ecosystem=ecosystem)
-        own = Partnership.objects.filter(ecosystem=ecosystem).values("pk")
-        return self.filter(pk__in=own.union(linked.values("partnership")))
+        # Neither part in the partnerships' order: SQLite orders no part of a union.
+        own = Partnership.objects.filter(ecosystem=ecosystem).order_by().values("pk")
+        return self.filter(pk__in=own.union(linked.order_by().values("partnership")))
 
     def in_country(self, country):
         """Partnerships that cover the country, or work in places (not EU-wide) and have a

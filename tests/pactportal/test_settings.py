@@ -144,11 +144,12 @@ def test_the_quick_start_migrates_loads_and_serves_on_sqlite(tmp_path):
     pages = (
         "import django; django.setup(); from django.test import Client; "
         "from django.urls import reverse; c = Client(HTTP_HOST='localhost'); "
-        "print(*[c.get(reverse(name) + query).status_code for name, query in ["
-        "('ecosystems:home', ''), ('partnerships:search', '?q=skills'), "
-        "('partnerships:list', '?country=IT'), ('partnerships:document_list', '')]])"
+        "print(*[c.get(reverse(name, args=args) + query).status_code for name, args, query in ["
+        "('ecosystems:home', [], ''), ('partnerships:search', [], '?q=skills'), "
+        "('partnerships:list', [], '?country=IT'), ('partnerships:document_list', [], ''), "
+        "('ecosystems:detail', ['digital'], ''), ('partnerships:list', [], '?ecosystem=digital')]])"
     )
-    assert printed(pages) == ["200", "200", "200", "200"]
+    assert printed(pages) == ["200"] * 6
 
     # SQLite's own triggers keep where partnerships have members, through loads and moves.
     presences = (
