@@ -25,15 +25,13 @@ def figures_of(name: str, partnerships, documents=None, members=None) -> dict[st
     counted = {} if isinstance(members, int) else {"organisations": members}
 
     def count():
-        return {
-            "organisations": members,
-            **counts(
-                **partnerships.figure_sets(),
-                **counted,
-                countries=Country.objects.covered_by(partnerships.counted()),
-                **({} if documents is None else {"documents": documents}),
-            ),
-        }
+        found = counts(
+            **partnerships.figure_sets(),
+            **counted,
+            countries=Country.objects.covered_by(partnerships.counted()),
+            **({} if documents is None else {"documents": documents}),
+        )
+        return found if counted else {**found, "organisations": members}
 
     return remembered(f"figures.{name}", count, translated=False)
 
