@@ -32,7 +32,7 @@ from .places import (
     alphabetical,
     not_empty,
 )
-from .presence import Engagement, Presence
+from .presence import Engagement, Headcount, Presence
 from .texts import DocumentPage, MatchesOf, TextMatch, text_search_config
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "DocumentPage",
     "DocumentQuerySet",
     "Engagement",
+    "Headcount",
     "Language",
     "MatchesOf",
     "Membership",

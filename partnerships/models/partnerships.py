@@ -3,7 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +24,7 @@ from .documents import Document
 from .nuts import areas_covering
 from .organisations import Membership, Organisation
 from .places import Country, Region, not_empty
-from .presence import Presence
+from .presence import Headcount, Presence
 
 
 class PartnershipQuerySet(PublishableQuerySet):
@@ -34,9 +35,10 @@ class PartnershipQuerySet(PublishableQuerySet):
     def with_counts(self):
         """Published members and documents of each partnership, counted in the same query."""
         return self.annotate(
-            member_count=count_of(
-                Membership.objects.filter(organisation__status=PublicationStatus.PUBLISHED),
-                "partnership",
+            # Kept by the database (``Headcount``): one row, not a look at every member.
+            member_count=Coalesce(
+                Subquery(Headcount.objects.filter(partnership=OuterRef("pk")).values("members")),
+                0,
             ),
             document_count=count_of(Document.objects.published(), "partnership"),
         )

@@ -1,5 +1,5 @@
-"""Where each partnership has published members, and which organisations are members of a
-published partnership: kept by the database itself."""
+"""Where each partnership has published members, how many it has, and which organisations are
+members of a published partnership: kept by the database itself."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -74,3 +74,34 @@ class Engagement(models.Model):
 
     def __str__(self):
         return f"{self.organisation_id}: {self.partnerships}"
+
+
+class Headcount(models.Model):
+    """How many published member organisations a partnership has; no row for none.
+
+    Every list row, search result and API record of a partnership shows this number. Counted
+    from the memberships, each partnership's count looks up every member's organisation for
+    its status: at the benchmark's scale about 90 lookups a partnership, 5 ms for a page of 20
+    nobody has seen since the last change. Here it is one row a partnership. Triggers on
+    memberships and organisations (migration 0025) keep it exact on every path that writes
+    them, as ``Presence``'s do. The partnership's own status does not matter: a curator's
+    preview of a draft shows its published members too.
+    """
+
+    # Derived, so left out of the content archive (core/content_archive.py).
+    kept_by_database = True
+
+    partnership = models.OneToOneField(
+        "partnerships.Partnership",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="headcount",
+    )
+    members = models.PositiveIntegerField(_("published member organisations"))
+
+    class Meta:
+        verbose_name = _("headcount")
+        verbose_name_plural = _("headcounts")
+
+    def __str__(self):
+        return f"{self.partnership_id}: {self.members}"

@@ -198,6 +198,28 @@ def test_the_quick_start_migrates_loads_and_serves_on_sqlite(tmp_path):
     )
     assert printed(engagements) == ["True"] * 7
 
+    # And how many published members each partnership has.
+    headcounts = (
+        "import django; django.setup(); from collections import Counter; "
+        "from partnerships.models import Headcount, Membership, Organisation, Partnership; "
+        "truth = lambda: Counter(m.partnership_id for m in "
+        "Membership.objects.select_related('organisation') "
+        "if m.organisation.status == 'published'); "
+        "kept = lambda: Counter({h.partnership_id: h.members for h in Headcount.objects.all()}); "
+        "before = kept() == truth() and bool(truth()); "
+        "m = Membership.objects.first(); "
+        "Organisation.objects.filter(pk=m.organisation_id).update(status='archived'); "
+        "hidden = kept() == truth(); "
+        "Organisation.objects.filter(pk=m.organisation_id).update(status='published'); "
+        "shown = kept() == truth(); "
+        "Membership.objects.filter(pk=m.pk).update(partnership=Partnership.objects.exclude("
+        "memberships__organisation=m.organisation).first()); "
+        "moved = kept() == truth(); "
+        "Membership.objects.filter(organisation=m.organisation).delete(); "
+        "print(before, hidden, shown, moved, kept() == truth())"
+    )
+    assert printed(headcounts) == ["True"] * 5
+
 
 @pytest.mark.parametrize(("value", "expected"), [("30/minute", "30/minute"), ("off", "None")])
 def test_the_anonymous_api_limit_comes_from_the_environment_and_can_be_lifted(value, expected):

@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import PublicationStatus
-from partnerships.models import Engagement, Membership, Organisation, Partnership, Presence
+from partnerships.models import (
+    Engagement,
+    Headcount,
+    Membership,
+    Organisation,
+    Partnership,
+    Presence,
+)
 from tests.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +214,113 @@ def test_the_home_page_counts_published_members_of_published_partnerships_as_the
     withdrawn.status = PublicationStatus.ARCHIVED
     withdrawn.save()
     assert shown() == before + 2 == counted()
+
+
+def headcounts_truth() -> Counter:
+    """Each partnership's memberships whose organisation is published, counted from them."""
+    return Counter(
+        m.partnership_id
+        for m in Membership.objects.select_related("organisation")
+        if m.organisation.status == PublicationStatus.PUBLISHED
+    )
+
+
+def headcounts_kept() -> Counter:
+    return Counter({h.partnership_id: h.members for h in Headcount.objects.all()})
+
+
+def test_headcounts_follow_every_write_to_memberships_and_organisations():
+    first, second = PartnershipFactory(), PartnershipFactory()
+    draft_partnership = PartnershipFactory(status=PublicationStatus.DRAFT, published_at=None)
+    one, two = OrganisationFactory(), OrganisationFactory(country_id=None)
+    draft = OrganisationFactory(status=PublicationStatus.DRAFT)
+    for partnership, organisation in [
+        (first, one),
+        (first, two),
+        (first, draft),
+        (second, one),
+        (draft_partnership, one),
+        (draft_partnership, draft),
+    ]:
+        MembershipFactory(partnership=partnership, organisation=organisation)
+    steps = [
+        ("created", lambda: None),
+        (
+            "draft organisation published",
+            lambda: Organisation.objects.filter(pk=draft.pk).update(
+                status=PublicationStatus.PUBLISHED, published_at=timezone.now()
+            ),
+        ),
+        (
+            "organisation archived",
+            lambda: Organisation.objects.filter(pk=one.pk).update(
+                status=PublicationStatus.ARCHIVED
+            ),
+        ),
+        (
+            "member added to an archived organisation",
+            lambda: MembershipFactory(partnership=PartnershipFactory(), organisation=one),
+        ),
+        (
+            "organisation published again",
+            lambda: Organisation.objects.filter(pk=one.pk).update(
+                status=PublicationStatus.PUBLISHED
+            ),
+        ),
+        ("edited only", lambda: Organisation.objects.filter(pk=two.pk).update(name="Renamed")),
+        (
+            "partnership published",
+            lambda: Partnership.objects.filter(pk=draft_partnership.pk).update(
+                status=PublicationStatus.PUBLISHED, published_at=timezone.now()
+            ),
+        ),
+        (
+            "membership moved",
+            lambda: Membership.objects.filter(partnership=first, organisation=two).update(
+                partnership=second
+            ),
+        ),
+        (
+            "membership given another organisation",
+            lambda: Membership.objects.filter(partnership=first, organisation=draft).update(
+                organisation=OrganisationFactory(status=PublicationStatus.DRAFT)
+            ),
+        ),
+        ("bulk delete", lambda: Membership.objects.filter(organisation=two).delete()),
+        (
+            "raw SQL",
+            lambda: connection.cursor().execute(
+                "DELETE FROM partnerships_membership WHERE partnership_id = %s", [second.pk]
+            ),
+        ),
+        ("partnership deleted", lambda: first.delete()),
+        ("published partnership deleted", lambda: draft_partnership.delete()),
+        ("member added again", lambda: MembershipFactory(partnership=second, organisation=one)),
+    ]
+    for name, step in steps:
+        step()
+        assert headcounts_kept() == headcounts_truth(), name
+    assert headcounts_kept(), "nothing left to compare"
+
+
+def test_a_partnership_shows_its_published_members_wherever_it_is_counted(client):
+    partnership = PartnershipFactory(name="Counted Everywhere")
+    members = OrganisationFactory.create_batch(3)
+    for organisation in [*members, OrganisationFactory(status=PublicationStatus.DRAFT)]:
+        MembershipFactory(partnership=partnership, organisation=organisation)
+
+    def shown() -> tuple[int, int, int]:
+        listed = client.get(reverse("partnerships:list"), {"q": "Counted Everywhere"})
+        row = next(p for p in listed.context["object_list"] if p.pk == partnership.pk)
+        record = client.get(reverse("api:partnership-detail", args=[partnership.slug])).json()
+        loaded = Partnership.objects.for_list().get(pk=partnership.pk)
+        assert f"{row.member_count} members listed" in listed.text
+        return row.member_count, record["member_count"], loaded.member_count
+
+    assert shown() == (3, 3, 3)
+    withdrawn = members[0]
+    withdrawn.status = PublicationStatus.ARCHIVED
+    withdrawn.save()
+    assert shown() == (2, 2, 2)
+    Membership.objects.filter(partnership=partnership).delete()
+    assert shown() == (0, 0, 0)
