@@ -27,6 +27,7 @@ from partnerships.models import (
     DocumentFile,
     DocumentPage,
     Engagement,
+    Headcount,
     Language,
     Membership,
     Organisation,
@@ -353,10 +354,10 @@ def scale_data_generate(*, factor: int, seed: int = 2020) -> ScaleReport:
         Alliance.supported_partnerships.through.objects.bulk_create(supported, batch_size=BATCH)
         # Bulk inserts send no signals, so the cached pages are made out of date here.
         content_changed()
-    # Presence and Engagement too: the triggers wrote them row by row, a dead row for each
-    # count they raised.
-    _vacuum_analyze([Organisation, Partnership, Membership, Presence, Engagement, Document,
-                     DocumentFile, DocumentPage, Alliance, AllianceMember,
+    # Presence, Engagement and Headcount too: the triggers wrote them row by row, a dead row
+    # for each count they raised.
+    _vacuum_analyze([Organisation, Partnership, Membership, Presence, Engagement, Headcount,
+                     Document, DocumentFile, DocumentPage, Alliance, AllianceMember,
                      Partnership.countries.through,
                      Partnership.linked_ecosystems.through])  # fmt: skip
 
