@@ -32,6 +32,15 @@ def truth() -> Counter:
     )
 
 
+def assert_kept_through(steps, kept, truth) -> None:
+    """After each of ``steps`` (a name and a write), what the database keeps equals what
+    counting the rows themselves gives."""
+    for name, step in steps:
+        step()
+        assert kept() == truth(), name
+    assert kept(), "nothing left to compare"
+
+
 def kept() -> Counter:
     return Counter({(p.partnership_id, p.country_id): p.members for p in Presence.objects.all()})
 
@@ -82,10 +91,7 @@ def test_presences_follow_every_write_to_memberships_and_organisations():
         ),
         ("partnership deleted", lambda: second.delete()),
     ]
-    for name, step in steps:
-        step()
-        assert kept() == truth(), name
-    assert kept(), "nothing left to compare"
+    assert_kept_through(steps, kept, truth)
 
 
 def test_the_country_filter_follows_a_member_moving_country(client):
@@ -184,10 +190,7 @@ def test_engagements_follow_every_write_to_memberships_and_partnerships():
         ("organisation deleted", lambda: Organisation.objects.filter(pk=three.pk).delete()),
         ("member added again", lambda: MembershipFactory(partnership=published, organisation=one)),
     ]
-    for name, step in steps:
-        step()
-        assert engagements_kept() == engagements_truth(), name
-    assert engagements_kept(), "nothing left to compare"
+    assert_kept_through(steps, engagements_kept, engagements_truth)
 
 
 def test_the_home_page_counts_published_members_of_published_partnerships_as_they_change(
@@ -297,10 +300,7 @@ def test_headcounts_follow_every_write_to_memberships_and_organisations():
         ("published partnership deleted", lambda: draft_partnership.delete()),
         ("member added again", lambda: MembershipFactory(partnership=second, organisation=one)),
     ]
-    for name, step in steps:
-        step()
-        assert headcounts_kept() == headcounts_truth(), name
-    assert headcounts_kept(), "nothing left to compare"
+    assert_kept_through(steps, headcounts_kept, headcounts_truth)
 
 
 def test_a_partnership_shows_its_published_members_wherever_it_is_counted(client):
