@@ -4,8 +4,8 @@ from django.db import migrations, models
 # Headcount counts, for each partnership, its memberships whose organisation is published,
 # whatever the partnership's own status. A membership's triggers move one; an organisation
 # entering or leaving "published" moves each of its partnerships by its memberships there. A
-# deleted organisation's or partnership's memberships go first (Django deletes them before
-# it), each moving its own count while the organisation is still there.
+# deleted partnership's memberships go first (Django deletes them before it), each moving its
+# own count; an organisation cannot be deleted while it has memberships (they protect it).
 POSTGRESQL = [
     """
     CREATE FUNCTION partnerships_headcount_move(p bigint, delta integer)
