@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from alliances.eligibility import Role
-from alliances.models import Alliance, AllianceMember
+from alliances.models import Alliance, AllianceMember, Involvement
 from core.cache import content_changed
 from core.models import Confidence, PublicationStatus
 from core.partial_dates import DatePrecision
@@ -354,10 +354,10 @@ def scale_data_generate(*, factor: int, seed: int = 2020) -> ScaleReport:
         Alliance.supported_partnerships.through.objects.bulk_create(supported, batch_size=BATCH)
         # Bulk inserts send no signals, so the cached pages are made out of date here.
         content_changed()
-    # Presence, Engagement and Headcount too: the triggers wrote them row by row, a dead row
-    # for each count they raised.
+    # Presence, Engagement, Headcount and Involvement too: the triggers wrote them row by
+    # row, a dead row for each count they raised.
     _vacuum_analyze([Organisation, Partnership, Membership, Presence, Engagement, Headcount,
-                     Document, DocumentFile, DocumentPage, Alliance, AllianceMember,
+                     Involvement, Document, DocumentFile, DocumentPage, Alliance, AllianceMember,
                      Partnership.countries.through,
                      Partnership.linked_ecosystems.through])  # fmt: skip
 

@@ -3,6 +3,7 @@
 from .alliances import Alliance, AllianceMember, AllianceQuerySet, Assessment
 from .calls import CallState, FundingCall, FundingCallQuerySet, ProgrammeCountry
 from .counts import MemberCount, MemberCountQualifier, MemberCountUnit
+from .involvement import Involvement
 
 __all__ = [
     "Alliance",
@@ -12,6 +13,7 @@ __all__ = [
     "CallState",
     "FundingCall",
     "FundingCallQuerySet",
+    "Involvement",
     "MemberCount",
     "MemberCountQualifier",
     "MemberCountUnit",

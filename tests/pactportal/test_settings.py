@@ -220,6 +220,39 @@ def test_the_quick_start_migrates_loads_and_serves_on_sqlite(tmp_path):
     )
     assert printed(headcounts) == ["True"] * 5
 
+    # And how many memberships each organisation holds in each ecosystem's published
+    # large-scale partnerships and alliances.
+    involvements = (
+        "import django; django.setup(); from collections import Counter; "
+        "from alliances.models import Alliance, AllianceMember, Involvement; "
+        "from partnerships.models import Membership, Partnership; "
+        "lsp = lambda p: p.status == 'published' and p.kind == 'large-scale'; "
+        "truth = lambda: Counter([(m.organisation_id, m.partnership.ecosystem_id) for m in "
+        "Membership.objects.select_related('partnership') if lsp(m.partnership)] + "
+        "[(m.organisation_id, m.alliance.ecosystem_id) for m in "
+        "AllianceMember.objects.select_related('alliance') "
+        "if m.alliance.status == 'published' and m.alliance.ecosystem_id]); "
+        "kept = lambda: Counter({(i.organisation_id, i.ecosystem_id): i.memberships "
+        "for i in Involvement.objects.all()}); "
+        "before = kept() == truth() and bool(truth()); "
+        "a = AllianceMember.objects.first().alliance; "
+        "Alliance.objects.filter(pk=a.pk).update(status='archived'); "
+        "withdrawn = kept() == truth(); "
+        "Alliance.objects.filter(pk=a.pk).update(status='published'); "
+        "back = kept() == truth(); "
+        "p = Partnership.objects.filter(kind='large-scale', memberships__isnull=False).first(); "
+        "Partnership.objects.filter(pk=p.pk).update(ecosystem=Partnership.objects.exclude("
+        "ecosystem=p.ecosystem).filter(kind='large-scale').first().ecosystem); "
+        "moved = kept() == truth(); "
+        "m = Membership.objects.filter(partnership=p).first(); "
+        "Membership.objects.filter(pk=m.pk).update(partnership=Partnership.objects.exclude("
+        "memberships__organisation=m.organisation).filter(kind='large-scale').first()); "
+        "member_moved = kept() == truth(); "
+        "AllianceMember.objects.filter(alliance=a).delete(); "
+        "print(before, withdrawn, back, moved, member_moved, kept() == truth())"
+    )
+    assert printed(involvements) == ["True"] * 6
+
 
 @pytest.mark.parametrize(("value", "expected"), [("30/minute", "30/minute"), ("off", "None")])
 def test_the_anonymous_api_limit_comes_from_the_environment_and_can_be_lifted(value, expected):
