@@ -33,9 +33,20 @@ CSV_COLUMNS = ("name", "country", "type", "eche", "role")
 TRUE, FALSE = {"1", "yes", "y", "true", "x"}, {"0", "no", "n", "false", ""}
 
 
-class CallChoiceField(forms.ModelChoiceField):
-    """A call named with its state today and its deadline, so a closed call is never offered
-    as if open, and with a word where its rules are not on record."""
+class CallChoiceField(forms.ChoiceField):
+    """One of the calls it is offered (``offer()``), each named with its state today and its
+    deadline, so a closed call is never offered as if open, and with a word where its rules
+    are not on record.
+
+    The calls are given, not queried: the page reads them once and lists them too, where a
+    model choice field would read them again to validate and again to draw its options.
+    """
+
+    by_pk: dict = {}
+
+    def offer(self, calls) -> None:
+        self.by_pk = {str(call.pk): call for call in calls}
+        self.choices = [(pk, self.label_from_instance(call)) for pk, call in self.by_pk.items()]
 
     def label_from_instance(self, obj):
         parts = [str(obj), str(obj.state().label)]
@@ -45,6 +56,10 @@ class CallChoiceField(forms.ModelChoiceField):
             parts.append(_("rules not on record"))
         return " — ".join(parts)
 
+    def clean(self, value):
+        # The choices checked the key: the call it names.
+        return self.by_pk[super().clean(value)]
+
 
 # A rule's page of suggestions, sent by its "More" button: "require_vet_provider:2".
 MORE_PATTERN = r"^[a-z_]{1,60}:[0-9]{1,4}$"
@@ -53,11 +68,7 @@ MORE_PATTERN = r"^[a-z_]{1,60}:[0-9]{1,4}$"
 class CheckerForm(forms.Form):
     # Every call on record, the latest first; one whose rules are not on record is offered
     # too, and choosing it says it cannot be checked rather than guessing its rules.
-    call = CallChoiceField(
-        queryset=FundingCall.objects.all(),
-        label=gettext_lazy("Funding call"),
-        empty_label=None,
-    )
+    call = CallChoiceField(label=gettext_lazy("Funding call"))
     ecosystem = forms.ModelChoiceField(
         queryset=Ecosystem.objects.all(),
         to_field_name="slug",
@@ -82,6 +93,11 @@ class CheckerForm(forms.Form):
     # Sent by the "Add" button of a directory result or a suggestion: the organisation's slug.
     add = forms.SlugField(required=False, max_length=255)
     more = forms.RegexField(regex=MORE_PATTERN, required=False)
+
+    def __init__(self, *args, calls=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every call on record, the latest first, unless the page read them already.
+        self.fields["call"].offer(FundingCall.objects.all() if calls is None else calls)
 
     def clean_call(self):
         call = self.cleaned_data["call"]

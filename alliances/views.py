@@ -104,8 +104,11 @@ def consortium_check(request):
         data = request.POST
     else:
         data = request.GET if "members-TOTAL_FORMS" in request.GET else None
+    # Every call, the latest first: offered by the form and listed by the page.
+    calls = list(FundingCall.objects.all())
+    latest = next((call for call in calls if call.has_rules), None)
     form = CheckerForm(
-        data, request.FILES or None, initial={"call": FundingCall.objects.with_rules().first()}
+        data, request.FILES or None, calls=calls, initial={"call": latest and latest.pk}
     )
     formset = MemberFormSet(data, prefix="members", form_kwargs={"choices": choices})
     rows, messages, results = [], [], None
@@ -166,7 +169,7 @@ def consortium_check(request):
             )
 
     # The call shown (and checked against): the one chosen, else the latest.
-    call = form.cleaned_data.get("call") if form.is_bound else form.initial["call"]
+    call = form.cleaned_data.get("call") if form.is_bound else latest
     report, suggestions = None, []
     if call and rows:
         members = [Member(r["name"], r["country"], r["type"], r["eche"], r["role"]) for r in rows]
@@ -192,7 +195,7 @@ def consortium_check(request):
             "report": report,
             "suggestions": suggestions,
             "call": call,
-            "calls": FundingCall.objects.all(),
+            "calls": calls,
             "member_count": filled_rows(formset) if formset.is_bound else len(rows),
             "countries": countries,
         },

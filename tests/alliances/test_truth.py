@@ -198,7 +198,9 @@ def test_the_checker_shows_each_call_with_its_dates_and_state(client, pact_data)
         "Closed — deadline 6 March 2025"
     )
     # Every call on record is offered; choosing one without rules says it cannot be checked.
-    assert list(form_call.queryset) == list(FundingCall.objects.all())
+    assert [value for value, _label in form_call.choices] == [
+        str(call.pk) for call in FundingCall.objects.all()
+    ]
 
 
 @pytest.mark.parametrize(
