@@ -53,6 +53,14 @@ class RuleSuggestions:
     page: int
     next_page: int | None
 
+    @property
+    def organisations(self) -> list[Organisation]:
+        return [suggestion.organisation for suggestion in self.suggestions]
+
+    @property
+    def by_organisation(self) -> dict[int, Suggestion]:
+        return {suggestion.organisation.pk: suggestion for suggestion in self.suggestions}
+
 
 def wanted(
     rule: str, rules: CallRules, members: Sequence[Member], programme: frozenset[str]
