@@ -15,6 +15,7 @@ name.
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext as _
 
@@ -140,7 +141,8 @@ def suggest(
     ``directory_members`` are the slugs of the members taken from the directory: they are
     not suggested again, and their regions rank candidates. ``pages`` gives a rule's page
     number (1 when not given). Two queries whatever the number of rules and organisations
-    (the ranked rows, the organisations shown); none when every rule passes.
+    (the ranked rows, the organisations shown); none when every rule passes. SQLite (the quick
+    start) reads each ranked part on its own, as it slices no part of a union.
     """
     programme = frozenset(programme)
     pages = pages or {}
@@ -177,10 +179,16 @@ def suggest(
         parts += ranked_groups(candidates, active, near, need)
     if not parts:
         return []
-    # Each part's order is its own: the union is ordered again (a few hundred rows at most).
-    rows = (
-        parts[0].union(*parts[1:], all=True).order_by("part", "group", "-in_region", "name", "pk")
-    )
+    if connections[parts[0].db].features.supports_slicing_ordering_in_compound:
+        # Each part's order is its own: the union is ordered again (a few hundred rows at most).
+        rows = (
+            parts[0]
+            .union(*parts[1:], all=True)
+            .order_by("part", "group", "-in_region", "name", "pk")
+        )
+    else:
+        # SQLite (the quick start) slices no part of a union: a query each, in the same order.
+        rows = [row for part in parts for row in part]
     by_part: dict[int, dict[int, list]] = {}
     for row in rows:
         by_part.setdefault(row[1], {}).setdefault(row[2], []).append(row)

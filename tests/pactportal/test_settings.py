@@ -151,6 +151,16 @@ def test_the_quick_start_migrates_loads_and_serves_on_sqlite(tmp_path):
     )
     assert printed(pages) == ["200"] * 6
 
+    # A consortium that fails rules, checked with the directory's suggestions for each.
+    check = (
+        "import django; django.setup(); from django.test import Client; "
+        "from django.urls import reverse; from tests.alliances.builders import checker_query; "
+        "address = reverse('alliances:check') + '?' + checker_query(); "
+        "r = Client(HTTP_HOST='localhost').get(address); "
+        "print(r.status_code, r.content.decode().count('name=\"add\"') > 0)"
+    )
+    assert printed(check) == ["200", "True"]
+
     # SQLite's own triggers keep where partnerships have members, through loads and moves.
     presences = (
         "import django; django.setup(); from collections import Counter; "
