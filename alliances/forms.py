@@ -33,20 +33,38 @@ CSV_COLUMNS = ("name", "country", "type", "eche", "role")
 TRUE, FALSE = {"1", "yes", "y", "true", "x"}, {"0", "no", "n", "false", ""}
 
 
-class CallChoiceField(forms.ChoiceField):
-    """One of the calls it is offered (``offer()``), each named with its state today and its
-    deadline, so a closed call is never offered as if open, and with a word where its rules
-    are not on record.
+class OfferedChoiceField(forms.ChoiceField):
+    """One of the records it is offered (``offer()``), chosen by ``key`` and cleaned to the
+    record itself, or None where nothing is chosen.
 
-    The calls are given, not queried: the page reads them once and lists them too, where a
-    model choice field would read them again to validate and again to draw its options.
+    The records are given, not queried: the form reads them once, where a model choice field
+    would read them again to validate and again to draw its options.
     """
 
-    by_pk: dict = {}
+    by_key: dict = {}
 
-    def offer(self, calls) -> None:
-        self.by_pk = {str(call.pk): call for call in calls}
-        self.choices = [(pk, self.label_from_instance(call)) for pk, call in self.by_pk.items()]
+    def __init__(self, *, key: str = "pk", empty_label=None, **kwargs):
+        super().__init__(**kwargs)
+        self.key, self.empty_label = key, empty_label
+
+    def offer(self, records) -> None:
+        self.by_key = {str(getattr(record, self.key)): record for record in records}
+        blank = [] if self.empty_label is None else [("", self.empty_label)]
+        self.choices = blank + [
+            (key, self.label_from_instance(record)) for key, record in self.by_key.items()
+        ]
+
+    def label_from_instance(self, obj) -> str:
+        return str(obj)
+
+    def clean(self, value):
+        # The choices checked the key: the record it names.
+        return self.by_key.get(super().clean(value))
+
+
+class CallChoiceField(OfferedChoiceField):
+    """A call named with its state today and its deadline, so a closed call is never offered
+    as if open, and with a word where its rules are not on record."""
 
     def label_from_instance(self, obj):
         parts = [str(obj), str(obj.state().label)]
@@ -55,10 +73,6 @@ class CallChoiceField(forms.ChoiceField):
         if not obj.has_rules:
             parts.append(_("rules not on record"))
         return " — ".join(parts)
-
-    def clean(self, value):
-        # The choices checked the key: the call it names.
-        return self.by_pk[super().clean(value)]
 
 
 # A rule's page of suggestions, sent by its "More" button: "require_vet_provider:2".
@@ -69,9 +83,8 @@ class CheckerForm(forms.Form):
     # Every call on record, the latest first; one whose rules are not on record is offered
     # too, and choosing it says it cannot be checked rather than guessing its rules.
     call = CallChoiceField(label=gettext_lazy("Funding call"))
-    ecosystem = forms.ModelChoiceField(
-        queryset=Ecosystem.objects.all(),
-        to_field_name="slug",
+    ecosystem = OfferedChoiceField(
+        key="slug",
         required=False,
         label=gettext_lazy("Ecosystem of the alliance (optional)"),
         empty_label=gettext_lazy("Not chosen"),
@@ -98,6 +111,7 @@ class CheckerForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Every call on record, the latest first, unless the page read them already.
         self.fields["call"].offer(FundingCall.objects.all() if calls is None else calls)
+        self.fields["ecosystem"].offer(Ecosystem.objects.all())
 
     def clean_call(self):
         call = self.cleaned_data["call"]
