@@ -147,15 +147,13 @@ def member_choices(countries) -> dict[str, SharedChoices]:
 
 
 class MemberForm(forms.Form):
+    # The selects' choices come with each row (``member_choices()``), shared by all the rows:
+    # none here, which each row's copy of its fields would copy again.
     name = forms.CharField(label=gettext_lazy("Name"), max_length=255)
     country = forms.ChoiceField(label=gettext_lazy("Country"), widget=SharedSelect)
-    type = forms.ChoiceField(
-        label=gettext_lazy("Type"), choices=BLANK + OrganisationType.choices, widget=SharedSelect
-    )
+    type = forms.ChoiceField(label=gettext_lazy("Type"), widget=SharedSelect)
     eche = forms.BooleanField(label=gettext_lazy("Holds an ECHE"), required=False)
-    role = forms.ChoiceField(
-        label=gettext_lazy("Role"), choices=BLANK + Role.CHOICES, widget=SharedSelect
-    )
+    role = forms.ChoiceField(label=gettext_lazy("Role"), widget=SharedSelect)
     # The directory's slug of a member added from it: not suggested again, and its region
     # ranks the suggestions.
     organisation = forms.SlugField(required=False, max_length=160, widget=forms.HiddenInput)
