@@ -185,7 +185,7 @@ def suggest(
     # Each rule's first group of the ranking, then the later groups of the rules whose first
     # group came short: a full first group is all merged() reads, and with an ecosystem given
     # it is nearly always full at the directory's full size, so the later groups are seldom
-    # even planned (about a third of the suggestions' time at factor 100).
+    # even planned (about a quarter of the suggestions' time at factor 100).
     by_part: dict[int, dict[int, list]] = {}
     collect(by_part, read([parts[0] for parts, _need in groups.values()]))
     short = [
