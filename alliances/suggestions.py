@@ -16,10 +16,10 @@ name.
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from django.db import connections
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext as _
 
+from core.queries import sliced_union
 from partnerships.models import (
     Organisation,
     OrganisationCategory,
@@ -187,14 +187,14 @@ def suggest(
     # it is nearly always full at the directory's full size, so the later groups are seldom
     # even planned (about a quarter of the suggestions' time at factor 100).
     by_part: dict[int, dict[int, list]] = {}
-    collect(by_part, read([parts[0] for parts, _need in groups.values()]))
+    collect(by_part, ranked_rows([parts[0] for parts, _need in groups.values()]))
     short = [
         part
         for index, (parts, need) in groups.items()
         if len(by_part.get(index, {}).get(0, ())) < need
         for part in parts[1:]
     ]
-    collect(by_part, read(short))
+    collect(by_part, ranked_rows(short))
     shown = {}
     for index, _result, _reason, _page, offset in wanted_rules:
         ranked = merged(by_part.get(index, {}), offset + page_size + 1)
@@ -220,19 +220,9 @@ def suggest(
     return answer
 
 
-def read(parts) -> list:
-    """The rows of ``parts`` (``ranked_groups()``'), in one query where the database can."""
-    if not parts:
-        return []
-    if len(parts) > 1 and connections[parts[0].db].features.supports_slicing_ordering_in_compound:
-        # Each part's order is its own: the union is ordered again (a few hundred rows at most).
-        return list(
-            parts[0]
-            .union(*parts[1:], all=True)
-            .order_by("part", "group", "-in_region", "name", "pk")
-        )
-    # One part needs no union; SQLite (the quick start) slices no part of one: a query each.
-    return [row for part in parts for row in part]
+def ranked_rows(parts: list) -> list:
+    """The rows of ``parts`` (``ranked_groups()``'), by rule, group and the groups' order."""
+    return sliced_union(parts, "part", "group", "-in_region", "name", "pk")
 
 
 def collect(by_part: dict[int, dict[int, list]], rows) -> None:

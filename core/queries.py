@@ -65,15 +65,7 @@ def first_pks(**lists) -> dict[str, list]:
         return {}
     names = list(lists)
     first = {name: [] for name in names}
-    if (
-        len(parts) == 1
-        or not connections[parts[0].db].features.supports_slicing_ordering_in_compound
-    ):
-        # One list needs no union; SQLite (the quick start) slices no part of one: a query each.
-        rows = [row for part in parts for row in part]
-    else:
-        rows = parts[0].union(*parts[1:], all=True).order_by("part", "position")
-    for part, _position, pk in rows:
+    for part, _position, pk in sliced_union(parts, "part", "position"):
         first[names[part]].append(pk)
     return first
 
@@ -141,3 +133,20 @@ def value_counts(**facets) -> dict[str, dict[str, int]]:
             index, value = found.split(":", 1)
             counted[names[int(index)]][value] = n
     return counted
+
+
+def sliced_union(parts: list, *ordering: str) -> list:
+    """The rows of ``parts``, querysets each ordered and sliced alone, in one ``UNION ALL``
+    ordered by ``ordering`` (a union promises no order of its own).
+
+    One part needs no union; SQLite (the quick start) slices no part of one: a query each,
+    in the parts' order, which ``ordering`` must then agree with.
+    """
+    if not parts:
+        return []
+    if (
+        len(parts) == 1
+        or not connections[parts[0].db].features.supports_slicing_ordering_in_compound
+    ):
+        return [row for part in parts for row in part]
+    return list(parts[0].union(*parts[1:], all=True).order_by(*ordering))
