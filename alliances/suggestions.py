@@ -167,7 +167,8 @@ def suggest(
     near = Q(region__in=regions) if directory_members else None
     active = active_in(ecosystem) if ecosystem is not None else None
 
-    wanted_rules, groups = [], {}
+    ranking = ranking_groups(active, near)
+    wanted_rules, candidates_of = [], {}
     for index, result in enumerate(report.failures):
         found = wanted(result.rule, rules, members, programme)
         if found is None:
@@ -178,21 +179,28 @@ def suggest(
         # One row past the page says whether there is a next one.
         need = min(offset + page_size, MAX_RANK) + 1
         wanted_rules.append((index, result, reason, page, offset))
-        candidates = base.filter(condition).annotate(part=Value(index))
-        groups[index] = (ranked_groups(candidates, active, near, need), need)
-    if not groups:
+        candidates_of[index] = (condition, need)
+    if not candidates_of:
         return []
     # Each rule's first group of the ranking, then the later groups of the rules whose first
     # group came short: a full first group is all merged() reads, and with an ecosystem given
     # it is nearly always full at the directory's full size, so the later groups are seldom
-    # even planned (about a quarter of the suggestions' time at factor 100).
+    # even built (about a quarter of the suggestions' time at factor 100).
     by_part: dict[int, dict[int, list]] = {}
-    collect(by_part, ranked_rows([parts[0] for parts, _need in groups.values()]))
+    collect(
+        by_part,
+        ranked_rows(
+            [
+                ranked_group(base, index, condition, 0, ranking[0], need)
+                for index, (condition, need) in candidates_of.items()
+            ]
+        ),
+    )
     short = [
-        part
-        for index, (parts, need) in groups.items()
+        ranked_group(base, index, condition, number, group, need)
+        for index, (condition, need) in candidates_of.items()
         if len(by_part.get(index, {}).get(0, ())) < need
-        for part in parts[1:]
+        for number, group in enumerate(ranking[1:], start=1)
     ]
     collect(by_part, ranked_rows(short))
     shown = {}
@@ -221,7 +229,7 @@ def suggest(
 
 
 def ranked_rows(parts: list) -> list:
-    """The rows of ``parts`` (``ranked_groups()``'), by rule, group and the groups' order."""
+    """The rows of ``parts`` (``ranked_group()``'s), by rule, group and the groups' order."""
     return sliced_union(parts, "part", "group", "-in_region", "name", "pk")
 
 
@@ -231,30 +239,41 @@ def collect(by_part: dict[int, dict[int, list]], rows) -> None:
         by_part.setdefault(row[1], {}).setdefault(row[2], []).append(row)
 
 
-def ranked_groups(candidates, active: Q | None, near: Q | None, need: int) -> list:
-    """The ranking's groups of ``candidates``, each ordered and sliced alone: those active in
-    the ecosystem (those in a member's region first), then those in a member's region, then
-    all in the directory's order.
+def ranking_groups(active: Q | None, near: Q | None) -> list[tuple]:
+    """The ranking's groups: those active in the ecosystem (those in a member's region first),
+    then those in a member's region, then all in the directory's order. Each is ``(condition,
+    in_ecosystem, in_region, rows)``, ``rows`` the rows it reads for each one needed.
 
     No group excludes the ones before it: an exclusion would be asked of every candidate.
-    The later groups take enough rows instead for ``merged()`` to drop those already ranked
-    and still fill ``need`` rows: the directory's order is read from its index and stops
+    The later groups read more rows instead, for ``merged()`` to drop those already ranked
+    and still fill what is needed: the directory's order is read from its index and stops
     there, so no group sorts every candidate.
     """
-    columns = ("pk", "part", "group", "in_ecosystem", "in_region", "name")
     groups = []
     if active is not None:
-        groups.append((active, Value(True), flag(near), need))
+        groups.append((active, Value(True), flag(near), 1))
     if near is not None:
-        groups.append((near, Value(False), Value(True), 2 * need))
-    groups.append((Q(), Value(False), Value(False), 3 * need))
-    return [
-        candidates.filter(where)
-        .annotate(group=Value(number), in_ecosystem=in_ecosystem, in_region=in_region)
+        groups.append((near, Value(False), Value(True), 2))
+    groups.append((Q(), Value(False), Value(False), 3))
+    return groups
+
+
+COLUMNS = ("pk", "part", "group", "in_ecosystem", "in_region", "name")
+
+
+def ranked_group(base, part: int, condition: Q, number: int, group: tuple, need: int):
+    """Group ``number`` of the ranking (``ranking_groups()``) of the organisations of ``base``
+    that meet ``condition`` (the rule at ``part``), ordered and sliced alone, as rows of
+    ``COLUMNS``."""
+    where, in_ecosystem, in_region, rows = group
+    return (
+        base.filter(condition, where)
+        .annotate(
+            part=Value(part), group=Value(number), in_ecosystem=in_ecosystem, in_region=in_region
+        )
         .order_by("-in_region", "name", "pk")
-        .values_list(*columns)[:limit]
-        for number, (where, in_ecosystem, in_region, limit) in enumerate(groups)
-    ]
+        .values_list(*COLUMNS)[: rows * need]
+    )
 
 
 def merged(groups: dict[int, list], need: int) -> list:
