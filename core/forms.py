@@ -122,19 +122,30 @@ class SharedChoices(BaseChoiceIterator):
 
     def __init__(self, choices):
         self.choices = [(value, str(label)) for value, label in choices]
-        # A list filled in place: a widget's deep copy copies its choices shallowly.
-        self.drawn: list[tuple[str, str, str]] = []
+        # Filled in place on first use: a widget's deep copy copies its choices shallowly.
+        self.drawn: dict = {}
 
     def __iter__(self):
         return iter(self.choices)
 
-    def options(self) -> list[tuple[str, str, str]]:
-        """Each option's value, and its HTML before and after where `` selected`` goes."""
+    def options_html(self, chosen) -> str:
+        """Every option's HTML, `` selected`` on the first whose value is in ``chosen``."""
         if not self.drawn:
-            self.drawn.extend(
-                (str(value), *option_html(value, label)) for value, label in self.choices
-            )
-        return self.drawn
+            # All the options written once, and where `` selected`` goes in each: a row's
+            # select is then two slices of one string, not a few hundred options joined again.
+            parts, positions, length = [], {}, 0
+            for value, label in self.choices:
+                start, end = option_html(value, label)
+                positions.setdefault(str(value), length + len(start))
+                parts += (start, end)
+                length += len(start) + len(end)
+            self.drawn.update(html="".join(parts), positions=positions)
+        html, positions = self.drawn["html"], self.drawn["positions"]
+        found = [positions[value] for value in chosen if value in positions]
+        if not found:
+            return html
+        at = min(found)
+        return f"{html[:at]} selected{html[at:]}"
 
 
 class SharedSelect(forms.Select):
@@ -147,9 +158,4 @@ class SharedSelect(forms.Select):
         # Widget's context: Select's own would build every option again.
         context = forms.Widget.get_context(self, name, value, attrs)["widget"]
         chosen = context["value"] or []
-        parts, found = [], False
-        for option_value, start, end in self.choices.options():
-            selected = not found and option_value in chosen
-            found |= selected
-            parts += (start, " selected" if selected else "", end)
-        return mark_safe(select_tag(name, context["attrs"], parts))
+        return mark_safe(select_tag(name, context["attrs"], [self.choices.options_html(chosen)]))
