@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext as _
 
+from core.cache import RecordIds
 from core.queries import sliced_union
 from partnerships.models import (
     Organisation,
@@ -36,12 +37,39 @@ MAX_PAGE_SIZE = 50
 MAX_RANK = 500
 
 
+class Shown:
+    """The organisations suggested on the pages asked for, loaded together the first time
+    one is needed (``load()``, a ``RecordIds`` loader).
+
+    The page draws each suggested organisation from its record's drawing, which is there
+    whenever it was drawn since the last content change: then nothing is loaded, and a check
+    makes one query fewer (about a sixth of the suggestions' time at factor 100). The API's
+    answer shows every one, so it loads them all, once.
+    """
+
+    def __init__(self, ids: list[int]):
+        self.ids = ids
+        self.loaded: dict[int, Organisation] | None = None
+
+    def load(self, missing) -> dict[int, Organisation]:
+        if self.loaded is None:
+            self.loaded = Organisation.objects.select_related("country", "region").in_bulk(self.ids)
+        return {pk: self.loaded[pk] for pk in missing if pk in self.loaded}
+
+
 @dataclass(frozen=True)
 class Suggestion:
-    organisation: Organisation
+    pk: int
+    name: str
+    slug: str
     reason: str
     in_ecosystem: bool
     in_region: bool
+    shown: Shown
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.shown.load([self.pk])[self.pk]
 
 
 @dataclass(frozen=True)
@@ -56,12 +84,14 @@ class RuleSuggestions:
     next_page: int | None
 
     @property
-    def organisations(self) -> list[Organisation]:
-        return [suggestion.organisation for suggestion in self.suggestions]
+    def organisations(self) -> RecordIds:
+        """The suggested organisations to draw, loaded only where a drawing is missing."""
+        ids = [suggestion.pk for suggestion in self.suggestions]
+        return RecordIds(Organisation, ids, self.suggestions[0].shown.load if ids else None)
 
     @property
     def by_organisation(self) -> dict[int, Suggestion]:
-        return {suggestion.organisation.pk: suggestion for suggestion in self.suggestions}
+        return {suggestion.pk: suggestion for suggestion in self.suggestions}
 
 
 def wanted(
@@ -207,9 +237,7 @@ def suggest(
     for index, _result, _reason, _page, offset in wanted_rules:
         ranked = merged(by_part.get(index, {}), offset + page_size + 1)
         shown[index] = (ranked[offset : offset + page_size], len(ranked) > offset + page_size)
-    organisations = Organisation.objects.select_related("country", "region").in_bulk(
-        [row[0] for found, _more in shown.values() for row in found]
-    )
+    organisations = Shown([row[0] for found, _more in shown.values() for row in found])
     answer = []
     for index, result, reason, page, offset in wanted_rules:
         found, more = shown[index]
@@ -219,7 +247,8 @@ def suggest(
                 title=result.title,
                 reason=reason,
                 suggestions=tuple(
-                    Suggestion(organisations[row[0]], reason, row[3], row[4]) for row in found
+                    Suggestion(row[0], row[5], row[6], reason, row[3], row[4], organisations)
+                    for row in found
                 ),
                 page=page,
                 next_page=page + 1 if more and offset + page_size < MAX_RANK else None,
@@ -258,7 +287,7 @@ def ranking_groups(active: Q | None, near: Q | None) -> list[tuple]:
     return groups
 
 
-COLUMNS = ("pk", "part", "group", "in_ecosystem", "in_region", "name")
+COLUMNS = ("pk", "part", "group", "in_ecosystem", "in_region", "name", "slug")
 
 
 def ranked_group(base, part: int, condition: Q, number: int, group: tuple, need: int):

@@ -4,6 +4,8 @@ each failed rule pass, on the checker page and in the API."""
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from alliances.models import Alliance, AllianceMember, FundingCall
@@ -106,6 +108,32 @@ def test_a_consortium_one_vet_provider_short_gets_vet_providers_and_adding_one_p
     body["members"].append({"organisation": "zeta", "role": "full_partner"})
     fixed = client.post(API, json.dumps(body), content_type="application/json").json()
     assert fixed["eligible"] is True and fixed["suggestions"] == []
+
+
+def suggestions_shown(page) -> str:
+    html = page.content.decode()
+    return html[html.index('id="suggestions-title"') :]
+
+
+def test_suggested_organisations_already_drawn_are_not_loaded_again(client, call, vet_providers):
+    active, _near, _others = vet_providers
+    data = formset_data(call, one_vet_provider_short(), check="1", ecosystem="digital")
+    # A check that passes first: what every check reads is remembered then.
+    assert client.post(CHECK, formset_data(call, twelve(), check="1")).context["report"].eligible
+    with CaptureQueriesContext(connection) as first:
+        before = client.post(CHECK, data)
+    with CaptureQueriesContext(connection) as again:
+        after = client.post(CHECK, data)
+    # The organisations shown are loaded only to draw them: drawn since the last change, the
+    # page shows the same without loading them.
+    assert len(again) == len(first) - 1
+    assert suggestions_shown(after) == suggestions_shown(before)
+    assert f'value="{active.slug}"' in suggestions_shown(after)
+    # A change retires the drawings: the next check shows the organisation's new name.
+    active.name = "Zeta Kolleg"
+    active.save()
+    renamed = suggestions_shown(client.post(CHECK, data))
+    assert "Zeta Kolleg" in renamed and "Zeta Berufskolleg" not in renamed
 
 
 def test_each_failed_rule_gets_its_own_fixes(client, call):
