@@ -4,7 +4,8 @@ organisations of the directory that would make it pass.
 Pure query logic, shared by the checker page and the API. Every rule's page of suggestions
 comes from at most two queries at any size of the directory (each a ``UNION ALL`` of ranked,
 sliced parts, one for each failed rule's first group of the ranking, then one for each later
-group that is needed), and another loads the organisations shown. Candidates are from
+group that is needed), and another loads the organisations shown when something needs
+them (``Shown``). Candidates are from
 programme countries only (only those count toward the country rule, and the call's other
 rules are read for them), never already in the consortium, and never an institution that
 would break the charter rule by joining. Those already active in the alliance's ecosystem
@@ -173,9 +174,9 @@ def suggest(
     not suggested again, and their regions rank candidates. ``pages`` gives a rule's page
     number (1 when not given). Three queries at most whatever the number of rules and
     organisations (each rule's first group of the ranking; the later groups of the rules whose
-    first group came short, none when every first group is full; the organisations shown);
-    none when every rule passes. SQLite (the quick start) reads each ranked part on its own,
-    as it slices no part of a union.
+    first group came short, none when every first group is full; the organisations shown, the
+    first time one is needed); none when every rule passes. SQLite (the quick start) reads
+    each ranked part on its own, as it slices no part of a union.
     """
     programme = frozenset(programme)
     pages = pages or {}
