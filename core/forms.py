@@ -140,12 +140,12 @@ class SharedChoices(BaseChoiceIterator):
                 parts += (start, end)
                 length += len(start) + len(end)
             self.drawn.update(html="".join(parts), positions=positions)
-        html, positions = self.drawn["html"], self.drawn["positions"]
+        options, positions = self.drawn["html"], self.drawn["positions"]
         found = [positions[value] for value in chosen if value in positions]
         if not found:
-            return html
+            return options
         at = min(found)
-        return f"{html[:at]} selected{html[at:]}"
+        return f"{options[:at]} selected{options[at:]}"
 
 
 class SharedSelect(forms.Select):
