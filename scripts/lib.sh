@@ -48,10 +48,24 @@ set_up_venv() {
     [ "$installed" = "$wanted" ] && return
     [ -z "$extra" ] && [ "$installed" = "$(lock_stamp requirements-test.txt)" ] && return
     say "Installing the locked dependencies ($lock)"
+    # The locked pip first. Python 3.11's own (23.2) resolves a dependency asked for with an
+    # extra, such as pip-audit's CacheControl[filecache], to its newest release rather than
+    # the locked one: hash-checking then refuses the whole install as soon as a newer release
+    # is out, which is how a clean clone failed on the day CacheControl 0.15 came out.
+    "$VENV/bin/python" -m pip install --quiet --require-hashes --requirement <(locked_pip) ||
+        fail "could not install the locked pip (requirements-test.txt)"
     "$VENV/bin/python" -m pip install --quiet --require-hashes --requirement "$lock" ||
         fail "could not install $lock. If pyproject.toml changed, run scripts/lock and commit the lock."
     "$VENV/bin/python" -m pip install --quiet --no-deps --no-build-isolation --editable .
     echo "$wanted" > "$VENV/.installed"
+}
+
+# locked_pip: the test lock's pin of pip, with its hashes (both locks install with it).
+locked_pip() {
+    local pin
+    pin=$(awk '/^pip==/ { found = 1 } found { print; if ($0 !~ /\\$/) exit }' requirements-test.txt)
+    [ -n "$pin" ] || fail "requirements-test.txt pins no pip: run scripts/lock"
+    echo "$pin"
 }
 
 # lock_stamp LOCK: what an install from LOCK depends on (the lock and pyproject.toml).

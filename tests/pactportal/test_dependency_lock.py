@@ -1,6 +1,7 @@
 """The lock files are in step with pyproject.toml: run scripts/lock when one of these fails."""
 
 import re
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -74,3 +75,19 @@ def test_production_runs_the_versions_the_tests_ran():
         if found != tested.get(name)
     }
     assert different == {}, "requirements.txt and requirements-test.txt differ: run scripts/lock"
+
+
+def test_the_setup_installs_the_test_locks_pip_before_a_lock():
+    """scripts/lib.sh installs this pip first: Python 3.11's own resolves a dependency asked
+    for with an extra (pip-audit's CacheControl[filecache]) to its newest release, not the
+    locked one, and hash-checking then refused a clean clone's install."""
+    read = subprocess.run(
+        ["bash", "-c", "source scripts/lib.sh && locked_pip"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    ((version, _marker, hashes),) = pins("requirements-test.txt")["pip"]
+    assert read.startswith(f"pip=={version} \\\n")
+    assert len(HASH.findall(read)) == hashes > 0
