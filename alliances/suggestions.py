@@ -5,7 +5,7 @@ Pure query logic, shared by the checker page and the API. Every rule's page of s
 comes from at most two queries at any size of the directory (each a ``UNION ALL`` of ranked,
 sliced parts, one for each failed rule's first group of the ranking, then one for each later
 group that is needed), and another loads the organisations shown when something needs
-them (``Shown``). Candidates are from
+them. Candidates are from
 programme countries only (only those count toward the country rule, and the call's other
 rules are read for them), never already in the consortium, and never an institution that
 would break the charter rule by joining. Those already active in the alliance's ecosystem
@@ -14,13 +14,13 @@ alliances), then those established in a region where a member of the consortium 
 name.
 """
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext as _
 
-from core.cache import RecordIds
+from core.cache import RecordIds, loaded_together
 from core.queries import sliced_union
 from partnerships.models import (
     Organisation,
@@ -38,26 +38,6 @@ MAX_PAGE_SIZE = 50
 MAX_RANK = 500
 
 
-class Shown:
-    """The organisations suggested on the pages asked for, loaded together the first time
-    one is needed (``load()``, a ``RecordIds`` loader).
-
-    The page draws each suggested organisation from its record's drawing, which is there
-    whenever it was drawn since the last content change: then nothing is loaded, and a check
-    makes one query fewer (about a sixth of the suggestions' time at factor 100). The API's
-    answer shows every one, so it loads them all, once.
-    """
-
-    def __init__(self, ids: list[int]):
-        self.ids = ids
-        self.loaded: dict[int, Organisation] | None = None
-
-    def load(self, missing) -> dict[int, Organisation]:
-        if self.loaded is None:
-            self.loaded = Organisation.objects.select_related("country", "region").in_bulk(self.ids)
-        return {pk: self.loaded[pk] for pk in missing if pk in self.loaded}
-
-
 @dataclass(frozen=True)
 class Suggestion:
     pk: int
@@ -66,11 +46,16 @@ class Suggestion:
     reason: str
     in_ecosystem: bool
     in_region: bool
-    shown: Shown
+    # Loads the organisations shown on every rule's page together, the first time one is
+    # needed (``core.cache.loaded_together()``). The page draws each suggested organisation
+    # from its record's drawing, there whenever it was drawn since the last content change:
+    # then nothing is loaded, one query fewer (about a sixth of the suggestions' time at
+    # factor 100). The API's answer shows every one, so it loads them all, once.
+    load: Callable[[list[int]], dict[int, Organisation]]
 
     @property
     def organisation(self) -> Organisation:
-        return self.shown.load([self.pk])[self.pk]
+        return self.load([self.pk])[self.pk]
 
 
 @dataclass(frozen=True)
@@ -88,7 +73,7 @@ class RuleSuggestions:
     def organisations(self) -> RecordIds:
         """The suggested organisations to draw, loaded only where a drawing is missing."""
         ids = [suggestion.pk for suggestion in self.suggestions]
-        return RecordIds(Organisation, ids, self.suggestions[0].shown.load if ids else None)
+        return RecordIds(Organisation, ids, self.suggestions[0].load if ids else None)
 
     @property
     def by_organisation(self) -> dict[int, Suggestion]:
@@ -238,7 +223,11 @@ def suggest(
     for index, _result, _reason, _page, offset in wanted_rules:
         ranked = merged(by_part.get(index, {}), offset + page_size + 1)
         shown[index] = (ranked[offset : offset + page_size], len(ranked) > offset + page_size)
-    organisations = Shown([row[0] for found, _more in shown.values() for row in found])
+    load = loaded_together(
+        Organisation,
+        [row[0] for found, _more in shown.values() for row in found],
+        Organisation.objects.select_related("country", "region"),
+    )
     answer = []
     for index, result, reason, page, offset in wanted_rules:
         found, more = shown[index]
@@ -248,7 +237,7 @@ def suggest(
                 title=result.title,
                 reason=reason,
                 suggestions=tuple(
-                    Suggestion(row[0], row[5], row[6], reason, row[3], row[4], organisations)
+                    Suggestion(row[0], row[5], row[6], reason, row[3], row[4], load)
                     for row in found
                 ),
                 page=page,

@@ -16,7 +16,14 @@ from .generations import (
 )
 from .local import local, local_pages
 from .pages import AnonymousPageCacheMiddleware
-from .records import RecordIds, drawn, first_records, rendered_beside, rendered_records
+from .records import (
+    RecordIds,
+    drawn,
+    first_records,
+    loaded_together,
+    rendered_beside,
+    rendered_records,
+)
 from .remembered import computed_once, digest, remembered
 
 __all__ = [
@@ -32,6 +39,7 @@ __all__ = [
     "drawn",
     "first_records",
     "generation",
+    "loaded_together",
     "local",
     "local_pages",
     "remembered",

@@ -50,15 +50,17 @@ def first_records(**lists) -> dict[str, RecordIds]:
     return {name: RecordIds(model, pks[name], loads[model]) for name, model in models.items()}
 
 
-def loaded_together(model, ids: list):
-    """A ``RecordIds`` loader that loads all of ``ids`` (through ``for_list()``) the first
-    time any is missing, and answers from those records after."""
+def loaded_together(model, ids: list, queryset=None):
+    """A ``RecordIds`` loader that loads all of ``ids`` (through ``queryset``, by default the
+    model's ``for_list()``, built then) the first time any is missing, and answers from those
+    records after."""
     loaded = None
 
     def load(missing):
         nonlocal loaded
         if loaded is None:
-            loaded = model.objects.for_list().in_bulk(ids)
+            loading = model.objects.for_list() if queryset is None else queryset
+            loaded = loading.in_bulk(ids)
         return {pk: loaded[pk] for pk in missing if pk in loaded}
 
     return load
