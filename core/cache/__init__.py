@@ -24,7 +24,7 @@ from .records import (
     rendered_beside,
     rendered_records,
 )
-from .remembered import computed_once, digest, remembered
+from .remembered import computed_once, digest, remembered, remembered_together
 
 __all__ = [
     "CONTENT_APPS",
@@ -43,6 +43,7 @@ __all__ = [
     "local",
     "local_pages",
     "remembered",
+    "remembered_together",
     "rendered_beside",
     "rendered_records",
 ]

@@ -47,6 +47,35 @@ def remembered(name: str, compute, *, translated: bool = True):
     return value
 
 
+def remembered_together(names: dict, compute, *, translated: bool = True) -> dict:
+    """``remembered()`` for several values that one query computes together: ``names`` maps
+    each value's own key to its name, and ``compute(keys)`` returns the values of ``keys``, a
+    dict. Those not remembered cost one round trip to the shared cache together, and those
+    not there one ``compute()`` together.
+
+    No lock: each is a part of what one request asks (a rule of one consortium checked), not
+    a value every reader of a page needs at once right after a change.
+    """
+    if not cache_seconds():
+        return compute(list(names))
+    language = get_language() if translated else "-"
+    keys = {own: f"memo.{generation()}.{language}.{name}" for own, name in names.items()}
+    values = {own: local.get(key, _MISSING) for own, key in keys.items()}
+    missing = [own for own, value in values.items() if value is _MISSING]
+    if missing:
+        shared = cache.get_many([keys[own] for own in missing])
+        for own in missing:
+            values[own] = shared.get(keys[own], _MISSING)
+        computing = [own for own in missing if values[own] is _MISSING]
+        if computing:
+            computed = compute(computing)
+            cache.set_many({keys[own]: computed[own] for own in computing}, cache_seconds())
+            values.update(computed)
+        for own in missing:
+            local.set(keys[own], values[own])
+    return values
+
+
 def computed_once(key: str, compute):
     """``compute()``, stored under ``key``, by one process at a time.
 

@@ -115,24 +115,50 @@ def suggestions_shown(page) -> str:
     return html[html.index('id="suggestions-title"') :]
 
 
-def test_suggested_organisations_already_drawn_are_not_loaded_again(client, call, vet_providers):
-    active, _near, _others = vet_providers
+def organisation_queries(queries) -> list[str]:
+    """The queries reading organisations: a ranking's parts are sliced (``LIMIT``), the
+    organisations loaded to draw them are not."""
+    return [q["sql"] for q in queries if "partnerships_organisation" in q["sql"]]
+
+
+def test_a_ranking_is_read_once_for_every_consortium_failing_the_rule(client, call, vet_providers):
+    active, near, others = vet_providers
     data = formset_data(call, one_vet_provider_short(), check="1", ecosystem="digital")
     # A check that passes first: what every check reads is remembered then.
     assert client.post(CHECK, formset_data(call, twelve(), check="1")).context["report"].eligible
     with CaptureQueriesContext(connection) as first:
         before = client.post(CHECK, data)
+    # The ranking (its first group came short: two queries) and the organisations shown.
+    assert ["LIMIT" in sql for sql in organisation_queries(first)] == [True, True, False]
+
+    # Another consortium one VET provider short in the ecosystem: the same ranking, read
+    # from what the first check remembered, without its own members. One of them is named
+    # as the directory's organisation active in the ecosystem: it is not suggested to itself.
+    other = one_vet_provider_short()
+    other[4]["name"] = active.name
     with CaptureQueriesContext(connection) as again:
-        after = client.post(CHECK, data)
-    # The organisations shown are loaded only to draw them: drawn since the last change, the
-    # page shows the same without loading them.
-    assert len(again) == len(first) - 1
-    assert suggestions_shown(after) == suggestions_shown(before)
-    assert f'value="{active.slug}"' in suggestions_shown(after)
-    # A change retires the drawings: the next check shows the organisation's new name.
+        after = client.post(CHECK, formset_data(call, other, check="1", ecosystem="digital"))
+    # No ranking read: only the organisation the first page did not show is loaded, to draw it.
+    (loaded,) = organisation_queries(again)
+    assert "LIMIT" not in loaded
+    assert [s.slug for s in before.context["suggestions"][0].suggestions] == [
+        active.slug,
+        *[o.slug for o in others[:9]],
+    ]
+    (group,) = after.context["suggestions"]
+    assert [s.slug for s in group.suggestions] == [o.slug for o in others[:10]]
+    assert group.next_page == 2
+    assert f'value="{active.slug}"' not in suggestions_shown(after)
+    assert f'value="{others[0].slug}"' in suggestions_shown(after)
+    assert near.slug not in [s.slug for s in group.suggestions]
+
+    # A change retires the ranking and the drawings: the next check reads them again and
+    # shows the organisation's new name.
     active.name = "Zeta Kolleg"
     active.save()
-    renamed = suggestions_shown(client.post(CHECK, data))
+    with CaptureQueriesContext(connection) as changed:
+        renamed = suggestions_shown(client.post(CHECK, data))
+    assert ["LIMIT" in sql for sql in organisation_queries(changed)] == [True, True, False]
     assert "Zeta Kolleg" in renamed and "Zeta Berufskolleg" not in renamed
 
 
@@ -157,6 +183,24 @@ def test_each_failed_rule_gets_its_own_fixes(client, call):
         "require_vet_provider": set(),
     }
     assert "No organisation of the directory would make this rule pass." in (page.content.decode())
+
+
+def test_the_country_rule_finds_the_countries_missing_behind_many_of_those_present(client, call):
+    # The first candidates by name are all of the consortium's own country: the rule asks
+    # for the others, further down.
+    present = [
+        OrganisationFactory(name=f"Aachen {n:03}", slug=f"aachen-{n}", country_id="DE")
+        for n in range(120)
+    ]
+    OrganisationFactory(name="Zulu Porto", slug="porto", country_id="PT")
+    OrganisationFactory(name="Zulu Lisboa", slug="lisboa", country_id="PT")
+    members = [
+        {"name": "Lone SME", "country": "DE", "type": "sme", "eche": False, "role": "coordinator"}
+    ]
+    page = client.post(CHECK, formset_data(call, members, check="1"))
+    found = {g.rule: [s.slug for s in g.suggestions] for g in page.context["suggestions"]}
+    assert found["min_programme_countries"] == ["lisboa", "porto"]
+    assert found["min_full_partners"] == [o.slug for o in present[:10]]
 
 
 @pytest.mark.parametrize("n", [1, 6])
