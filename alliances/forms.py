@@ -26,7 +26,7 @@ from partnerships.selectors import country_choices
 
 from .eligibility import Member, Role
 from .matching import Matches, match
-from .models import FundingCall
+from .selectors import ecosystems, funding_calls
 
 MAX_MEMBERS = 200
 CSV_COLUMNS = ("name", "country", "type", "eche", "role")
@@ -107,11 +107,10 @@ class CheckerForm(forms.Form):
     add = forms.SlugField(required=False, max_length=255)
     more = forms.RegexField(regex=MORE_PATTERN, required=False)
 
-    def __init__(self, *args, calls=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Every call on record, the latest first, unless the page read them already.
-        self.fields["call"].offer(FundingCall.objects.all() if calls is None else calls)
-        self.fields["ecosystem"].offer(Ecosystem.objects.all())
+        self.fields["call"].offer(funding_calls())
+        self.fields["ecosystem"].offer(ecosystems())
 
     def clean_call(self):
         call = self.cleaned_data["call"]

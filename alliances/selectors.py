@@ -1,5 +1,6 @@
-"""The alliances app's remembered aggregates: the directory's organisations ranked for a rule
-a checked consortium fails (``suggestions.suggest()`` reads them).
+"""The alliances app's remembered aggregates: what every check of a consortium reads (the
+calls, the programme countries, the ecosystems) and the directory's organisations ranked for
+a rule a checked consortium fails (``suggestions.suggest()`` reads them).
 
 A ranking depends on the rule's condition, the call's programme countries and charter rule,
 the alliance's ecosystem and the directory members in the consortium (their regions rank),
@@ -15,11 +16,29 @@ from typing import NamedTuple
 
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 
-from core.cache import digest, remembered_together
+from core.cache import digest, remembered, remembered_together
 from core.queries import sliced_union
+from ecosystems.models import Ecosystem
 from partnerships.models import Organisation, OrganisationType
 
-from .models import Involvement
+from .models import FundingCall, Involvement, ProgrammeCountry
+
+
+def funding_calls() -> list[FundingCall]:
+    """Every call on record, the latest first. A call's state is not remembered with it: each
+    request reads it from the call's dates, as a call closes at its deadline's hour, which no
+    change of content marks."""
+    return remembered("funding-calls", lambda: list(FundingCall.objects.all()), translated=False)
+
+
+def programme_countries() -> frozenset[str]:
+    """The codes of the programme countries."""
+    return remembered("programme-countries", ProgrammeCountry.codes, translated=False)
+
+
+def ecosystems() -> list[Ecosystem]:
+    """The 14 ecosystems, each named in the reader's language when read."""
+    return remembered("ecosystems", lambda: list(Ecosystem.objects.all()), translated=False)
 
 
 class Ranked(NamedTuple):

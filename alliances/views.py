@@ -21,7 +21,8 @@ from .forms import (
     members_from_csv,
 )
 from .matching import SHOWN
-from .models import Alliance, FundingCall, ProgrammeCountry
+from .models import Alliance, ProgrammeCountry
+from .selectors import funding_calls, programme_countries
 from .suggestions import suggest
 
 DIRECTORY_RESULTS = 15
@@ -105,11 +106,9 @@ def consortium_check(request):
     else:
         data = request.GET if "members-TOTAL_FORMS" in request.GET else None
     # Every call, the latest first: offered by the form and listed by the page.
-    calls = list(FundingCall.objects.all())
+    calls = funding_calls()
     latest = next((call for call in calls if call.has_rules), None)
-    form = CheckerForm(
-        data, request.FILES or None, calls=calls, initial={"call": latest and latest.pk}
-    )
+    form = CheckerForm(data, request.FILES or None, initial={"call": latest and latest.pk})
     formset = MemberFormSet(data, prefix="members", form_kwargs={"choices": choices})
     rows, messages, results = [], [], None
 
@@ -173,7 +172,7 @@ def consortium_check(request):
     report, suggestions = None, []
     if call and rows:
         members = [Member(r["name"], r["country"], r["type"], r["eche"], r["role"]) for r in rows]
-        programme = ProgrammeCountry.codes()
+        programme = programme_countries()
         report = check_consortium(call.call_rules, members, programme)
         suggestions = suggest(
             report=report,

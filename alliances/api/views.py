@@ -16,6 +16,7 @@ from ..eligibility import Report, check_consortium
 from ..filters import AllianceFilter
 from ..forms import MatchForm
 from ..models import Alliance, FundingCall, ProgrammeCountry
+from ..selectors import programme_countries
 from ..suggestions import RuleSuggestions, suggest
 from .serializers import (
     AllianceDetailSerializer,
@@ -103,7 +104,7 @@ class EligibilityCheckViewSet(ApiResponsesMixin, viewsets.GenericViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
-        call, members, programme = values["call"], serializer.consortium(), ProgrammeCountry.codes()
+        call, members, programme = values["call"], serializer.consortium(), programme_countries()
         report = check_consortium(call.call_rules, members, programme)
         suggestions = []
         if values["suggest"]:

@@ -51,10 +51,7 @@ def remembered_together(names: dict, compute, *, translated: bool = True) -> dic
     """``remembered()`` for several values that one query computes together: ``names`` maps
     each value's own key to its name, and ``compute(keys)`` returns the values of ``keys``, a
     dict. Those not remembered cost one round trip to the shared cache together, and those
-    not there one ``compute()`` together.
-
-    No lock: each is a part of what one request asks (a rule of one consortium checked), not
-    a value every reader of a page needs at once right after a change.
+    not there one ``compute()`` together, by one process at a time for the same values.
     """
     if not cache_seconds():
         return compute(list(names))
@@ -63,17 +60,25 @@ def remembered_together(names: dict, compute, *, translated: bool = True) -> dic
     values = {own: local.get(key, _MISSING) for own, key in keys.items()}
     missing = [own for own, value in values.items() if value is _MISSING]
     if missing:
-        shared = cache.get_many([keys[own] for own in missing])
-        for own in missing:
-            values[own] = shared.get(keys[own], _MISSING)
+        values |= shared_values(keys, missing)
         computing = [own for own in missing if values[own] is _MISSING]
         if computing:
-            computed = compute(computing)
-            cache.set_many({keys[own]: computed[own] for own in computing}, cache_seconds())
-            values.update(computed)
+            with one_at_a_time("+".join(sorted(keys[own] for own in computing))) as waited:
+                # What the process waited for computed, if it did.
+                found = shared_values(keys, computing) if waited else {}
+                todo = [own for own in computing if found.get(own, _MISSING) is _MISSING]
+                computed = compute(todo) if todo else {}
+                cache.set_many({keys[own]: computed[own] for own in todo}, cache_seconds())
+                values |= found | computed
         for own in missing:
             local.set(keys[own], values[own])
     return values
+
+
+def shared_values(keys: dict, owns: list) -> dict:
+    """The values of ``owns`` in the shared cache, ``_MISSING`` for those not there."""
+    shared = cache.get_many([keys[own] for own in owns])
+    return {own: shared.get(keys[own], _MISSING) for own in owns}
 
 
 def computed_once(key: str, compute):
@@ -84,21 +89,30 @@ def computed_once(key: str, compute):
     result, rather than all of them computing it together. A wait that runs out, or a cache
     that does not answer, falls back to computing here.
     """
+    with one_at_a_time(key) as waited:
+        if waited and (value := cache.get(key, _MISSING)) is not _MISSING:
+            return value  # computed by the process we waited for
+        value = compute()
+        cache.set(key, value, cache_seconds())
+        return value
+
+
+@contextlib.contextmanager
+def one_at_a_time(name: str):
+    """Redis's lock for ``name`` (when the cache is Redis) held around the block, which is
+    told whether it was: then another process may have done its work meanwhile. A wait that
+    runs out, or a cache that does not answer, runs the block without it."""
     lock = getattr(cache, "lock", None)
     held = None
     if lock is not None:
         try:
-            held = lock(f"lock.{key}", timeout=LOCK_SECONDS, sleep=0.01)
+            held = lock(f"lock.{digest(name)}", timeout=LOCK_SECONDS, sleep=0.01)
             if not held.acquire(blocking_timeout=LOCK_WAIT_SECONDS):
                 held = None
         except RedisError:
             held = None
     try:
-        if held is not None and (value := cache.get(key, _MISSING)) is not _MISSING:
-            return value  # computed by the process we waited for
-        value = compute()
-        cache.set(key, value, cache_seconds())
-        return value
+        yield held is not None
     finally:
         if held is not None:
             # Held past its timeout, the lock is no longer ours to free.

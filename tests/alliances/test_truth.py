@@ -9,7 +9,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from alliances.models import Alliance, AllianceMember, Assessment, FundingCall, MemberCount
 from alliances.timeline import Phase, Timeline
@@ -201,6 +201,21 @@ def test_the_checker_shows_each_call_with_its_dates_and_state(client, pact_data)
     assert [value for value, _label in form_call.choices] == [
         str(call.pk) for call in FundingCall.objects.all()
     ]
+
+
+def test_a_remembered_call_closes_at_its_deadline_without_a_change(client, call, monkeypatch):
+    """The checker reads the calls once until content changes; their state still comes from
+    the clock on every check, as no change of content marks a deadline passing."""
+    deadline = call.deadline_moment
+    page = reverse("alliances:check")
+
+    def state_on_page(moment) -> str:
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        field = client.get(page).context["form"].fields["call"]
+        return next(str(label) for value, label in field.choices if value == str(call.pk))
+
+    assert " — Open — " in state_on_page(deadline - datetime.timedelta(minutes=1))
+    assert " — Closed — " in state_on_page(deadline)
 
 
 @pytest.mark.parametrize(

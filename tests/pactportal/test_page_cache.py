@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, reverse_lazy
 from rest_framework.authtoken.models import Token
 
-from core.cache import local, remembered
+from core.cache import local, remembered, remembered_together
 from core.models import PublicationStatus
 from core.services import publication_set_status
 from partnerships.models import DocumentFile, Partnership
@@ -547,3 +547,32 @@ def test_workers_that_miss_the_same_value_compute_it_once(settings, redis_server
         thread.join()
     assert results == [{"partnerships": 42}] * 4
     assert len(computed) == 1
+
+
+def test_workers_that_miss_the_same_values_together_compute_them_once(settings, redis_server):
+    """Checks of consortia failing the same rules in the same ecosystem, right after a
+    change, ask for the same rankings at once: one check reads them, the others take them."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"{redis_server}/9",
+            "KEY_PREFIX": f"lock-test-{uuid.uuid4().hex}",
+        }
+    }
+    computed, results = [], []
+
+    def slow_rankings(parts):
+        computed.append(sorted(parts))
+        time.sleep(0.3)
+        return {part: [part * 10] for part in parts}
+
+    def worker():
+        results.append(remembered_together({1: "rank-a", 2: "rank-b"}, slow_rankings))
+
+    workers = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    assert results == [{1: [10], 2: [20]}] * 4
+    assert computed == [[1, 2]]
