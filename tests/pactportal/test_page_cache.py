@@ -520,9 +520,9 @@ def test_a_cached_page_keeps_every_security_header():
     assert hit["X-Request-ID"] != miss["X-Request-ID"]
 
 
-def test_workers_that_miss_the_same_value_compute_it_once(settings, redis_server):
-    """Right after a change, every worker misses the same figures at once: one computes
-    them while the others wait for its result."""
+@pytest.fixture
+def shared_redis(settings, redis_server):
+    """Redis as the cache, with keys of the test's own: what the workers share."""
     settings.CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
@@ -530,6 +530,12 @@ def test_workers_that_miss_the_same_value_compute_it_once(settings, redis_server
             "KEY_PREFIX": f"lock-test-{uuid.uuid4().hex}",
         }
     }
+
+
+@pytest.mark.usefixtures("shared_redis")
+def test_workers_that_miss_the_same_value_compute_it_once():
+    """Right after a change, every worker misses the same figures at once: one computes
+    them while the others wait for its result."""
     computed, results = [], []
 
     def slow_figures():
@@ -549,16 +555,10 @@ def test_workers_that_miss_the_same_value_compute_it_once(settings, redis_server
     assert len(computed) == 1
 
 
-def test_workers_that_miss_the_same_values_together_compute_them_once(settings, redis_server):
+@pytest.mark.usefixtures("shared_redis")
+def test_workers_that_miss_the_same_values_together_compute_them_once():
     """Checks of consortia failing the same rules in the same ecosystem, right after a
     change, ask for the same rankings at once: one check reads them, the others take them."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": f"{redis_server}/9",
-            "KEY_PREFIX": f"lock-test-{uuid.uuid4().hex}",
-        }
-    }
     computed, results = [], []
 
     def slow_rankings(parts):
