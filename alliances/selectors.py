@@ -63,11 +63,13 @@ class Candidates:
 
     programme: tuple[str, ...]
     charter_required: bool
-    ecosystem: object | None
+    ecosystem: Ecosystem | None
     near: tuple[str, ...]
 
     def key(self) -> tuple:
-        return (self.programme, self.charter_required, getattr(self.ecosystem, "pk", None))
+        """What the ranking depends on besides a rule's condition."""
+        ecosystem = self.ecosystem.pk if self.ecosystem is not None else None
+        return (self.programme, self.charter_required, ecosystem, self.near)
 
     def base(self):
         base = Organisation.objects.published().filter(country__in=self.programme)
@@ -111,7 +113,7 @@ def ranked_candidates(
     Parts asking the same share one ranking."""
     shared = candidates.key()
     names = {
-        part: "checker-ranking." + digest((repr(condition), depth, shared, candidates.near))
+        part: "checker-ranking." + digest((repr(condition), depth, shared))
         for part, (condition, depth) in wanted.items()
     }
     questions = {name: wanted[part] for part, name in names.items()}
