@@ -106,6 +106,7 @@ class AllianceAdmin(ContentAdmin):
         assessment = obj.assessment()
         if assessment != Assessment.CHECKED:
             return _("No verdict: %(reason)s") % {"reason": assessment.label}
+        # Read from the database, not alliances.selectors: curators never read remembered values.
         return render_to_string(
             "alliances/includes/report.html",
             {"report": obj.eligibility(ProgrammeCountry.codes()), "call": obj.call},

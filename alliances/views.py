@@ -21,7 +21,7 @@ from .forms import (
     members_from_csv,
 )
 from .matching import SHOWN
-from .models import Alliance, ProgrammeCountry
+from .models import Alliance
 from .selectors import funding_calls, programme_countries
 from .suggestions import suggest
 
@@ -71,7 +71,7 @@ class AllianceDetailView(PublicDetailView):
                 label=members_label,
                 others_label=_("no member listed"),
             ),
-            report=alliance.eligibility(ProgrammeCountry.codes()),
+            report=alliance.eligibility(programme_countries()),
             **kwargs,
         )
 

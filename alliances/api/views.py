@@ -15,7 +15,7 @@ from partnerships.models import PIC_PATTERN, OrganisationType
 from ..eligibility import Report, check_consortium
 from ..filters import AllianceFilter
 from ..forms import MatchForm
-from ..models import Alliance, FundingCall, ProgrammeCountry
+from ..models import Alliance, FundingCall
 from ..selectors import programme_countries
 from ..suggestions import RuleSuggestions, suggest
 from .serializers import (
@@ -72,7 +72,7 @@ class AllianceViewSet(PublishedViewSet):
         """
         alliance = self.get_object()
         assessment = alliance.assessment()
-        report = alliance.eligibility(ProgrammeCountry.codes())
+        report = alliance.eligibility(programme_countries())
         answer = {
             "call": alliance.call,
             "assessment": assessment,
