@@ -48,3 +48,11 @@ def when_ready(server):
     # copying them on the collector's first pass, and each full collection scans only what a
     # worker made itself.
     gc.freeze()
+
+
+def post_worker_init(worker):
+    # Forked, and not yet taking requests: open the worker's connections now rather than in a
+    # reader's request (pactportal.warm.connect_after_fork).
+    from pactportal.warm import connect_after_fork
+
+    connect_after_fork()

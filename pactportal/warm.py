@@ -9,21 +9,30 @@ files are read once a process too. Loaded once
 in the server process instead, every worker starts with it, shared with the others until
 written to.
 
-Nothing here opens a database or cache connection: a socket made before the fork would be
-shared by every worker.
+Nothing of that opens a database or cache connection: a socket made before the fork would be
+shared by every worker. Each worker opens its own right after it is forked, before it takes its
+first request (``connect_after_fork()``).
 """
 
 import contextlib
+import logging
 import sys
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.db import DatabaseError, connections
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils import translation
 
 from core import maps, region_maps
+from core.cache.generations import watch
+
+logger = logging.getLogger(__name__)
+
+# The apps whose tables the public pages and the API read.
+PORTAL_APPS = ("core", "pactportal", "ecosystems", "partnerships", "alliances", "figures")
 
 
 def template_names() -> list[str]:
@@ -71,3 +80,41 @@ def load_before_fork() -> None:
     # The committed map files, a few megabytes of JSON.
     maps.geometry()
     region_maps.geometry()
+
+
+def portal_tables() -> list[str]:
+    return sorted(
+        {
+            model._meta.db_table
+            for label in PORTAL_APPS
+            for model in apps.get_app_config(label).get_models(include_auto_created=True)
+            if model._meta.managed and not model._meta.proxy
+        }
+    )
+
+
+def connect_after_fork() -> None:
+    """Open this worker's connections before it takes its first request.
+
+    gunicorn recycles each worker after some thousands of requests; at the rate cached pages
+    are served, a worker a few seconds under load. A new worker's first page not in the cache
+    opened a PostgreSQL connection, whose new server process then read the description of every
+    table and index it met from the catalogue, and subscribed to the content generation's
+    channel: the first view after a change took about 35 ms longer on a new worker than on one
+    that had served before (docs/performance.md). Planning a read of each table fills that
+    server process's descriptions of the tables and their indexes.
+    """
+    connection = connections["default"]
+    try:
+        connection.ensure_connection()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for table in portal_tables():
+                    cursor.execute(f"EXPLAIN SELECT * FROM {connection.ops.quote_name(table)}")
+    except DatabaseError:
+        # The worker starts all the same: cached pages need no database, and its first
+        # request connects again, as it did before.
+        logger.warning("A new worker could not connect to the database", exc_info=True)
+        connection.close()
+    # Listens to the generation's channel from now on (Redis only).
+    watch.known()
