@@ -4,14 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partnerships', '0025_headcount'),
+        ("partnerships", "0025_headcount"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(models.F('id'), condition=models.Q(('status', 'published')), include=('type', 'country'), name='organisation_counted_idx'),
+            model_name="organisation",
+            index=models.Index(
+                models.F("id"),
+                condition=models.Q(("status", "published")),
+                include=("type", "country"),
+                name="organisation_counted_idx",
+            ),
         ),
     ]
