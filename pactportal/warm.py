@@ -96,13 +96,13 @@ def portal_tables() -> list[str]:
 def connect_after_fork() -> None:
     """Open this worker's connections before it takes its first request.
 
-    gunicorn recycles each worker after some thousands of requests; at the rate cached pages
-    are served, a worker a few seconds under load. A new worker's first page not in the cache
+    gunicorn recycles each worker after some thousands of requests: under load, at the rate
+    cached pages are served, every few seconds. A new worker's first page not in the cache
     opened a PostgreSQL connection, whose new server process then read the description of every
     table and index it met from the catalogue, and subscribed to the content generation's
-    channel: the first view after a change took about 35 ms longer on a new worker than on one
-    that had served before (docs/performance.md). Planning a read of each table fills that
-    server process's descriptions of the tables and their indexes.
+    channel: 8 to 15 ms of that request in-process, and the slowest first views after a change
+    (p95) 16 to 34 ms slower than with no recycling at all (docs/performance.md). Planning a
+    read of each table fills that server process's descriptions of the tables and indexes.
     """
     connection = connections["default"]
     try:

@@ -50,7 +50,7 @@ def test_namespaced_addresses_are_reversed_from_tables_filled_before_the_workers
 @pytest.mark.django_db(transaction=True)
 def test_a_new_worker_connects_to_the_database_before_its_first_request(client):
     """A recycled worker's first page not in the cache opened its connection, whose new
-    PostgreSQL process read every table's description: about 35 ms of a reader's request."""
+    PostgreSQL process read every table's description: 8 to 15 ms of a reader's request."""
     connection.close()
     connect_after_fork()
     opened = []
