@@ -31,19 +31,17 @@ from core.cache.generations import watch
 
 logger = logging.getLogger(__name__)
 
-# The apps whose tables the public pages and the API read.
-PORTAL_APPS = ("core", "pactportal", "ecosystems", "partnerships", "alliances", "figures")
+
+def portal_apps() -> list:
+    """The portal's own apps, not installed packages'."""
+    return [app for app in apps.get_app_configs() if not Path(app.path).is_relative_to(sys.prefix)]
 
 
 def template_names() -> list[str]:
     """The portal's own templates, by the name a view asks for. Installed packages' are left
     to first use: some need a tag library only their own optional extras provide."""
     roots = [Path(directory) for directory in settings.TEMPLATES[0]["DIRS"]]
-    roots += [
-        Path(app.path) / "templates"
-        for app in apps.get_app_configs()
-        if not Path(app.path).is_relative_to(sys.prefix)
-    ]
+    roots += [Path(app.path) / "templates" for app in portal_apps()]
     return sorted(
         {
             path.relative_to(root).as_posix()
@@ -86,8 +84,8 @@ def portal_tables() -> list[str]:
     return sorted(
         {
             model._meta.db_table
-            for label in PORTAL_APPS
-            for model in apps.get_app_config(label).get_models(include_auto_created=True)
+            for app in portal_apps()
+            for model in app.get_models(include_auto_created=True)
             if model._meta.managed and not model._meta.proxy
         }
     )
