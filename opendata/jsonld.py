@@ -48,21 +48,18 @@ class Builder:
             "url": settings.OPEN_DATA_PUBLISHER,
         }
 
+    def ref(self, kind: str, record, name: str) -> dict:
+        """Another page's record, named, at its address as its id and its url. The address
+        is reversed once: a partnership page refers to each of its (up to hundreds of)
+        members, and reversing a URL costs about as much as the rest of the reference."""
+        page = self.url(record.get_absolute_url())
+        return {"@type": kind, "@id": page, "name": name, "url": page}
+
     def organisation_ref(self, organisation) -> dict:
-        return {
-            "@type": "Organization",
-            "@id": self.url(organisation.get_absolute_url()),
-            "name": organisation.name,
-            "url": self.url(organisation.get_absolute_url()),
-        }
+        return self.ref("Organization", organisation, organisation.name)
 
     def partnership_ref(self, partnership) -> dict:
-        return {
-            "@type": "Organization",
-            "@id": self.url(partnership.get_absolute_url()),
-            "name": partnership.name,
-            "url": self.url(partnership.get_absolute_url()),
-        }
+        return self.ref("Organization", partnership, partnership.name)
 
     def country(self, country) -> dict:
         return {"@type": "Country", "name": str(country), "identifier": country.code}
@@ -116,12 +113,7 @@ class Builder:
         return data
 
     def document_ref(self, document) -> dict:
-        return {
-            "@type": "DigitalDocument",
-            "@id": self.url(document.get_absolute_url()),
-            "name": document.title,
-            "url": self.url(document.get_absolute_url()),
-        }
+        return self.ref("DigitalDocument", document, document.title)
 
     def document(self, document) -> dict:
         page = self.url(document.get_absolute_url())
