@@ -6,14 +6,16 @@ from difflib import SequenceMatcher
 
 from django.conf import settings
 from django.contrib.postgres.search import (
+    CombinedSearchQuery,
     SearchQuery,
+    SearchQueryField,
     SearchRank,
     SearchVector,
     SearchVectorField,
     TrigramWordSimilarity,
 )
 from django.db import connections, models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value, Window
+from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.encoding import force_str
@@ -129,6 +131,38 @@ def any_of(queries: list[SearchQuery]) -> SearchQuery:
     return combined
 
 
+class AnyOnce(SearchQuery):
+    """Any of the alternatives of an OR of queries, each distinct one written once.
+
+    A visitor's word stemmed in sixteen languages is mostly the same lexeme sixteen times, and
+    PostgreSQL looks each alternative up in every vector it tests: "regione" as the documents'
+    text is searched read ``'region'`` thirteen times in each of 24,000 language versions
+    (33 ms at factor 100, 12 ms with each alternative once). The alternatives are made as
+    before and joined once per query, in SQL, each in parentheses as its own text; the result
+    matches exactly the rows the OR matches. For conditions only: ``ts_rank`` scores an OR and
+    an AND differently, and one alternative left alone is no longer an OR, so ranks are taken
+    from the query itself.
+    """
+
+    template = (
+        "(SELECT string_agg(DISTINCT '(' || part::text || ')', ' | ')::tsquery"
+        " FROM (VALUES (%(expressions)s)) AS parts (part) WHERE part::text <> '')"
+    )
+    arg_joiner = "), ("
+
+    def __init__(self, query):
+        # Not SearchQuery's own arguments (one text, one configuration): its alternatives.
+        self.config, self.invert = None, False
+        Func.__init__(self, *alternatives(query), output_field=SearchQueryField())
+
+
+def alternatives(query) -> list:
+    """The queries an OR of them (``any_of()``, ``|``) is made of, left to right."""
+    if isinstance(query, CombinedSearchQuery) and query.connector == query.BITOR:
+        return [*alternatives(query.lhs), *alternatives(query.rhs)]
+    return [query]
+
+
 def search_configs() -> list[str]:
     return list(dict.fromkeys(search_config(code) for code, _name in settings.LANGUAGES))
 
@@ -237,7 +271,7 @@ class SearchableQuerySet(models.QuerySet):
                 condition |= Q(**{f"{column}__icontains": text})
             return self.filter(condition)
         vector = StoredVector() if self.stored_vector else self.vector()
-        return self.ranked(vector, Q(search_match=forgiving_query(text)), text)
+        return self.ranked(vector, Q(search_match=AnyOnce(forgiving_query(text))), text)
 
     def ranked(self, vector, condition: Q, text: str):
         """The rows meeting ``condition`` (on the alias ``search_match``, ``vector``), those

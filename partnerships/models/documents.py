@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from core.indexes import NullsLastIndex
 from core.models import (
+    AnyOnce,
     Attested,
     PublicationStatus,
     Publishable,
@@ -48,11 +49,13 @@ class DocumentQuerySet(PublishableQuerySet):
             return super().search(text)
         in_text = (
             DocumentFile.objects.alias(words=VersionWords())
-            .filter(words=text_query(text))
+            .filter(words=AnyOnce(text_query(text)))
             .values("document")
         )
         return self.ranked(
-            StoredVector(), Q(search_match=forgiving_query(text)) | Q(pk__in=in_text), text
+            StoredVector(),
+            Q(search_match=AnyOnce(forgiving_query(text))) | Q(pk__in=in_text),
+            text,
         )
 
     def in_language(self, language: str):

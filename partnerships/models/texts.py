@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from core.models import StoredVector, any_of
+from core.models import AnyOnce, StoredVector, any_of
 
 from ..pdftext import MARK_START, MARK_STOP
 
@@ -115,7 +115,7 @@ class MatchesOf:
 class DocumentPageQuerySet(models.QuerySet):
     def matching(self, text: str):
         """Pages whose text has the words, stemmed in the page's language (a GIN index)."""
-        return self.alias(text_match=StoredVector()).filter(text_match=text_query(text))
+        return self.alias(text_match=StoredVector()).filter(text_match=AnyOnce(text_query(text)))
 
     def matches(self, text: str, documents, language: str) -> dict[int, TextMatch]:
         """The best matching page of each of ``documents`` (ids), by document id, in one query.
