@@ -235,6 +235,7 @@ def another_process_changes(partnership, database: str) -> None:
     server = redis.Redis.from_url(database)
     key = cache.make_and_validate_key(GENERATION_KEY)
     server.eval(generations.RAISE_TO, 1, key, value, f"9:{key}")
+    server.ping()  # as raise_stored() waits for the announcement to be written
 
 
 @pytest.fixture
@@ -252,8 +253,32 @@ def test_a_change_by_another_process_retires_the_pages_this_process_holds(
     assert generations.watch.value is not None
     assert Client().get(page)["X-Cache"] == "hit"
     another_process_changes(partnership, redis_pages)
-    # The very next request reads the announcement, which is here before the writer is told.
+    # The very next request reads the announcement, which is here before the change returns.
     assert Client().get(page).status_code == 404
+
+
+def test_a_reader_sent_the_moment_a_change_returns_finds_it_announced_everywhere(
+    redis_pages, between_database_checks
+):
+    # Redis answers the writer before it writes what it published to the processes that
+    # listen, the one that listened first last: with fifty listening (the workers of a few
+    # app servers), that one had not heard of the change when the writer went on.
+    server = redis.Redis.from_url(redis_pages)
+    listeners = [server.pubsub() for _ in range(50)]
+    try:
+        for listener in listeners:
+            listener.subscribe(generations.channel(generations.redis_client()))
+            assert listener.get_message(timeout=1)["type"] == "subscribe"
+        for _ in range(5):
+            generations.content_changed()
+            heard = listeners[0].get_message(timeout=0)
+            assert heard is not None, "the first listener had not heard of the change"
+            assert int(heard["data"]) == cache.get(GENERATION_KEY)
+            for listener in listeners[1:]:
+                listener.get_message(timeout=1)
+    finally:
+        for listener in listeners:
+            listener.close()
 
 
 def test_a_process_that_lost_the_channel_still_serves_no_stale_page(
