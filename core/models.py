@@ -271,7 +271,13 @@ class SearchableQuerySet(models.QuerySet):
                 condition |= Q(**{f"{column}__icontains": text})
             return self.filter(condition)
         vector = StoredVector() if self.stored_vector else self.vector()
-        return self.ranked(vector, Q(search_match=AnyOnce(forgiving_query(text))), text)
+        return self.ranked(vector, self.matched(text), text)
+
+    @staticmethod
+    def matched(text: str) -> Q:
+        """The condition a row's own vector (``ranked()``'s ``search_match``) meets: the
+        words, or the last one begun, each stemming's alternative looked up once."""
+        return Q(search_match=AnyOnce(forgiving_query(text)))
 
     def ranked(self, vector, condition: Q, text: str):
         """The rows meeting ``condition`` (on the alias ``search_match``, ``vector``), those

@@ -23,7 +23,6 @@ from core.models import (
     PublishableQuerySet,
     StoredVector,
     TimeStampedModel,
-    forgiving_query,
 )
 from core.partial_dates import DatePrecision, PartialDateAttribute
 from ecosystems.models import Ecosystem
@@ -52,11 +51,7 @@ class DocumentQuerySet(PublishableQuerySet):
             .filter(words=AnyOnce(text_query(text)))
             .values("document")
         )
-        return self.ranked(
-            StoredVector(),
-            Q(search_match=AnyOnce(forgiving_query(text))) | Q(pk__in=in_text),
-            text,
-        )
+        return self.ranked(StoredVector(), self.matched(text) | Q(pk__in=in_text), text)
 
     def in_language(self, language: str):
         """Documents with a version in the language."""
