@@ -3,14 +3,17 @@
 import argparse
 import datetime
 import json
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from . import __doc__ as PACKAGE_DOC
 from .measure import measure, through_nginx
 from .probe import probe, write_content
+from .profile import profile
 from .report import REPORT, report, write_report
-from .servers import BASE_DIR, prepare_database, production_env
+from .servers import BASE_DIR, empty_cache, manage, prepare_database, production_env
 from .targets import URL_NAMES, checks
 
 
@@ -30,6 +33,11 @@ def main() -> int:
     probe_parser.add_argument("static_dir", type=Path)
     probe_parser.add_argument("--misses", type=int, default=0)
     sub.add_parser("writer", help="(internal) content changes on demand")
+    profile_parser = sub.add_parser(
+        "profile", help="where true misses spend their time, in-process, one at a time"
+    )
+    profile_parser.add_argument("--misses", type=int, default=30, help="true misses a URL (30)")
+    profile_parser.add_argument("--only", type=url_names, help="only these URLs, comma-separated")
     parser.add_argument("--factor", type=int, default=100, help="scale data factor (100)")
     parser.add_argument("--duration", type=int, default=10, help="seconds a run (10)")
     parser.add_argument("--concurrency", type=int, default=8, help="open connections (8)")
@@ -60,6 +68,16 @@ def main() -> int:
         return 0
     if args.command == "writer":
         write_content()
+        return 0
+    if args.command == "profile":
+        env = production_env()
+        url = prepare_database(env["BENCH_DATABASE_SERVER"], args.factor, env, args.database_prefix)
+        env |= {"DATABASE_URL": url, "ALLOWED_HOSTS": "testserver"}
+        env["STATIC_ROOT"] = tempfile.mkdtemp(prefix="pactportal-bench-static-")
+        manage(env, "collectstatic", "--noinput")
+        empty_cache(env)
+        os.environ.update(env)
+        print(profile(args.only, args.misses))
         return 0
     if args.misses < 10 or args.cold < 1:
         parser.error("--misses takes 10 or more, --cold 1 or more")

@@ -29,45 +29,13 @@ def probe(static_dir: Path, misses: int) -> dict:
     import django
 
     django.setup()
-    from django.db.models import Count, Q
     from django.test import Client
-    from django.urls import reverse
 
     from core.cache.generations import content_changed
-    from ecosystems.models import Ecosystem
     from partnerships.filters import DocumentFilter, OrganisationFilter, PartnershipFilter
     from partnerships.models import Document, Organisation, Partnership
 
-    published = Partnership.objects.published()
-    ecosystem = max(
-        Ecosystem.objects.order_by("-slug"),
-        key=lambda e: published.in_ecosystem(e).count(),
-    )
-    # The published partnership whose published member count is nearest to 100.
-    candidates = published.annotate(
-        n=Count("memberships", filter=Q(memberships__organisation__status="published"))
-    ).values_list("slug", "n")
-    detail_slug = min(candidates, key=lambda row: (abs(row[1] - 100), row[0]))[0]
-
-    urls = {
-        "home": reverse("ecosystems:home"),
-        "ecosystem": reverse("ecosystems:detail", args=[ecosystem.slug]),
-        "partnership-list": reverse("partnerships:list") + "?kind=regional&country=IT",
-        "partnership-detail": reverse("partnerships:detail", args=[detail_slug]),
-        "document-list": reverse("partnerships:document_list"),
-        "search": reverse("partnerships:search") + "?q=skills",
-        # A term only the documents' text holds (pactportal.scale_data.RARE_WORDS).
-        "search-text": reverse("partnerships:search") + f"?q={text_terms()[0]}",
-        "api-partnership-list": reverse("api:partnership-list"),
-        "api-partnership-detail": reverse("api:partnership-detail", args=[detail_slug]),
-        "api-organisation-list": reverse("api:organisation-list") + "?country=DE&type=sme",
-        "region-map": reverse("regions:map"),
-        "region-detail": reverse("regions:detail", args=["ITC4"]),
-        # A check by address of a consortium that fails several rules, with its suggestions.
-        "checker-suggest": reverse("alliances:check") + "?" + checker_query("digital"),
-        "match": reverse("match:page") + "?region=DE71&type=hei&ecosystem=digital",
-    }
-    assert tuple(urls) == URL_NAMES
+    urls = benchmarked_urls()
 
     addresses = miss_addresses(urls, max(misses, QUERY_MISSES))
     client = Client()
@@ -90,6 +58,7 @@ def probe(static_dir: Path, misses: int) -> dict:
         (static_dir / f"{name}.{suffix}").write_bytes(body)
         result["statics"][name] = f"bench/{name}.{suffix}"
 
+    published = Partnership.objects.published()
     plans = {
         "partnerships: kind=regional, country=IT": PartnershipFilter(
             {"kind": "regional", "country": "IT"}, queryset=published
@@ -134,6 +103,47 @@ def probe(static_dir: Path, misses: int) -> dict:
         }
     result["misses"] = {name: found[:misses] for name, found in addresses.items()} if misses else {}
     return result
+
+
+def benchmarked_urls() -> dict[str, str]:
+    """The URL measured for each name of ``URL_NAMES``, chosen in the data (inside Django)."""
+    from django.db.models import Count, Q
+    from django.urls import reverse
+
+    from ecosystems.models import Ecosystem
+    from partnerships.models import Partnership
+
+    published = Partnership.objects.published()
+    ecosystem = max(
+        Ecosystem.objects.order_by("-slug"),
+        key=lambda e: published.in_ecosystem(e).count(),
+    )
+    # The published partnership whose published member count is nearest to 100.
+    candidates = published.annotate(
+        n=Count("memberships", filter=Q(memberships__organisation__status="published"))
+    ).values_list("slug", "n")
+    detail_slug = min(candidates, key=lambda row: (abs(row[1] - 100), row[0]))[0]
+
+    urls = {
+        "home": reverse("ecosystems:home"),
+        "ecosystem": reverse("ecosystems:detail", args=[ecosystem.slug]),
+        "partnership-list": reverse("partnerships:list") + "?kind=regional&country=IT",
+        "partnership-detail": reverse("partnerships:detail", args=[detail_slug]),
+        "document-list": reverse("partnerships:document_list"),
+        "search": reverse("partnerships:search") + "?q=skills",
+        # A term only the documents' text holds (pactportal.scale_data.RARE_WORDS).
+        "search-text": reverse("partnerships:search") + f"?q={text_terms()[0]}",
+        "api-partnership-list": reverse("api:partnership-list"),
+        "api-partnership-detail": reverse("api:partnership-detail", args=[detail_slug]),
+        "api-organisation-list": reverse("api:organisation-list") + "?country=DE&type=sme",
+        "region-map": reverse("regions:map"),
+        "region-detail": reverse("regions:detail", args=["ITC4"]),
+        # A check by address of a consortium that fails several rules, with its suggestions.
+        "checker-suggest": reverse("alliances:check") + "?" + checker_query("digital"),
+        "match": reverse("match:page") + "?region=DE71&type=hei&ecosystem=digital",
+    }
+    assert tuple(urls) == URL_NAMES
+    return urls
 
 
 def queries_of_a_miss(client, address: str) -> tuple[int, bytes]:
