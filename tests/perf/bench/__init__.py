@@ -29,7 +29,8 @@ It writes the table between the markers in ``docs/performance.md`` and checks th
 The modules, by concept: ``targets`` (the URLs measured and the targets checked), ``probe``
 and ``addresses`` (the in-process part, run inside Django), ``servers`` (databases, gunicorn,
 the content writer), ``load`` (wrk and the Python client), ``measure`` (the runs on gunicorn
-and through nginx), ``report`` (the table), ``__main__`` (the command line).
+and through nginx), ``report`` (the table), ``profile`` (``scripts/bench profile``: where true
+misses spend their time, in-process, one at a time), ``__main__`` (the command line).
 """
 
 from .report import REPORT, machine
