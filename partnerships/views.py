@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.maps import country_map, members_label
 from core.models import PublicationStatus
-from core.queries import value_counts
+from core.queries import rows_once, value_counts
 from core.views import FilteredListView, PublicDetailView, csv_url
 
 from . import commitments, selectors
@@ -336,9 +336,11 @@ class DocumentListView(FilteredListView):
         At scale thousands of partnerships have documents; a select of them all would make the
         page several hundred kilobytes. Each partnership's page links to all its documents.
         """
-        matching = Document.objects.filter(
-            pk__in=self.others_filtered("partnership").order_by().values("pk"),
-            partnership__status=PublicationStatus.PUBLISHED,
+        # Each matching document once, read in place where the filters join nothing: matched
+        # by id to the filtered rows, every published document was read twice (at factor 100,
+        # the unfiltered counts took 16.7 ms, 6.4 ms read once).
+        matching = rows_once(self.others_filtered("partnership")).filter(
+            partnership__status=PublicationStatus.PUBLISHED
         )
         per_partnership = (
             matching.order_by()

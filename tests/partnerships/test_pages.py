@@ -388,6 +388,36 @@ def test_the_library_offers_the_partnerships_with_most_documents_and_keeps_the_c
     assert response.context["paginator"].count == 1
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"q": "hydrogen"},
+        {"language": "fr"},
+        {"kind": "report"},
+        {"q": "hydrogen", "language": "en"},
+    ],
+)
+def test_each_partnership_offered_counts_the_documents_choosing_it_lists(client, db, query):
+    hydrogen = PartnershipFactory(name="Hydrogen Valleys")
+    tourism = PartnershipFactory(name="Tourism Skills")
+    agreement = DocumentFactory(title="Hydrogen agreement", partnership=hydrogen)
+    DocumentFileFactory(document=agreement, language="en")
+    DocumentFileFactory(document=agreement, language="fr")
+    report = DocumentFactory(title="Hydrogen progress report", kind="report", partnership=hydrogen)
+    DocumentFileFactory(document=report, language="en")
+    flyer = DocumentFactory(title="Tourism flyer", kind="publication", partnership=tourism)
+    DocumentFileFactory(document=flyer, language="fr")
+    DocumentFileFactory(document=flyer, language="de")
+    DocumentFactory(title="Hydrogen draft", partnership=tourism, status=PublicationStatus.DRAFT)
+
+    offered = client.get(DOCUMENTS, query).context["partnerships"]
+    assert offered
+    for slug, _name, count in offered:
+        chosen = client.get(DOCUMENTS, {**query, "partnership": slug})
+        assert chosen.context["paginator"].count == count, (query, slug)
+
+
 def test_an_invalid_choice_is_marked_on_its_select_and_ignored(client, mixed):
     response = client.get(PARTNERSHIPS, {"kind": "bogus", "country": "IT"})
     html = response.content.decode()
